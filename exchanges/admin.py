@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
+from exchanges.services import api_key_request_validation, api_key_set_secret
+
+
+class ExchangeAPIKeyForm(forms.ModelForm):
+    """The secret is write-only: typed once, stored encrypted, never rendered back."""
+
+    secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        strip=False,
+        help_text="Write-only. Leave empty to keep the stored secret.",
+    )
+
+    class Meta:
+        model = ExchangeAPIKey
+        fields = ["label", "api_key", "secret", "permission", "enabled"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("secret") and cleaned.get("api_key"):
+            self.add_error("secret", "A new key needs its secret.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> ExchangeAPIKey:
+        secret = self.cleaned_data.get("secret")
+        self.secret_changed = bool(secret)
+        if secret:
+            api_key_set_secret(api_key=self.instance, secret=secret)
+        return super().save(commit=commit)
+
+
+class ExchangeAPIKeyInline(admin.StackedInline):
+    model = ExchangeAPIKey
+    form = ExchangeAPIKeyForm
+    extra = 0
+    readonly_fields = ["validation_status", "validation_error", "validated_at", "can_trade"]
+    fields = [
+        ("label", "permission", "enabled"),
+        "api_key",
+        "secret",
+        ("validation_status", "validated_at", "can_trade"),
+        "validation_error",
+    ]
+
+
+class NetworkMappingInline(admin.TabularInline):
+    model = NetworkMapping
+    extra = 0
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    list_display = ["name", "ccxt_id", "enabled", "maker_fee_rate", "taker_fee_rate"]
+    list_filter = ["enabled", "ccxt_id"]
+    search_fields = ["name", "ccxt_id"]
+    inlines = [ExchangeAPIKeyInline, NetworkMappingInline]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            if getattr(inline_form, "secret_changed", False):
+                api_key_request_validation(api_key=inline_form.instance)
+
+
+@admin.register(ExchangeAPIKey)
+class ExchangeAPIKeyAdmin(admin.ModelAdmin):
+    """A read-only list across exchanges; keys are added and edited on their exchange."""
+
+    list_display = [
+        "label",
+        "exchange",
+        "api_key_hint",
+        "permission",
+        "enabled",
+        "validation_status",
+        "can_trade",
+        "validated_at",
+    ]
+    list_filter = ["exchange", "validation_status", "permission", "enabled"]
+    search_fields = ["label"]
+    list_select_related = ["exchange"]
+    fields = [
+        "exchange",
+        "label",
+        "api_key_hint",
+        "permission",
+        "enabled",
+        "validation_status",
+        "validation_error",
+        "validated_at",
+        "can_trade",
+    ]
+    readonly_fields = fields
+    actions = ["validate_now"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Validate the selected keys with their exchange now")
+    def validate_now(self, request: HttpRequest, queryset: QuerySet[ExchangeAPIKey]) -> None:
+        for api_key in queryset:
+            api_key_request_validation(api_key=api_key)
+        self.message_user(request, f"Validation queued for {queryset.count()} key(s).")
+
+
+@admin.register(TradingPair)
+class TradingPairAdmin(admin.ModelAdmin):
+    list_display = [
+        "symbol",
+        "exchange",
+        "kind",
+        "enabled",
+        "min_order_amount",
+        "max_order_amount",
+        "price_precision",
+        "amount_precision",
+    ]
+    list_filter = ["exchange", "enabled", "kind"]
+    search_fields = ["symbol", "base_symbol", "quote_symbol", "base_asset_id", "quote_asset_id"]
+    list_select_related = ["exchange"]
+    sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount"]
+    ordering = ["exchange__name", "symbol"]
+
+
+@admin.register(NetworkMapping)
+class NetworkMappingAdmin(admin.ModelAdmin):
+    list_display = ["exchange", "chain_name", "chain_id", "network_code"]
+    list_filter = ["exchange"]
+    search_fields = ["chain_name", "network_code", "chain_id"]
+    list_select_related = ["exchange"]

@@ -1,0 +1,77 @@
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from exchanges.models import Exchange, ExchangeAPIKey
+from mrmarket import context
+from mrmarket.crypto import encrypt_secret, rotate_secret
+from mrmarket.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def api_key_request_validation(*, api_key: ExchangeAPIKey) -> None:
+    """Ask the exchange about the key once the current transaction commits."""
+    from exchanges.tasks import api_key_validate
+
+    trace_id = context.current_trace_id() or context.new_trace_id()
+    transaction.on_commit(lambda: api_key_validate.delay(api_key_id=api_key.pk, trace_id=trace_id))
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    exchange: Exchange,
+    label: str,
+    api_key: str,
+    secret: str,
+    permission: str = ExchangeAPIKey.Permission.READ_TRADE,
+) -> ExchangeAPIKey:
+    if not secret:
+        raise ApplicationError("An API key needs its secret.", code="secret_required")
+    if ExchangeAPIKey.objects.filter(exchange=exchange, label=label).exists():
+        raise ApplicationError(
+            f"{exchange} already has a key labelled {label!r}.",
+            code="api_key_label_taken",
+            detail={"label": label},
+        )
+    key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key, permission=permission)
+    api_key_set_secret(api_key=key, secret=secret)
+    key.save()
+    logger.info("stored an exchange API key", extra={"api_key_id": key.pk})
+    api_key_request_validation(api_key=key)
+    return key
+
+
+def api_key_set_secret(*, api_key: ExchangeAPIKey, secret: str) -> None:
+    """Put a new secret on an (unsaved or saved) key; it is `pending` until validated."""
+    api_key.secret_encrypted = encrypt_secret(secret)
+    api_key.validation_status = ExchangeAPIKey.ValidationStatus.PENDING
+    api_key.validation_error = ""
+    api_key.validated_at = None
+    api_key.can_trade = None
+
+
+def api_key_record_validation(
+    *, api_key_id: int, valid: bool, can_trade: bool | None, error: str = ""
+) -> None:
+    status = ExchangeAPIKey.ValidationStatus
+    ExchangeAPIKey.objects.filter(pk=api_key_id).update(
+        validation_status=status.VALID if valid else status.INVALID,
+        validation_error=error[:2000],
+        can_trade=can_trade,
+        validated_at=timezone.now(),
+    )
+
+
+def api_keys_rotate_encryption() -> int:
+    """Re-encrypt every stored secret under the newest FIELD_ENCRYPTION_KEYS key."""
+    rotated = 0
+    for key_id in ExchangeAPIKey.objects.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            key = ExchangeAPIKey.objects.select_for_update().get(pk=key_id)
+            key.secret_encrypted = rotate_secret(key.secret_encrypted)
+            key.save(update_fields=["secret_encrypted"])
+            rotated += 1
+    return rotated

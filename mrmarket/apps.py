@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MrMarketConfig(AppConfig):
+    name = "mrmarket"
+    verbose_name = "Mr.Market"

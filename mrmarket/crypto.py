@@ -1,0 +1,35 @@
+"""Encryption at rest for secrets stored in the database (MultiFernet, newest key first)."""
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+class SecretUnreadable(Exception):
+    """The stored ciphertext matches none of the configured keys."""
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in settings.FIELD_ENCRYPTION_KEYS])
+
+
+def encrypt_secret(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt_secret(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise SecretUnreadable(
+            "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS."
+        ) from None
+
+
+def rotate_secret(token: str) -> str:
+    """Re-encrypt under the newest key (a no-op in meaning, a change in ciphertext)."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise SecretUnreadable(
+            "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS."
+        ) from None

@@ -1,0 +1,35 @@
+"""Money is Decimal end to end; these are the field shapes and checks that keep it so."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+
+MONEY_MAX_DIGITS = 38
+MONEY_DECIMAL_PLACES = 18
+
+
+def MoneyField(**kwargs: object) -> models.DecimalField:  # noqa: N802 - reads like a field class
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
+    )
+
+
+def RateField(**kwargs: object) -> models.DecimalField:  # noqa: N802
+    """A fraction such as a fee rate (0.001 = 0.1%)."""
+    return models.DecimalField(max_digits=12, decimal_places=8, **kwargs)
+
+
+def to_decimal(value: object, *, places: int = MONEY_DECIMAL_PLACES) -> Decimal:
+    """Parse an amount, refusing floats, non-finite values and too many decimals."""
+    if isinstance(value, float):
+        raise ValueError("amounts must be given as strings or Decimals, not floats")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not a finite amount")
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValueError(f"{value!r} has more than {places} decimal places")
+    return amount

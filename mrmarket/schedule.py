@@ -1,0 +1,20 @@
+"""Every periodic job, declared in code and written to django-celery-beat by
+`manage.py setup_periodic_tasks` (so an operator sees and can pause them in the admin)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every_seconds: float
+
+
+PERIODIC_JOBS = [
+    PeriodicJob(
+        name="Revalidate exchange API keys",
+        task="exchanges.tasks.api_keys_revalidate",
+        every_seconds=3600,
+    ),
+]

@@ -1,0 +1,41 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+REDIS = settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+requires_postgres = pytest.mark.skipif(
+    not POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)"
+)
+requires_redis = pytest.mark.skipif(
+    not REDIS, reason="needs a Redis broker: set CELERY_BROKER_URL=redis://... (CI does)"
+)
+
+
+@pytest.fixture
+def admin_client_user(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", email="", password="correct horse battery"
+    )
+
+
+@pytest.fixture
+def api_admin(admin_client_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(admin_client_user)
+    return client
+
+
+def database_env_for_subprocess() -> dict[str, str]:
+    """Environment for a child process (a real Celery worker) sharing the test database."""
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    return env
