@@ -1,0 +1,224 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from exchanges.models import ExchangeAPIKey, TradingPair
+from mrmarket.money import MoneyField
+from orders.states import AWAITING_PAYMENT, EXIT_STATES, NON_TERMINAL, OrderState
+
+S = OrderState
+
+
+class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
+    """A user's market-making order, from payment to running and back out.
+
+    The state field is protected: it changes only through the transitions below, which
+    change fields and nothing else. Services run them inside a transaction, write the
+    OrderEvent and start side effects on commit. ConcurrentTransitionMixin refuses a save
+    whose state changed underneath it, so two workers cannot both move one order.
+    """
+
+    class Leg(models.TextChoices):
+        BASE = "base"
+        QUOTE = "quote"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_making_orders"
+    )
+    pair = models.ForeignKey(TradingPair, on_delete=models.PROTECT, related_name="orders")
+    api_key = models.ForeignKey(ExchangeAPIKey, on_delete=models.PROTECT, related_name="orders")
+    strategy_overrides = models.JSONField(default=dict, blank=True)
+    frozen_config = models.JSONField(null=True, blank=True)
+    config_hash = models.CharField(max_length=64, blank=True)
+    base_amount = MoneyField()
+    quote_amount = MoneyField()
+    state = FSMField(default=S.PAYMENT_PENDING, choices=S.choices, protected=True)
+    memo = models.CharField(max_length=200, unique=True)
+    expires_at = models.DateTimeField()
+    lifecycle_error = models.TextField(blank=True)
+    attention = models.TextField(
+        blank=True, help_text="Set by reconcile when an operator must look at the order."
+    )
+    trace_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "state_changed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_amount__gte=0) & Q(quote_amount__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_amount__gt=0) | Q(quote_amount__gt=0),
+                name="order_funds_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.id} ({self.state})"
+
+    # Payment -----------------------------------------------------------------------------
+
+    @transition(field=state, source=S.PAYMENT_PENDING, target=S.PAYMENT_INCOMPLETE)
+    def mark_partially_paid(self) -> None:
+        pass
+
+    @transition(field=state, source=list(AWAITING_PAYMENT), target=S.PAYMENT_COMPLETE)
+    def mark_paid(self) -> None:
+        pass
+
+    @transition(field=state, source=list(AWAITING_PAYMENT), target=S.EXPIRED)
+    def expire(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.EXPIRED, S.FAILED], target=S.REFUNDED)
+    def mark_refunded(self) -> None:
+        pass
+
+    # Funding -----------------------------------------------------------------------------
+
+    @transition(field=state, source=S.PAYMENT_COMPLETE, target=S.WITHDRAWING)
+    def start_withdrawing(self) -> None:
+        pass
+
+    @transition(field=state, source=S.WITHDRAWING, target=S.WITHDRAWAL_CONFIRMED)
+    def confirm_withdrawal(self) -> None:
+        pass
+
+    @transition(field=state, source=S.WITHDRAWAL_CONFIRMED, target=S.DEPOSIT_CONFIRMING)
+    def start_deposit_confirming(self) -> None:
+        pass
+
+    @transition(field=state, source=S.DEPOSIT_CONFIRMING, target=S.DEPOSIT_CONFIRMED)
+    def confirm_deposit(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.DEPOSIT_CONFIRMED, S.STOPPED], target=S.RUNNING)
+    def start_running(self) -> None:
+        pass
+
+    # Control -----------------------------------------------------------------------------
+
+    @transition(field=state, source=S.RUNNING, target=S.PAUSED)
+    def pause(self) -> None:
+        pass
+
+    @transition(field=state, source=S.PAUSED, target=S.RUNNING)
+    def resume(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.RUNNING, S.PAUSED], target=S.STOPPED)
+    def stop(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.RUNNING, S.PAUSED, S.STOPPED], target=S.EXIT_REQUESTED)
+    def request_exit(self) -> None:
+        pass
+
+    # Exit --------------------------------------------------------------------------------
+
+    @transition(field=state, source=S.EXIT_REQUESTED, target=S.EXIT_CANCELLING)
+    def start_exit_cancelling(self) -> None:
+        pass
+
+    @transition(field=state, source=S.EXIT_CANCELLING, target=S.EXIT_WITHDRAWING)
+    def start_exit_withdrawing(self) -> None:
+        pass
+
+    @transition(field=state, source=S.EXIT_WITHDRAWING, target=S.EXIT_CONFIRMING)
+    def start_exit_confirming(self) -> None:
+        pass
+
+    @transition(field=state, source=S.EXIT_CONFIRMING, target=S.EXITED)
+    def mark_exited(self) -> None:
+        pass
+
+    # Failure -----------------------------------------------------------------------------
+
+    @transition(field=state, source=list(NON_TERMINAL - {S.FAILED}), target=S.FAILED)
+    def fail(self, error: str) -> None:
+        self.lifecycle_error = error
+
+    @property
+    def is_exiting(self) -> bool:
+        return self.state in EXIT_STATES
+
+
+class OrderEvent(models.Model):
+    """One line of an order's timeline: a transition, or a figure worth recording."""
+
+    order = models.ForeignKey(MarketMakingOrder, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=50, default="transition")
+    actor = models.CharField(max_length=150, help_text="user:<id>, system:<job> or operator:<id>")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    trace_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["order", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_state or '·'} → {self.to_state or self.kind}"
+
+
+class PaymentEntry(models.Model):
+    """One entry of the order's invoice: an asset and amount the user pays."""
+
+    class Purpose(models.TextChoices):
+        BASE = "base"
+        QUOTE = "quote"
+        BASE_WITHDRAWAL_FEE = "base_withdrawal_fee"
+        QUOTE_WITHDRAWAL_FEE = "quote_withdrawal_fee"
+        MARKET_MAKING_FEE = "market_making_fee"
+
+    order = models.ForeignKey(
+        MarketMakingOrder, on_delete=models.CASCADE, related_name="payment_entries"
+    )
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    asset_id = models.UUIDField()
+    amount_due = MoneyField()
+    amount_paid = MoneyField(default=0)
+    trace_id = models.UUIDField(unique=True, default=uuid.uuid4)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "purpose"], name="payment_entry_unique"),
+            models.CheckConstraint(condition=Q(amount_due__gt=0), name="payment_due_positive"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="payment_paid_not_neg"),
+        ]
+
+    @property
+    def is_paid(self) -> bool:
+        return self.amount_paid >= self.amount_due
+
+
+class OrderActionRequest(models.Model):
+    """The first answer to a control request, replayed for the same Idempotency-Key."""
+
+    order = models.ForeignKey(
+        MarketMakingOrder, on_delete=models.CASCADE, related_name="action_requests"
+    )
+    idempotency_key = models.CharField(max_length=100)
+    action = models.CharField(max_length=20)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "idempotency_key"], name="order_action_key_unique"
+            )
+        ]
