@@ -15,6 +15,7 @@ from orders.strategies.params import (
     parameter_bounds,
     params_to_dict,
     validate_params,
+    validate_preset_params,
 )
 from orders.strategies.types import (
     AdaptiveFigures,
@@ -59,4 +60,5 @@ __all__ = [
     "params_with_overrides",
     "state_after_fill",
     "validate_params",
+    "validate_preset_params",
 ]

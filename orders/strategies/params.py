@@ -6,8 +6,8 @@ Every bound is checked at the boundary so that the engine can trust what it is g
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -388,6 +388,37 @@ def validate_params(data: Mapping[str, object]) -> StrategyParams:
     return StrategyParams(**values)  # type: ignore[arg-type]
 
 
+def validate_preset_params(
+    data: Mapping[str, object], *, required_overrides: Iterable[str]
+) -> dict[str, object]:
+    """Check a preset's own values field by field and return them in canonical JSON form.
+
+    A preset may leave out what only the user can know (an amount in base units, a floor
+    price) by listing it in required_overrides; combinations are checked once the user's
+    values are there, by params_with_overrides.
+    """
+    if not isinstance(data, Mapping):
+        raise StrategyParamsError({"params": ["Parameters must be a JSON object."]})
+    required = set(required_overrides)
+    errors: dict[str, list[str]] = {}
+    for name in sorted((set(data) | required) - set(SPECS_BY_NAME)):
+        errors.setdefault(name, []).append("Unknown parameter.")
+    canonical: dict[str, object] = {}
+    for spec in PARAM_SPECS:
+        if spec.name in data:
+            try:
+                canonical[spec.name] = _json_value(_parse(spec, data[spec.name]))
+            except ValueError as error:
+                errors.setdefault(spec.name, []).append(str(error))
+        elif spec.default is REQUIRED and spec.name not in required:
+            errors.setdefault(spec.name, []).append(
+                "Set it in the preset or list it among the required overrides."
+            )
+    if errors:
+        raise StrategyParamsError(errors)
+    return canonical
+
+
 def params_to_dict(params: StrategyParams) -> dict[str, object]:
     """JSON-ready parameters; decimals as canonical strings so equal values print equally."""
     return {name: _json_value(value) for name, value in asdict(params).items()}
@@ -487,6 +518,8 @@ def _check_combinations(values: dict[str, object], errors: dict[str, list[str]])
 
 
 def _json_value(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _json_value(asdict(value))
     if isinstance(value, Decimal):
         return format_decimal(value)
     if isinstance(value, dict):
