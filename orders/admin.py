@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 
 from orders.models import StrategyPreset
@@ -19,7 +20,8 @@ class DecimalJSONDecoder(json.JSONDecoder):
 
 
 class StrategyPresetForm(forms.ModelForm):
-    params = forms.JSONField(decoder=DecimalJSONDecoder)
+    # Re-rendered after an error, exact decimals show as strings.
+    params = forms.JSONField(decoder=DecimalJSONDecoder, encoder=DjangoJSONEncoder)
     required_overrides = forms.JSONField(required=False)
 
     class Meta:
@@ -43,7 +45,9 @@ class StrategyPresetForm(forms.ModelForm):
         cleaned["required_overrides"] = required
         if "params" in cleaned:
             try:
-                validate_preset_params(cleaned["params"], required_overrides=required)
+                cleaned["params"] = validate_preset_params(
+                    cleaned["params"], required_overrides=required
+                )
             except StrategyInputError as error:
                 for name, messages in error.errors.items():
                     self.add_error("params", f"{name}: {' '.join(messages)}")
