@@ -2,6 +2,7 @@ import json
 from decimal import Decimal
 
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from orders.models import StrategyPreset
@@ -15,8 +16,6 @@ class DecimalJSONParser(JSONParser):
         try:
             return json.loads(stream.read().decode(encoding), parse_float=Decimal)
         except ValueError as error:
-            from rest_framework.exceptions import ParseError
-
             raise ParseError(f"JSON parse error - {error}") from error
 
 
@@ -32,10 +31,10 @@ class ParameterBoundSerializer(serializers.Serializer):
     required = serializers.BooleanField()
     default = serializers.JSONField(allow_null=True)
     description = serializers.CharField()
-    minimum = serializers.CharField(required=False)
-    maximum = serializers.CharField(required=False)
-    exclusive_minimum = serializers.CharField(required=False)
-    exclusive_maximum = serializers.CharField(required=False)
+    minimum = serializers.JSONField(required=False)
+    maximum = serializers.JSONField(required=False)
+    exclusive_minimum = serializers.JSONField(required=False)
+    exclusive_maximum = serializers.JSONField(required=False)
     nullable = serializers.BooleanField(required=False)
     choices = serializers.ListField(child=serializers.CharField(), required=False)
 

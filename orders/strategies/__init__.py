@@ -4,6 +4,7 @@ The executor calls `decide` every tick and `state_after_fill` on every completed
 the preview and the order start use `params_with_overrides` and `freeze_config`.
 """
 
+from orders.strategies.codec import state_from_dict, state_to_dict
 from orders.strategies.config import FrozenConfig, freeze_config, params_with_overrides
 from orders.strategies.engine import decide, state_after_fill
 from orders.strategies.errors import StrategyInputError
@@ -59,6 +60,8 @@ __all__ = [
     "params_to_dict",
     "params_with_overrides",
     "state_after_fill",
+    "state_from_dict",
+    "state_to_dict",
     "validate_params",
     "validate_preset_params",
 ]

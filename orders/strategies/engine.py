@@ -186,19 +186,21 @@ def _inventory(
 ) -> _Inventory | None:
     if balances is None:
         return None
-    base_locked = {True: ZERO, False: ZERO}  # keyed by "is hanging"
-    quote_locked = {True: ZERO, False: ZERO}
-    for order in open_orders:
-        hanging = order.id in hanging_ids
-        if order.side is Side.BUY:
-            quote_locked[hanging] += order.amount * order.price
-        else:
-            base_locked[hanging] += order.amount
+
+    def locked(orders: list[OpenOrder]) -> tuple[Decimal, Decimal]:
+        base = sum((o.amount for o in orders if o.side is Side.SELL), ZERO)
+        quote = sum((o.amount * o.price for o in orders if o.side is Side.BUY), ZERO)
+        return base, quote
+
+    base_all, quote_all = locked(open_orders)
+    base_replaceable, quote_replaceable = locked(
+        [order for order in open_orders if order.id not in hanging_ids]
+    )
     return _Inventory(
-        base_total=balances.base + base_locked[False] + base_locked[True],
-        quote_total=balances.quote + quote_locked[False] + quote_locked[True],
-        base_budget=balances.base + base_locked[False],
-        quote_budget=balances.quote + quote_locked[False],
+        base_total=balances.base + base_all,
+        quote_total=balances.quote + quote_all,
+        base_budget=balances.base + base_replaceable,
+        quote_budget=balances.quote + quote_replaceable,
     )
 
 
