@@ -12,6 +12,33 @@ from orders.states import AWAITING_PAYMENT, EXIT_STATES, NON_TERMINAL, OrderStat
 S = OrderState
 
 
+class StrategyPreset(models.Model):
+    """A named starting point for an order's strategy, with the reasons behind its values.
+
+    `params` holds only what the preset sets, in canonical JSON (decimals as strings);
+    everything else takes the strategy's defaults, and the user's overrides go on top.
+    """
+
+    name = models.SlugField(max_length=50, unique=True)
+    title = models.CharField(max_length=100)
+    rationale = models.TextField(help_text="Shown to users: what the values do and why.")
+    params = models.JSONField(default=dict, help_text="Parameter values set by this preset.")
+    required_overrides = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Parameters the user must give when starting from this preset.",
+    )
+    enabled = models.BooleanField(default=True, help_text="Offered to users.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.title
+
 class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     """A user's market-making order, from payment to running and back out.
 
@@ -31,6 +58,9 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     )
     pair = models.ForeignKey(TradingPair, on_delete=models.PROTECT, related_name="orders")
     api_key = models.ForeignKey(ExchangeAPIKey, on_delete=models.PROTECT, related_name="orders")
+    strategy_preset = models.ForeignKey(
+        StrategyPreset, on_delete=models.PROTECT, related_name="orders"
+    )
     strategy_overrides = models.JSONField(default=dict, blank=True)
     frozen_config = models.JSONField(null=True, blank=True)
     config_hash = models.CharField(max_length=64, blank=True)
