@@ -242,10 +242,6 @@ def _post(
     _check_legs(legs)
     content_hash = _content_hash(code=code, ref=ref, legs=legs, reverses=reverses)
 
-    existing = _replayed(idempotency_key, content_hash)
-    if existing is not None:
-        return existing
-
     deltas: dict[int, Decimal] = defaultdict(Decimal)
     with localcontext(EXACT):
         for leg in legs:
@@ -256,7 +252,8 @@ def _post(
         .filter(account_id__in=deltas)
         .order_by("account_id")
     }
-    # A concurrent post under the same key held these locks until it committed.
+    # Looked up under the locks: a concurrent post of the same content held them until it
+    # committed, so a retry racing its original finds it here.
     existing = _replayed(idempotency_key, content_hash)
     if existing is not None:
         return existing
@@ -408,8 +405,9 @@ def _content_hash(*, code: str, ref: str, legs: Sequence[Leg], reverses: Transac
 
 
 def _replayed(idempotency_key: str, content_hash: str) -> Transaction | None:
-    existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is None:
+    try:
+        existing = Transaction.objects.get(idempotency_key=idempotency_key)
+    except Transaction.DoesNotExist:
         return None
     if existing.content_hash != content_hash:
         raise IdempotencyConflict(
