@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from ledger.models import Account, Balance, Entry, Transaction
 from ledger.services import EXACT, asset_id
@@ -199,9 +199,8 @@ def ledger_violations() -> list[Violation]:
     stay non-negative is below zero. Run by `manage.py ledger_check` and by CI.
     """
     violations: list[Violation] = []
-    for tx_id in (
-        Transaction.objects.annotate(n=Count("entries")).filter(n=0).values_list("id", flat=True)
-    ):
+    empty = Transaction.objects.filter(~Exists(Entry.objects.filter(transaction=OuterRef("pk"))))
+    for tx_id in empty.values_list("id", flat=True):
         violations.append(Violation("empty_transaction", {"transaction": tx_id}))
     for (tx_id, asset), total in exact_sums(
         Entry.objects.all(), "transaction_id", "asset", nonzero_only=True
