@@ -19,10 +19,10 @@ Symbols in paths may be written XIN/USDT, XIN-USDT or XINUSDT.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from decimal import Decimal, InvalidOperation
+
+import requests
 
 from exchanges.simulator import wallet
 from exchanges.simulator.faults import Fault
@@ -143,17 +143,14 @@ class SimulatorControl:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        data = json.dumps(body or {}).encode() if method != "GET" else None
-        request = urllib.request.Request(
-            self.base_url + path,
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
+        response = self.session.request(
+            method, self.base_url + path, json=body if method != "GET" else None, timeout=10
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return json.loads(response.read())
+        response.raise_for_status()
+        return response.json()
 
     def account_create(self, *, label: str, permissions: list[str]) -> dict:
         return self.call("POST", "/_sim/accounts", {"label": label, "permissions": permissions})

@@ -180,7 +180,7 @@ def start_in_thread(
     server, stop_background = serve(
         venue=venue, host="127.0.0.1", port=0, agent_interval_s=agent_interval_s
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     host, port = server.server_address[:2]
 

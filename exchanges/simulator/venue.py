@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import logging
 import queue
 import secrets
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+
+import requests
 
 from exchanges.simulator import wallet
 from exchanges.simulator.agents import MarketAgents
@@ -417,26 +417,20 @@ class Venue:
     def peer_deliver(self, record: wallet.Withdrawal) -> None:
         """Tell the peer (the Mixin simulator) that a withdrawal arrived on its side."""
         config = self.coins[(record.coin, record.network)]
-        body = json.dumps(
-            {
-                "asset_id": config.mixin_asset_id,
-                "address": record.address,
-                "tag": record.tag,
-                "amount": str(record.chain_amount),
-                "tx_hash": record.tx_hash,
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{self.peer_url}/_sim/chain/incoming",
-            data=body,
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
+        transfer = {
+            "asset_id": config.mixin_asset_id,
+            "address": record.address,
+            "tag": record.tag,
+            "amount": str(record.chain_amount),
+            "tx_hash": record.tx_hash,
+        }
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                response.read()
+            response = requests.post(
+                f"{self.peer_url}/_sim/chain/incoming", json=transfer, timeout=10
+            )
+            response.raise_for_status()
             record.peer_delivery = "sent"
-        except OSError as exc:
+        except requests.RequestException as exc:
             record.peer_delivery = f"failed: {exc}"
             logger.warning("peer did not take a withdrawal", extra={"error": str(exc)})
 
