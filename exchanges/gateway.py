@@ -24,8 +24,8 @@ return the frozen dataclasses below, amounts as Decimal, never ccxt dicts:
     withdrawals(*, asset, since=None) -> list[Withdrawal]
     withdrawal_by_client_id(*, asset, client_id) -> Withdrawal
 
-`side` is "buy" or "sell"; `network` is the exchange's own network id (NetworkMapping's
-network_code); `client_order_id` / `client_id` are our idempotency ids, persisted by the
+`side` is "buy" or "sell"; `network` is ccxt's unified network code (ERC20, TRC20, BEP20;
+the exchange's own id where ccxt has no name for it), as stored in NetworkMapping; `client_order_id` / `client_id` are our idempotency ids, persisted by the
 caller before the call. Prices and amounts are brought to the market's tick and step with
 Decimal before the call (amounts truncated; buy prices rounded down, sell prices up, so a
 quote is never more aggressive than asked); what falls below the market's minimums is
@@ -264,9 +264,9 @@ def classify_ccxt_error(exc: Exception, *, effect: bool) -> ExternalServiceError
     message = str(exc)[:500]
     detail = {"exchange_error": type(exc).__name__}
     if isinstance(exc, ccxt.OrderNotFound):
-        return RemoteNotFoundError(message, detail=detail)
+        return RemoteNotFoundError(message, detail={**detail, "reason": "not_found"})
     if isinstance(exc, ccxt.AuthenticationError):
-        return AuthFailedError(message, detail=detail)
+        return AuthFailedError(message, detail={**detail, "reason": "auth"})
     if isinstance(exc, ccxt.RateLimitExceeded | ccxt.DDoSProtection):
         return RetryableError(message, detail={**detail, "reason": "rate_limit"})
     if isinstance(exc, ccxt.OnMaintenance):
