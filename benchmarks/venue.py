@@ -111,7 +111,7 @@ def ccxt_round_trips(count: int) -> dict[str, list[float]]:
             tick_size="0.01",
             step_size="0.001",
             min_notional="1",
-            agents="",
+            agents=False,
         )
         account = control.account_create(label="bench", permissions=["read", "trade"])
         control.credit(api_key=account["api_key"], asset="USDT", amount="1000000")

@@ -25,8 +25,9 @@ return the frozen dataclasses below, amounts as Decimal, never ccxt dicts:
     withdrawal_by_client_id(*, asset, client_id) -> Withdrawal
 
 `side` is "buy" or "sell"; `network` is ccxt's unified network code (ERC20, TRC20, BEP20;
-the exchange's own id where ccxt has no name for it), as stored in NetworkMapping; `client_order_id` / `client_id` are our idempotency ids, persisted by the
-caller before the call. Prices and amounts are brought to the market's tick and step with
+the exchange's own id where ccxt has no name for it), as stored in NetworkMapping;
+`client_order_id` / `client_id` are our idempotency ids, persisted by the caller before
+the call. Prices and amounts are brought to the market's tick and step with
 Decimal before the call (amounts truncated; buy prices rounded down, sell prices up, so a
 quote is never more aggressive than asked); what falls below the market's minimums is
 refused here, without a call.
@@ -220,7 +221,9 @@ def order_quantize(
 ) -> tuple[Decimal, Decimal]:
     """Bring a limit order to the market's step and tick, or refuse it before any call."""
     if side not in (BUY, SELL):
-        raise RejectedError(f"side must be buy or sell, not {side!r}", detail=_reason("bad_request"))
+        raise RejectedError(
+            f"side must be buy or sell, not {side!r}", detail=_reason("bad_request")
+        )
     if not isinstance(amount, Decimal) or not isinstance(price, Decimal):
         raise TypeError("amount and price must be Decimal")
     amount = amount.quantize(market.step_size, rounding=ROUND_DOWN)
@@ -585,9 +588,7 @@ class CcxtGateway:
     # -- wallet --------------------------------------------------------------------------
 
     def deposit_address(self, *, asset: str, network: str) -> DepositAddress:
-        raw = self._call(
-            lambda: self.client.fetch_deposit_address(asset, {"network": network})
-        )
+        raw = self._call(lambda: self.client.fetch_deposit_address(asset, {"network": network}))
         return DepositAddress(
             asset=asset, network=network, address=raw["address"], tag=raw.get("tag") or ""
         )

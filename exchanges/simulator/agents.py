@@ -95,6 +95,8 @@ class MarketAgents:
                 self._submit(self.maker, side, price, size, GTC)
         if self.rng.random() < TAKER_PROBABILITY:
             self._take()
+        for account in (self.maker, self.taker):
+            self.engine.forget_closed_orders(account=account)
 
     def _take(self) -> None:
         side = BUY if self.rng.random() < 0.5 else SELL

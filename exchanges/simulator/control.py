@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 import requests
 
 from exchanges.simulator import wallet
+from exchanges.simulator.errors import VenueError
 from exchanges.simulator.faults import Fault
 from exchanges.simulator.venue import Venue
 
@@ -32,23 +33,35 @@ _MARKET_ACTION = re.compile(r"^/_sim/markets/(?P<symbol>.+)/(?P<action>step|paus
 _CREDIT = re.compile(r"^/_sim/accounts/(?P<api_key>[^/]+)/credit$")
 
 
-class ControlInputError(ValueError):
-    """A control request that cannot be carried out (HTTP 400)."""
-
-
 def _amount(body: dict, name: str, default: str | None = None) -> Decimal:
     raw = body.get(name, default)
     if raw is None:
-        raise ControlInputError(f"{name} is required")
+        raise ValueError(f"{name} is required")
     if isinstance(raw, float):
-        raise ControlInputError(f"{name} must be a string or an integer, not a float")
+        raise ValueError(f"{name} must be a string or an integer, not a float")
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        raise ControlInputError(f"{name} is not a decimal: {raw!r}") from None
+        raise ValueError(f"{name} is not a decimal: {raw!r}") from None
     if not value.is_finite():
-        raise ControlInputError(f"{name} must be finite")
+        raise ValueError(f"{name} must be finite")
     return value
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if value is None or value == "":
+        raise ValueError(f"{name} is required")
+    return str(value)
+
+
+def _flag(body: dict, name: str, default: bool) -> bool:
+    raw = body.get(name, default)
+    if isinstance(raw, bool):
+        return raw
+    if raw in ("true", "false"):
+        return raw == "true"
+    raise ValueError(f"{name} must be true or false")
 
 
 def handle_control(venue: Venue, method: str, path: str, body: dict) -> tuple[int, object]:
@@ -56,7 +69,7 @@ def handle_control(venue: Venue, method: str, path: str, body: dict) -> tuple[in
         return 200, _route(venue, method, path, body)
     except KeyError as exc:
         return 404, {"error": str(exc)}
-    except ValueError as exc:
+    except (ValueError, VenueError) as exc:
         return 400, {"error": str(exc)}
 
 
@@ -74,18 +87,18 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
         }
     if method == "POST" and (match := _CREDIT.match(path)):
         venue.account_credit(
-            api_key=match["api_key"], asset=str(body["asset"]), amount=_amount(body, "amount")
+            api_key=match["api_key"], asset=_text(body, "asset"), amount=_amount(body, "amount")
         )
         return {"ok": True}
     if method == "POST" and path == "/_sim/markets":
         market = venue.market_create(
-            symbol=str(body["symbol"]),
+            symbol=_text(body, "symbol"),
             mid=_amount(body, "mid"),
             tick_size=_amount(body, "tick_size"),
             step_size=_amount(body, "step_size"),
             min_notional=_amount(body, "min_notional", "0"),
             volatility=_amount(body, "volatility", "0.001"),
-            agents=bool(body.get("agents", True)),
+            agents=_flag(body, "agents", True),
         )
         return {"symbol": market.unified_symbol, "id": market.symbol}
     if method == "POST" and (match := _MARKET_ACTION.match(path)):
@@ -93,14 +106,14 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
             agents = venue.market_step(symbol=match["symbol"], rounds=int(body.get("rounds", 1)))
         else:
             agents = venue.market_set_paused(
-                symbol=match["symbol"], paused=bool(body.get("paused", True))
+                symbol=match["symbol"], paused=_flag(body, "paused", True)
             )
         return agents.to_json()
     if method == "POST" and path == "/_sim/coins":
         venue.coin_configure(
             wallet.CoinNetwork(
-                coin=str(body["coin"]),
-                network=str(body["network"]),
+                coin=_text(body, "coin"),
+                network=_text(body, "network"),
                 withdraw_fee=_amount(body, "withdraw_fee", "0"),
                 withdraw_min=_amount(body, "withdraw_min", "0"),
                 withdraw_delay_ms=int(body.get("withdraw_delay_ms", 0)),
@@ -112,9 +125,9 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
     if method == "POST" and path == "/_sim/faults":
         venue.faults.add(
             Fault(
-                path=str(body["path"]),
+                path=_text(body, "path"),
                 method=str(body.get("method", "*")).upper(),
-                kind=str(body["kind"]),
+                kind=_text(body, "kind"),
                 count=int(body.get("count", 1)),
                 delay_ms=int(body.get("delay_ms", 3000)),
                 code=int(body.get("code", -2010)),
@@ -127,10 +140,10 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
         return {"faults": []}
     if method == "POST" and path == "/_sim/chain/incoming":
         deposit = venue.chain_incoming(
-            address=str(body["address"]),
+            address=_text(body, "address"),
             tag=str(body.get("tag") or ""),
             amount=_amount(body, "amount"),
-            tx_hash=str(body["tx_hash"]),
+            tx_hash=_text(body, "tx_hash"),
             coin=str(body.get("coin") or ""),
             network=str(body.get("network") or ""),
         )
@@ -159,7 +172,9 @@ class SimulatorControl:
         self.call("POST", f"/_sim/accounts/{api_key}/credit", {"asset": asset, "amount": amount})
 
     def market_create(self, **spec: object) -> dict:
-        return self.call("POST", "/_sim/markets", {k: str(v) for k, v in spec.items()})
+        """Amounts as strings (or Decimals), `agents` as a bool."""
+        body = {k: v if isinstance(v, bool) else str(v) for k, v in spec.items()}
+        return self.call("POST", "/_sim/markets", body)
 
     def market_step(self, *, symbol: str, rounds: int = 1) -> dict:
         return self.call("POST", f"/_sim/markets/{symbol}/step", {"rounds": rounds})

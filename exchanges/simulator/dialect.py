@@ -210,7 +210,7 @@ class Dialect:
         with self.venue.lock:
             symbol = self._symbol(params)
             bids, asks = self.venue.engine.depth(symbol, _int(params, "limit") or 100)
-            last_update = len(self.venue.engine.orders)
+            last_update = self.venue.engine.updates
         return {
             "lastUpdateId": last_update,
             "bids": [[fmt(p), fmt(q)] for p, q in bids],

@@ -222,6 +222,7 @@ class Engine:
         self._order_ids = itertools.count(1)
         self._trade_ids: dict[str, Iterator[int]] = {}
         self._client_ids: dict[tuple[str, str, str], int] = {}
+        self.updates = 0  # rises with every change to a book (the depth's lastUpdateId)
 
     # -- markets and balances -------------------------------------------------------------
 
@@ -272,6 +273,7 @@ class Engine:
             if request.type == MARKET:
                 self._check_market_notional(market, plan)
             self._check_funds(market, request, plan)
+            self.updates += 1
             return self._apply(market, book, request, plan)
 
     def cancel(self, *, account: str, symbol: str, order_id: int | None, client_id: str) -> Order:
@@ -283,6 +285,7 @@ class Engine:
                 raise VenueError.unknown_order_on_cancel()
             self.books[symbol].side_of(order.side).remove(order)
             self._release(order)
+            self.updates += 1
             order.status = CANCELED
             order.update_time_ms = self.clock_ms()
             return order
@@ -403,7 +406,7 @@ class Engine:
         now = self.clock_ms()
         order = Order(
             order_id=next(self._order_ids),
-            client_order_id=request.client_order_id or f"sim-{len(self.orders) + 1}",
+            client_order_id="",
             account=request.account,
             symbol=market.symbol,
             side=request.side,
@@ -415,6 +418,7 @@ class Engine:
             time_ms=now,
             update_time_ms=now,
         )
+        order.client_order_id = request.client_order_id or f"sim-{order.order_id}"
         would_fill_entirely = plan.qty == order.orig_qty and not plan.self_trade_stop
         if request.time_in_force == FOK and request.type != MARKET and not would_fill_entirely:
             order.status = EXPIRED
@@ -517,6 +521,13 @@ class Engine:
                 seller_commission=seller_fee,
             )
         )
+
+    def forget_closed_orders(self, *, account: str) -> None:
+        """Drop an account's finished orders (the agents', which nobody looks up again)."""
+        closed = [o for o in self.orders.values() if o.account == account and not o.is_open]
+        for order in closed:
+            del self.orders[order.order_id]
+            self._client_ids.pop((order.account, order.symbol, order.client_order_id), None)
 
     # -- invariants (used by the tests and the state endpoint) ----------------------------
 

@@ -35,6 +35,7 @@ from exchanges.simulator.faults import Faults
 logger = logging.getLogger(__name__)
 
 PERMISSIONS = frozenset({"read", "trade", "withdraw"})
+STATE_TRADES = 100  # per symbol, in GET /_sim/state
 
 
 def now_ms() -> int:
@@ -118,7 +119,10 @@ class Venue:
         if not base or not quote:
             raise ValueError("symbol must look like BASE/QUOTE")
         if min(mid, tick_size, step_size) <= 0 or min_notional < 0 or volatility < 0:
-            raise ValueError("mid, tick_size and step_size must be positive")
+            raise ValueError(
+                "mid, tick_size and step_size must be positive; min_notional and "
+                "volatility not negative"
+            )
         market = Market(
             symbol=f"{base}{quote}",
             base=base,
@@ -464,7 +468,10 @@ class Venue:
                 "open_orders": [
                     _order_state(o) for o in engine.open_orders(account=None, symbol=None)
                 ],
-                "trades": sum(len(t) for t in engine.trades.values()),
+                "trade_count": sum(len(t) for t in engine.trades.values()),
+                "recent_trades": [
+                    _plain(t) for trades in engine.trades.values() for t in trades[-STATE_TRADES:]
+                ],
                 "holdings": {asset: str(engine.holdings(asset)) for asset in assets},
                 "fees_collected": {k: str(v) for k, v in engine.fees_collected.items()},
                 "external_net": {k: str(v) for k, v in engine.external_net.items()},

@@ -1,10 +1,10 @@
 """Fixtures around the venue simulator, reusable by every app's tests.
 
-    venue_url          a fresh simulator on an ephemeral port (agents move only when stepped)
-    venue_control      SimulatorControl for it (accounts, credits, markets, faults, chain)
-    xin_usdt           the XIN/USDT market on it: tick 0.01, step 0.001, min notional 1, no agents
-    venue_trader       factory: venue_trader(permissions=..., XIN="10", USDT="1000") -> Trader
-                       (its simulator key, a ccxt.binance client and a CcxtGateway)
+venue_url          a fresh simulator on an ephemeral port (agents move only when stepped)
+venue_control      SimulatorControl for it (accounts, credits, markets, faults, chain)
+xin_usdt           the XIN/USDT market on it: tick 0.01, step 0.001, min notional 1, no agents
+venue_trader       factory: venue_trader(permissions=..., XIN="10", USDT="1000") -> Trader
+                   (its simulator key, a ccxt.binance client and a CcxtGateway)
 """
 
 from collections.abc import Callable, Iterator
@@ -48,7 +48,7 @@ def xin_usdt(venue_control: SimulatorControl) -> str:
         tick_size="0.01",
         step_size="0.001",
         min_notional="1",
-        agents="",
+        agents=False,
     )
     return XIN_USDT
 

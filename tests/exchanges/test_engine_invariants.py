@@ -60,9 +60,7 @@ orders = st.builds(
     price=prices,
     time_in_force=st.sampled_from([GTC, GTC, GTC, GTC, IOC, FOK]),
 )
-actions = st.lists(
-    st.one_of(orders, orders, st.integers(min_value=0, max_value=1000)), max_size=80
-)
+actions = st.lists(st.one_of(orders, orders, st.integers(min_value=0, max_value=1000)), max_size=80)
 
 
 def run(engine: Engine, action) -> None:
@@ -120,8 +118,14 @@ def test_an_incoming_order_meets_resting_orders_in_price_then_time_priority(rest
     for account, price, qty in resting:
         try:
             order = engine.submit(
-                OrderRequest(account=account, symbol="XINUSDT", side=SELL, type=LIMIT_MAKER,
-                             quantity=qty, price=price)
+                OrderRequest(
+                    account=account,
+                    symbol="XINUSDT",
+                    side=SELL,
+                    type=LIMIT_MAKER,
+                    quantity=qty,
+                    price=price,
+                )
             )
         except VenueError:
             continue
@@ -129,8 +133,15 @@ def test_an_incoming_order_meets_resting_orders_in_price_then_time_priority(rest
     queue = sorted(placed, key=lambda o: (o.price, o.order_id))
 
     taker = engine.submit(
-        OrderRequest(account="alice", symbol="XINUSDT", side=BUY, type=LIMIT, quantity=size,
-                     price=Decimal("110"), time_in_force=IOC)
+        OrderRequest(
+            account="alice",
+            symbol="XINUSDT",
+            side=BUY,
+            type=LIMIT,
+            quantity=size,
+            price=Decimal("110"),
+            time_in_force=IOC,
+        )
     )
 
     expected, left = [], size

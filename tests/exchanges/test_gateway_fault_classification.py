@@ -50,10 +50,10 @@ def test_a_read_that_times_out_is_retryable(trader, venue_control):
         trader.gateway.order_book(symbol=XIN_USDT)
 
 
-@pytest.mark.parametrize(("kind", "reason"), [("rate_limit", "rate_limit"), ("maintenance", "maintenance")])
-def test_a_create_refused_before_the_venue_saw_it_is_retryable(
-    trader, venue_control, kind, reason
-):
+@pytest.mark.parametrize(
+    ("kind", "reason"), [("rate_limit", "rate_limit"), ("maintenance", "maintenance")]
+)
+def test_a_create_refused_before_the_venue_saw_it_is_retryable(trader, venue_control, kind, reason):
     venue_control.fault(path=ORDER, method="POST", kind=kind)
     with pytest.raises(RetryableError) as raised:
         quote(trader)

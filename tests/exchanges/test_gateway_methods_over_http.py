@@ -48,7 +48,10 @@ def test_a_limit_order_is_quantized_before_it_is_sent(maker):
     assert (order.amount, order.price) == (Decimal("1.234"), Decimal("101.01"))  # sells round up
     assert order.client_order_id == "mm-1-s0" and order.status == "open"
     bid = maker.gateway.create_limit_order(
-        symbol=XIN_USDT, side="buy", amount=Decimal("1"), price=Decimal("98.999"),
+        symbol=XIN_USDT,
+        side="buy",
+        amount=Decimal("1"),
+        price=Decimal("98.999"),
         client_order_id="mm-1-b0",
     )
     assert bid.price == Decimal("98.99")  # buys round down
@@ -56,11 +59,17 @@ def test_a_limit_order_is_quantized_before_it_is_sent(maker):
 
 def test_book_ticker_open_orders_fetch_and_cancel(maker, taker):
     maker.gateway.create_limit_order(
-        symbol=XIN_USDT, side="buy", amount=Decimal("2"), price=Decimal("99"),
+        symbol=XIN_USDT,
+        side="buy",
+        amount=Decimal("2"),
+        price=Decimal("99"),
         client_order_id="b1",
     )
     ask = maker.gateway.create_limit_order(
-        symbol=XIN_USDT, side="sell", amount=Decimal("1"), price=Decimal("101"),
+        symbol=XIN_USDT,
+        side="sell",
+        amount=Decimal("1"),
+        price=Decimal("101"),
         client_order_id="s1",
     )
     book = maker.gateway.order_book(symbol=XIN_USDT)
@@ -68,7 +77,10 @@ def test_book_ticker_open_orders_fetch_and_cancel(maker, taker):
     assert (book.asks[0].price, book.asks[0].amount) == (Decimal(101), Decimal(1))
 
     taker.gateway.create_limit_order(
-        symbol=XIN_USDT, side="buy", amount=Decimal("0.25"), price=Decimal("101"),
+        symbol=XIN_USDT,
+        side="buy",
+        amount=Decimal("0.25"),
+        price=Decimal("101"),
         client_order_id="t1",
     )
     ticker = maker.gateway.ticker(symbol=XIN_USDT)
@@ -89,12 +101,18 @@ def test_book_ticker_open_orders_fetch_and_cancel(maker, taker):
 
 def test_my_trades_page_forward_from_a_cursor(maker, taker):
     maker.gateway.create_limit_order(
-        symbol=XIN_USDT, side="sell", amount=Decimal("3"), price=Decimal("101"),
+        symbol=XIN_USDT,
+        side="sell",
+        amount=Decimal("3"),
+        price=Decimal("101"),
         client_order_id="s1",
     )
     for n in range(3):
         taker.gateway.create_limit_order(
-            symbol=XIN_USDT, side="buy", amount=Decimal("1"), price=Decimal("101"),
+            symbol=XIN_USDT,
+            side="buy",
+            amount=Decimal("1"),
+            price=Decimal("101"),
             client_order_id=f"t{n}",
         )
     fills = maker.gateway.my_trades(symbol=XIN_USDT)
@@ -117,8 +135,11 @@ def test_deposit_address_deposits_withdraw_and_withdrawals(maker, venue_control)
     assert deposit.network == "ERC20"
 
     withdrawal_id = maker.gateway.withdraw(
-        asset="USDT", network="ERC20", address="0xdestination000000000000000000000000000000",
-        amount=Decimal("10"), client_id="o1:exit_withdraw:quote",
+        asset="USDT",
+        network="ERC20",
+        address="0xdestination000000000000000000000000000000",
+        amount=Decimal("10"),
+        client_id="o1:exit_withdraw:quote",
     )
     [withdrawal] = maker.gateway.withdrawals(asset="USDT", since=since)
     assert withdrawal.withdrawal_id == withdrawal_id

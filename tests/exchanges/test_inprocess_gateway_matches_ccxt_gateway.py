@@ -35,14 +35,21 @@ def scenario(make_gateway) -> list:
     seen = [maker.markets()]
     seen.append(
         maker.create_limit_order(
-            symbol=XIN_USDT, side="buy", amount=Decimal("2"), price=Decimal("99.5"),
-            client_order_id="mm-1", post_only=True,
+            symbol=XIN_USDT,
+            side="buy",
+            amount=Decimal("2"),
+            price=Decimal("99.5"),
+            client_order_id="mm-1",
+            post_only=True,
         )
     )
     seen.append(maker.order_book(symbol=XIN_USDT))
     seen.append(
         taker.create_limit_order(
-            symbol=XIN_USDT, side="sell", amount=Decimal("0.5"), price=Decimal("99"),
+            symbol=XIN_USDT,
+            side="sell",
+            amount=Decimal("0.5"),
+            price=Decimal("99"),
             client_order_id="tk-1",
         )
     )
@@ -55,12 +62,18 @@ def scenario(make_gateway) -> list:
     seen.append(taker.balances())
     for refused in (
         lambda: taker.create_limit_order(
-            symbol=XIN_USDT, side="sell", amount=Decimal("50"), price=Decimal("99"),
+            symbol=XIN_USDT,
+            side="sell",
+            amount=Decimal("50"),
+            price=Decimal("99"),
             client_order_id="tk-2",
         ),
         lambda: maker.cancel_order(symbol=XIN_USDT, client_order_id="mm-1"),
         lambda: reader.create_limit_order(
-            symbol=XIN_USDT, side="buy", amount=Decimal("1"), price=Decimal("99"),
+            symbol=XIN_USDT,
+            side="buy",
+            amount=Decimal("1"),
+            price=Decimal("99"),
             client_order_id="rd-1",
         ),
     ):
@@ -73,8 +86,12 @@ def scenario(make_gateway) -> list:
 def venue_with_market() -> Venue:
     venue = Venue(seed=5)
     venue.market_create(
-        symbol=XIN_USDT, mid=Decimal(100), tick_size=Decimal("0.01"),
-        step_size=Decimal("0.001"), min_notional=Decimal(1), agents=False,
+        symbol=XIN_USDT,
+        mid=Decimal(100),
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.001"),
+        min_notional=Decimal(1),
+        agents=False,
     )
     return venue
 

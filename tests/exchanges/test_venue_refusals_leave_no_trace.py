@@ -68,7 +68,11 @@ def test_a_key_without_the_permission_is_refused(xin_usdt, venue_trader, venue_c
         reader.ccxt.create_order(XIN_USDT, "limit", "buy", "1", "99")
     with pytest.raises(AuthFailedError):
         reader.gateway.withdraw(
-            asset="XIN", network="MIXIN", address="mixin-destination", amount=Decimal(1), client_id="w"
+            asset="XIN",
+            network="MIXIN",
+            address="mixin-destination",
+            amount=Decimal(1),
+            client_id="w",
         )
     assert venue_control.state() == before
     assert reader.gateway.balances().can_trade is False

@@ -44,9 +44,7 @@ def test_a_chain_deposit_to_a_deposit_address_is_credited_and_listed(
     assert trader.gateway.balances().free("XIN") == Decimal("2.5")
 
 
-def test_a_deposit_waits_for_the_coins_deposit_delay(
-    xin_usdt, venue_trader, venue_control
-):
+def test_a_deposit_waits_for_the_coins_deposit_delay(xin_usdt, venue_trader, venue_control):
     venue_control.coin_configure(coin="XIN", network="MIXIN", deposit_delay_ms=300)
     trader = venue_trader()
     address = trader.gateway.deposit_address(asset="XIN", network="MIXIN")
@@ -110,11 +108,14 @@ def test_a_completed_withdrawal_arrives_at_the_peer_as_a_chain_transfer(peer):
     try:
         control = SimulatorControl(url)
         control.coin_configure(
-            coin="XIN", network="MIXIN", withdraw_fee="0.01", withdraw_delay_ms=200,
+            coin="XIN",
+            network="MIXIN",
+            withdraw_fee="0.01",
+            withdraw_delay_ms=200,
             mixin_asset_id=MIXIN_XIN,
         )
         control.market_create(
-            symbol="XIN/USDT", mid="100", tick_size="0.01", step_size="0.001", agents=""
+            symbol="XIN/USDT", mid="100", tick_size="0.01", step_size="0.001", agents=False
         )
         account = control.account_create(label="mm", permissions=["read", "withdraw"])
         control.credit(api_key=account["api_key"], asset="XIN", amount="3")
