@@ -307,6 +307,11 @@ def _dec_or_none(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _price_or_none(value: Any) -> Decimal | None:
+    """An empty side of the book: Binance says "0", others say nothing."""
+    return None if not value else Decimal(str(value))
+
+
 def _when(milliseconds: Any) -> datetime | None:
     if milliseconds is None:
         return None
@@ -493,8 +498,8 @@ class CcxtGateway:
         return Ticker(
             symbol=symbol,
             last=_dec(raw["last"]),
-            bid=_dec_or_none(raw.get("bid")),
-            ask=_dec_or_none(raw.get("ask")),
+            bid=_price_or_none(raw.get("bid")),
+            ask=_price_or_none(raw.get("ask")),
             high=_dec_or_none(raw.get("high")),
             low=_dec_or_none(raw.get("low")),
             base_volume=_dec_or_none(raw.get("baseVolume")),

@@ -25,7 +25,7 @@ from exchanges.simulator.engine import (
     Trade,
 )
 from exchanges.simulator.errors import VenueError
-from exchanges.simulator.venue import Account, Venue, now_ms
+from exchanges.simulator.venue import DAY_MS, Account, Venue, now_ms
 
 DEFAULT_RECV_WINDOW_MS = 5000
 MAX_RECV_WINDOW_MS = 60000
@@ -218,34 +218,24 @@ class Dialect:
         }
 
     def ticker(self, params: dict[str, str]) -> object:
-        with self.venue.lock:
-            symbol = self._symbol(params)
-            bids, asks = self.venue.engine.depth(symbol, 1)
-            now = now_ms()
-            day = [t for t in self.venue.engine.trades[symbol] if t.time_ms >= now - 86_400_000]
-            agents = self.venue.agents.get(symbol)
-        if day:
-            last = day[-1].price
-        elif bids and asks:
-            last = (bids[0][0] + asks[0][0]) / 2
-        else:
-            last = agents.mid if agents else Decimal(0)
-        prices = [t.price for t in day] or [last]
+        day = self.venue.ticker_24h(_required(params, "symbol"))
+        bid_price, bid_qty = day.best_bid or (Decimal(0), Decimal(0))
+        ask_price, ask_qty = day.best_ask or (Decimal(0), Decimal(0))
         return {
-            "symbol": symbol,
-            "lastPrice": fmt(last),
-            "bidPrice": fmt(bids[0][0]) if bids else "0",
-            "bidQty": fmt(bids[0][1]) if bids else "0",
-            "askPrice": fmt(asks[0][0]) if asks else "0",
-            "askQty": fmt(asks[0][1]) if asks else "0",
-            "openPrice": fmt(prices[0]),
-            "highPrice": fmt(max(prices)),
-            "lowPrice": fmt(min(prices)),
-            "volume": fmt(sum((t.qty for t in day), Decimal(0))),
-            "quoteVolume": fmt(sum((t.qty * t.price for t in day), Decimal(0))),
-            "openTime": now - 86_400_000,
-            "closeTime": now,
-            "count": len(day),
+            "symbol": day.symbol,
+            "lastPrice": fmt(day.last),
+            "bidPrice": fmt(bid_price),
+            "bidQty": fmt(bid_qty),
+            "askPrice": fmt(ask_price),
+            "askQty": fmt(ask_qty),
+            "openPrice": fmt(day.open),
+            "highPrice": fmt(day.high),
+            "lowPrice": fmt(day.low),
+            "volume": fmt(day.volume),
+            "quoteVolume": fmt(day.quote_volume),
+            "openTime": day.close_ms - DAY_MS,
+            "closeTime": day.close_ms,
+            "count": day.count,
         }
 
     def agg_trades(self, params: dict[str, str]) -> object:

@@ -89,4 +89,5 @@ class VenueError(Exception):
 
     @classmethod
     def withdrawal_refused(cls, msg: str) -> VenueError:
-        return cls(-4003, msg, reason="invalid_withdrawal")
+        # ccxt reads -4003 as BadRequest; the reason says what the ccxt gateway would.
+        return cls(-4003, msg, reason="bad_request")

@@ -137,29 +137,17 @@ class InProcessGateway:
         )
 
     def ticker(self, *, symbol: str) -> Ticker:
-        market_id = self._id(symbol)
-        with self.venue.lock:
-            bids, asks = self.venue.engine.depth(market_id, 1)
-            trades = self.venue.engine.trades[market_id]
-            last_trade = trades[-1] if trades else None
-        bid = bids[0][0] if bids else None
-        ask = asks[0][0] if asks else None
-        if last_trade is not None:
-            last = last_trade.price
-        elif bid is not None and ask is not None:
-            last = (bid + ask) / 2
-        else:
-            last = bid or ask or Decimal(0)
+        day = self._call(lambda: self.venue.ticker_24h(self._id(symbol)))
         return Ticker(
             symbol=symbol,
-            last=last,
-            bid=bid,
-            ask=ask,
-            high=None,
-            low=None,
-            base_volume=None,
-            quote_volume=None,
-            at=datetime.now(tz=UTC),
+            last=day.last,
+            bid=day.best_bid[0] if day.best_bid else None,
+            ask=day.best_ask[0] if day.best_ask else None,
+            high=day.high,
+            low=day.low,
+            base_volume=day.volume,
+            quote_volume=day.quote_volume,
+            at=_when(day.close_ms),
         )
 
     # -- account and orders --------------------------------------------------------------

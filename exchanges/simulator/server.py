@@ -27,6 +27,8 @@ from exchanges.simulator.venue import Venue
 logger = logging.getLogger(__name__)
 
 CLOCK_INTERVAL_S = 0.05
+PEER_ATTEMPTS = 10
+PEER_RETRY_S = 1.0
 
 
 class VenueHTTPServer(ThreadingHTTPServer):
@@ -85,7 +87,11 @@ class VenueRequestHandler(BaseHTTPRequestHandler):
             body=body,
             api_key=self.headers.get("X-MBX-APIKEY", ""),
         )
-        status, response = dialect.handle(request)
+        try:
+            status, response = dialect.handle(request)
+        except Exception:
+            logger.exception("venue simulator failed on %s %s", method, url.path)
+            status, response = 500, {"code": -1000, "msg": "An unknown error occurred."}
         if fault is not None and fault.kind == "timeout":
             # The effect happened; the answer never comes (the in-doubt case).
             time.sleep(fault.delay_ms / 1000)
@@ -135,12 +141,15 @@ def _clock_loop(venue: Venue, stop: threading.Event, agent_interval_s: float) ->
 
 
 def _peer_loop(venue: Venue, stop: threading.Event) -> None:
+    """Hands completed withdrawals to the peer, retrying while the peer is not up yet."""
     while not stop.is_set():
         try:
             record = venue.peer_outbox.get(timeout=0.2)
         except queue.Empty:
             continue
-        venue.peer_deliver(record)
+        for _ in range(PEER_ATTEMPTS):
+            if venue.peer_deliver(record) or stop.wait(PEER_RETRY_S):
+                break
 
 
 def serve(

@@ -42,6 +42,24 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class DayTicker:
+    symbol: str
+    last: Decimal
+    best_bid: tuple[Decimal, Decimal] | None  # (price, quantity)
+    best_ask: tuple[Decimal, Decimal] | None
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    volume: Decimal
+    quote_volume: Decimal
+    count: int
+    close_ms: int
+
+
 @dataclass(frozen=True)
 class Account:
     account_id: str
@@ -138,6 +156,8 @@ class Venue:
             taker_fee_rate=taker_fee_rate,
         )
         with self.lock:
+            if market.symbol in self.engine.markets:
+                raise ValueError(f"{symbol} exists already")
             self.engine.add_market(market)
             if agents:
                 self.agents[market.symbol] = MarketAgents(
@@ -202,6 +222,37 @@ class Venue:
             while self._due and self._due[0][0] <= current:
                 _, _, action = heapq.heappop(self._due)
                 action()
+
+    # -- market data -----------------------------------------------------------------------
+
+    def ticker_24h(self, symbol: str) -> DayTicker:
+        """Last price, best bid and ask, and the last 24 hours' range and volume."""
+        with self.lock:
+            self.engine.market(symbol)
+            bids, asks = self.engine.depth(symbol, 1)
+            now = now_ms()
+            day = [t for t in self.engine.trades[symbol] if t.time_ms >= now - DAY_MS]
+            agents = self.agents.get(symbol)
+        if day:
+            last = day[-1].price
+        elif bids and asks:
+            last = (bids[0][0] + asks[0][0]) / 2
+        else:
+            last = agents.mid if agents else Decimal(0)
+        prices = [t.price for t in day] or [last]
+        return DayTicker(
+            symbol=symbol,
+            last=last,
+            best_bid=bids[0] if bids else None,
+            best_ask=asks[0] if asks else None,
+            open=prices[0],
+            high=max(prices),
+            low=min(prices),
+            volume=sum((t.qty for t in day), Decimal(0)),
+            quote_volume=sum((t.qty * t.price for t in day), Decimal(0)),
+            count=len(day),
+            close_ms=now,
+        )
 
     # -- trading (what the dialect's order endpoints call) ---------------------------------
 
@@ -362,6 +413,11 @@ class Venue:
                     (account.account_id, withdraw_order_id)
                 )
                 if existing is not None:
+                    same = (existing.coin, existing.network, existing.address, existing.tag)
+                    if same != (coin, network, address, tag) or existing.amount != amount:
+                        raise VenueError.withdrawal_refused(
+                            f"withdrawOrderId {withdraw_order_id} names another withdrawal."
+                        )
                     return existing
             config = self.coin(coin, network)
             if not address or " " in address:
@@ -418,7 +474,7 @@ class Venue:
                 and (not withdraw_order_id or w.withdraw_order_id == withdraw_order_id)
             ]
 
-    def peer_deliver(self, record: wallet.Withdrawal) -> None:
+    def peer_deliver(self, record: wallet.Withdrawal) -> bool:
         """Tell the peer (the Mixin simulator) that a withdrawal arrived on its side."""
         config = self.coins[(record.coin, record.network)]
         transfer = {
@@ -433,10 +489,12 @@ class Venue:
                 f"{self.peer_url}/_sim/chain/incoming", json=transfer, timeout=10
             )
             response.raise_for_status()
-            record.peer_delivery = "sent"
         except requests.RequestException as exc:
             record.peer_delivery = f"failed: {exc}"
             logger.warning("peer did not take a withdrawal", extra={"error": str(exc)})
+            return False
+        record.peer_delivery = "sent"
+        return True
 
     # -- state -----------------------------------------------------------------------------
 

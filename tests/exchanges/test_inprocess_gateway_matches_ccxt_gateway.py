@@ -54,6 +54,7 @@ def scenario(make_gateway) -> list:
         )
     )
     seen.append(maker.fetch_order(symbol=XIN_USDT, client_order_id="mm-1"))
+    seen.append(maker.ticker(symbol=XIN_USDT))
     seen.append(maker.my_trades(symbol=XIN_USDT))
     seen.append(taker.my_trades(symbol=XIN_USDT))
     seen.append(maker.cancel_order(symbol=XIN_USDT, client_order_id="mm-1"))
@@ -124,6 +125,9 @@ def test_both_gateways_see_the_same_trading_day():
     direct = scenario(in_process)
 
     assert untimed(direct) == untimed(through_ccxt)
+    ticker = direct[5]
+    assert (ticker.last, ticker.bid, ticker.ask) == (Decimal("99.5"), Decimal("99.5"), None)
+    assert (ticker.base_volume, ticker.quote_volume) == (Decimal("0.5"), Decimal("49.75"))
     assert direct[-3:] == [
         ("RejectedError", "insufficient_funds"),
         ("RemoteNotFoundError", "not_found"),

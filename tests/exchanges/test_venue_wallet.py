@@ -6,6 +6,7 @@ import time
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import ccxt
 import pytest
 
 from exchanges.simulator.control import SimulatorControl
@@ -74,6 +75,18 @@ def test_withdrawing_twice_with_one_withdraw_order_id_debits_once(
     assert withdrawal.client_id == "o7:exit:base"
     assert (withdrawal.amount, withdrawal.fee) == (Decimal("0.99"), Decimal("0.01"))
     assert withdrawal.status == "ok" and len(withdrawal.tx_hash) == 64
+
+
+def test_a_withdraw_order_id_cannot_name_a_different_withdrawal(
+    xin_usdt, xin_on_mixin, venue_trader
+):
+    trader = venue_trader(XIN="5")
+    trader.ccxt.withdraw("XIN", "1", "mixin-dest-1", {"network": "MIXIN", "withdrawOrderId": "k1"})
+    with pytest.raises(ccxt.BadRequest, match="names another withdrawal"):
+        trader.ccxt.withdraw(
+            "XIN", "2", "mixin-dest-1", {"network": "MIXIN", "withdrawOrderId": "k1"}
+        )
+    assert trader.gateway.balances().free("XIN") == 4
 
 
 class _Peer(BaseHTTPRequestHandler):
