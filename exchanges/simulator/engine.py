@@ -164,8 +164,9 @@ class PriceLevels:
         return self._key(self._keys[0]) if self._keys else None
 
     def orders_in_priority(self) -> Iterator[Order]:
-        for key in list(self._keys):
-            yield from list(self._queues.get(self._key(key), ()))
+        """Best price first, oldest first within a price; the side must not change meanwhile."""
+        for key in self._keys:
+            yield from self._queues[self._key(key)]
 
     def depth(self, limit: int) -> list[tuple[Decimal, Decimal]]:
         levels = []

@@ -60,7 +60,17 @@ orders = st.builds(
     price=prices,
     time_in_force=st.sampled_from([GTC, GTC, GTC, GTC, IOC, FOK]),
 )
-actions = st.lists(st.one_of(orders, orders, st.integers(min_value=0, max_value=1000)), max_size=80)
+market_buys_by_quote = st.builds(
+    OrderRequest,
+    account=st.sampled_from(ACCOUNTS),
+    symbol=st.just("XINUSDT"),
+    side=st.just(BUY),
+    type=st.just(MARKET),
+    quantity=st.none(),
+    quote_order_qty=st.integers(min_value=100, max_value=300_000).map(lambda c: Decimal(c) / 100),
+)
+cancels = st.integers(min_value=0, max_value=1000)  # the n-th open order, modulo their count
+actions = st.lists(st.one_of(orders, orders, market_buys_by_quote, cancels), max_size=80)
 
 
 def run(engine: Engine, action) -> None:

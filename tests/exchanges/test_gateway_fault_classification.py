@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from mrmarket.errors import InDoubtError, RejectedError, RetryableError
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 ORDER = "/api/v3/order"
 ACCOUNT = "/api/v3/account"

@@ -7,7 +7,7 @@ import pytest
 
 from exchanges.gateway import ExchangeOrder, MarketInfo
 from mrmarket.errors import RemoteNotFoundError
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 
 @pytest.fixture

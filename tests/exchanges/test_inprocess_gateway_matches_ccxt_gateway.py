@@ -10,7 +10,7 @@ from exchanges.simulator.inprocess import InProcessGateway
 from exchanges.simulator.server import start_in_thread
 from exchanges.simulator.venue import Venue
 from mrmarket.errors import AuthFailedError, RejectedError, RemoteNotFoundError
-from tests.exchanges.conftest import XIN_USDT, binance_client
+from tests.exchanges.venue_fixtures import XIN_USDT, binance_client
 
 TIMES = {"created_at", "updated_at", "at"}
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from exchanges.simulator.control import SimulatorControl
 from exchanges.simulator.server import start_in_thread
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 SPEC = {
     "symbol": XIN_USDT,

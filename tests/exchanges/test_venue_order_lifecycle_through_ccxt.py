@@ -5,7 +5,7 @@ from decimal import Decimal
 import ccxt
 import pytest
 
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 
 def test_markets_load_with_the_filters_the_venue_declares(xin_usdt, venue_trader):

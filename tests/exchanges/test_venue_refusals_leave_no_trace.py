@@ -7,7 +7,7 @@ import pytest
 
 from exchanges.gateway import ccxt_client
 from mrmarket.errors import AuthFailedError, RejectedError, RetryableError
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from tests.exchanges.conftest import XIN_USDT
+from tests.exchanges.venue_fixtures import XIN_USDT
 
 
 def test_the_incoming_order_expires_and_the_resting_one_stays(xin_usdt, venue_trader):

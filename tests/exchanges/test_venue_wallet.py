@@ -11,7 +11,7 @@ import pytest
 
 from exchanges.simulator.control import SimulatorControl
 from exchanges.simulator.server import start_in_thread
-from tests.exchanges.conftest import binance_client
+from tests.exchanges.venue_fixtures import binance_client
 
 MIXIN_XIN = "c94ac88f-4671-3976-b60a-09064f1811e8"
 
