@@ -1,0 +1,1 @@
+"""A simulated exchange speaking the Binance Spot REST dialect (see server.py to run it)."""
