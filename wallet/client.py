@@ -100,7 +100,7 @@ class MixinClient:
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, dict) and error.get("code"):
             code = int(error["code"])
-            if has_effect and code >= 500:
+            if has_effect and 500 <= code < 600:
                 raise InDoubtError(
                     f"Mixin failed on {method} {path} ({code}); read it back before retrying",
                     detail={"mixin_code": code, "path": path},

@@ -18,7 +18,6 @@ from decimal import Decimal, InvalidOperation
 import nacl.bindings
 
 from wallet.mixin import crypto as mixin_crypto
-from wallet.mixin import invoice as mixin_invoice
 from wallet.mixin import kernel
 from wallet.mixin.errors import MixinCodecError
 from wallet.rfc3339 import format_ns
@@ -427,13 +426,42 @@ class SimWorld:
 
     # -- payments from users ---------------------------------------------------------
 
-    def _payment_entries(self, url: str) -> list[dict]:
+    @staticmethod
+    def _payment_entries(url: str) -> list[dict]:
+        """Each payment a pay URL or MIN invoice asks for: who, what, how much, memo."""
+        from wallet.mixin import invoice as mixin_invoice
+
         try:
-            if "/pay/MIN" in url or url.startswith("MIN"):
-                return mixin_invoice.invoice_payment_entries(url)
-            return [mixin_invoice.pay_url_entry(url)]
+            parsed = (
+                mixin_invoice.decode_invoice(url)
+                if url.startswith("MIN")
+                else mixin_invoice.parse_pay_url(url)
+            )
         except (MixinCodecError, ValueError) as exc:
             raise SimError(10002, f"not a payable URL: {exc}") from None
+        if isinstance(parsed, mixin_invoice.PayRequest):
+            return [
+                {
+                    "members": [parsed.recipient_id],
+                    "threshold": 1,
+                    "asset_id": parsed.asset_id,
+                    "amount": parsed.amount,
+                    "trace_id": parsed.trace_id,
+                    "extra": parsed.memo.encode(),
+                }
+            ]
+        members = sorted(parsed.recipient.members)
+        return [
+            {
+                "members": members,
+                "threshold": parsed.recipient.threshold,
+                "asset_id": entry.asset_id,
+                "amount": entry.amount,
+                "trace_id": entry.trace_id,
+                "extra": entry.extra,
+            }
+            for entry in parsed.entries
+        ]
 
     def pay(self, *, payer_id: str, url: str) -> list[str]:
         """The payer pays every entry of the URL to its recipient (must be the bot)."""
@@ -585,7 +613,7 @@ class SimWorld:
     def _check_withdrawal_fees(self, batch: list[tuple["TxRequest", kernel.Transaction]]) -> None:
         """A withdrawal pays its fee to the fee user: in the same transaction when the fee is
         in the withdrawn asset, else in a transaction of the fee asset referencing it."""
-        for tx_request, tx in batch:
+        for tx_request, _ in batch:
             if not any(r.get("destination") for r in tx_request.receivers):
                 continue
             asset = self.asset(tx_request.asset_id)
@@ -647,7 +675,7 @@ class SimWorld:
         for key in tx_request.inputs:
             self.outputs[key].state = "spent"
         deliveries, opponent, withdrawal = [], "", None
-        for index, (output, receiver) in enumerate(zip(tx.outputs, tx_request.receivers)):
+        for index, (output, receiver) in enumerate(zip(tx.outputs, tx_request.receivers, strict=True)):
             if receiver.get("destination"):
                 withdrawal_hash = hashlib.sha256(f"{tx.hash}:{index}".encode()).hexdigest()
                 receiver["withdrawal_hash"] = withdrawal_hash
