@@ -7,9 +7,7 @@ since the epoch; the text is kept verbatim wherever it is sent back to Mixin.
 import re
 from datetime import UTC, datetime
 
-_PATTERN = re.compile(
-    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$"
-)
+_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$")
 
 
 def parse_ns(text: str) -> int:

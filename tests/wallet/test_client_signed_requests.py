@@ -55,8 +55,13 @@ def test_the_signature_covers_the_query_string(mixin, mixin_sim, keystore):
     """A signed GET with a query is accepted, and the same token on another query is not."""
     assert mixin.snapshots(offset="2024-01-01T00:00:00.5Z", limit=7) == []
     token = sign_authentication_token(
-        keystore.app_id, keystore.session_id, keystore.session_seed, "EdDSA", "GET",
-        "/safe/snapshots?limit=7", "",
+        keystore.app_id,
+        keystore.session_id,
+        keystore.session_seed,
+        "EdDSA",
+        "GET",
+        "/safe/snapshots?limit=7",
+        "",
     )
     response = httpx.get(
         f"{mixin_sim.url}/safe/snapshots?limit=8", headers={"Authorization": f"Bearer {token}"}

@@ -130,9 +130,9 @@ def snapshot_cursor_advance(*, offset: str) -> bool:
     position = rfc3339.parse_ns(offset)
     snapshot_cursor_get()
     return bool(
-        SnapshotCursor.objects.filter(
-            name=SNAPSHOT_CURSOR_NAME, position_ns__lt=position
-        ).update(offset=offset, position_ns=position, updated_at=timezone.now())
+        SnapshotCursor.objects.filter(name=SNAPSHOT_CURSOR_NAME, position_ns__lt=position).update(
+            offset=offset, position_ns=position, updated_at=timezone.now()
+        )
     )
 
 

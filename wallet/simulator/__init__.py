@@ -1,7 +1,7 @@
 """The Mixin simulator: the Mixin API endpoints the wallet uses, over real HTTP.
 
-    world = SimWorld(BotIdentity.from_keystore(keystore))
-    url, stop = start_in_thread(world, peer_url=None)
+world = SimWorld(BotIdentity.from_keystore(keystore))
+url, stop = start_in_thread(world, peer_url=None)
 """
 
 from wallet.simulator.server import start_in_thread

@@ -200,8 +200,13 @@ class SimHandler(BaseHTTPRequestHandler):
             return user.as_json()
         self._verify_bot(method)
         bot = self.server.world.bot
-        return {"type": "user", "user_id": bot.app_id, "full_name": "Mr.Market bot",
-                "identity_number": "7000000000", "app": {"app_id": bot.app_id}}
+        return {
+            "type": "user",
+            "user_id": bot.app_id,
+            "full_name": "Mr.Market bot",
+            "identity_number": "7000000000",
+            "app": {"app_id": bot.app_id},
+        }
 
     def _snapshots(self) -> list[dict]:
         offset = self._param("offset")

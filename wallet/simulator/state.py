@@ -404,7 +404,13 @@ class SimWorld:
             return found
 
     def outputs_list(
-        self, *, members_hash: str, threshold: int, asset: str | None, state: str, offset: int,
+        self,
+        *,
+        members_hash: str,
+        threshold: int,
+        asset: str | None,
+        state: str,
+        offset: int,
         limit: int,
     ) -> list[dict]:
         with self.lock:
@@ -557,14 +563,24 @@ class SimWorld:
                 raise SimError(30102, f"invalid address {address!r}")
             if output.amount < self.asset(asset_id).minimum_withdrawal:
                 raise SimError(20127, "withdrawal amount too small")
-            return {"members": [], "members_hash": "", "threshold": 0,
-                    "destination": address, "tag": tag, "withdrawal_hash": "",
-                    "amount": amount_text(output.amount)}
+            return {
+                "members": [],
+                "members_hash": "",
+                "threshold": 0,
+                "destination": address,
+                "tag": tag,
+                "withdrawal_hash": "",
+                "amount": amount_text(output.amount),
+            }
         ghost = self.ghosts.get(tuple(key.hex() for key in output.keys))
         if output.type != kernel.OUTPUT_TYPE_SCRIPT or ghost is None:
             raise SimError(10002, "output keys were not issued by /safe/keys")
-        return {"members": ghost.receivers, "members_hash": mixin_crypto.hash_members(
-            ghost.receivers), "threshold": ghost.threshold, "amount": amount_text(output.amount)}
+        return {
+            "members": ghost.receivers,
+            "members_hash": mixin_crypto.hash_members(ghost.receivers),
+            "threshold": ghost.threshold,
+            "amount": amount_text(output.amount),
+        }
 
     def transaction_requests_create(self, requests: list[dict]) -> list[dict]:
         with self.lock:
@@ -675,19 +691,35 @@ class SimWorld:
         for key in tx_request.inputs:
             self.outputs[key].state = "spent"
         deliveries, opponent, withdrawal = [], "", None
-        for index, (output, receiver) in enumerate(zip(tx.outputs, tx_request.receivers, strict=True)):
+        for index, (output, receiver) in enumerate(
+            zip(tx.outputs, tx_request.receivers, strict=True)
+        ):
             if receiver.get("destination"):
                 withdrawal_hash = hashlib.sha256(f"{tx.hash}:{index}".encode()).hexdigest()
                 receiver["withdrawal_hash"] = withdrawal_hash
-                withdrawal = {"withdrawal_hash": withdrawal_hash,
-                              "receiver": receiver["destination"]}
-                deliveries.append(ChainDelivery(tx_request.asset_id, receiver["destination"],
-                                                receiver["tag"], output.amount, withdrawal_hash))
+                withdrawal = {
+                    "withdrawal_hash": withdrawal_hash,
+                    "receiver": receiver["destination"],
+                }
+                deliveries.append(
+                    ChainDelivery(
+                        tx_request.asset_id,
+                        receiver["destination"],
+                        receiver["tag"],
+                        output.amount,
+                        withdrawal_hash,
+                    )
+                )
                 continue
             if receiver["members"] == [self.bot.app_id]:
                 ghost = self.ghosts[tuple(key.hex() for key in output.keys)]
-                self._bot_output_add(asset_id=tx_request.asset_id, amount=output.amount,
-                                     transaction_hash=tx.hash, index=index, view=ghost.view)
+                self._bot_output_add(
+                    asset_id=tx_request.asset_id,
+                    amount=output.amount,
+                    transaction_hash=tx.hash,
+                    index=index,
+                    view=ghost.view,
+                )
                 continue
             for member in receiver["members"][:1]:
                 user = self.users.get(member) or SimUser(member, "Mixin user", "0")
@@ -759,8 +791,11 @@ class SimWorld:
             if not tx_hash:
                 raise SimError(10002, "tx_hash is required")
             entry = next(
-                (e for e in self.deposit_entries.values()
-                 if e["destination"] == address and e["tag"] == tag),
+                (
+                    e
+                    for e in self.deposit_entries.values()
+                    if e["destination"] == address and e["tag"] == tag
+                ),
                 None,
             )
             if entry is None:
@@ -775,8 +810,12 @@ class SimWorld:
                     asset_id=asset_id,
                     amount=amount,
                     transaction_hash=kernel_hash,
-                    deposit={"deposit_hash": tx_hash, "sender": "", "destination": address,
-                             "tag": tag},
+                    deposit={
+                        "deposit_hash": tx_hash,
+                        "sender": "",
+                        "destination": address,
+                        "tag": tag,
+                    },
                 )
                 self.deposits_seen[seen_key] = snapshot["snapshot_id"]
             return {"snapshot_id": self.deposits_seen[seen_key]}
@@ -856,8 +895,13 @@ class SimWorld:
                 ],
                 "snapshots": len(self.snapshots),
                 "transaction_requests": [
-                    {"request_id": r.request_id, "state": r.state, "amount": amount_text(r.amount),
-                     "asset_id": r.asset_id, "receivers": r.receivers}
+                    {
+                        "request_id": r.request_id,
+                        "state": r.state,
+                        "amount": amount_text(r.amount),
+                        "asset_id": r.asset_id,
+                        "receivers": r.receivers,
+                    }
                     for r in self.requests.values()
                 ],
                 "deposit_entries": list(self.deposit_entries.values()),
