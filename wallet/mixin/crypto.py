@@ -42,10 +42,14 @@ def _require_scalar(name: str, scalar: bytes) -> bytes:
     return scalar
 
 
+def is_public_key(point: bytes) -> bool:
+    """libsodium's check matches the kernel's decodePoint: a canonical encoding of a point
+    on the curve, in the prime-order subgroup (and not the identity)."""
+    return len(point) == KEY_SIZE and bindings.crypto_core_ed25519_is_valid_point(point)
+
+
 def _require_point(name: str, point: bytes) -> bytes:
-    # libsodium's check matches the kernel's decodePoint: canonical, on the curve, in the
-    # prime-order subgroup (and not the identity).
-    if len(point) != KEY_SIZE or not bindings.crypto_core_ed25519_is_valid_point(point):
+    if not is_public_key(point):
         raise InvalidKeyError(f"{name} is not a valid public key")
     return point
 
