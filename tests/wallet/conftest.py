@@ -1,10 +1,12 @@
-import json
+import uuid
+from decimal import Decimal
 
 import httpx
 import pytest
 
 from wallet.client import MixinClient
 from wallet.keystore import generate_keystore_json, keystore_from_json
+from wallet.mixin.invoice import PayRequest
 from wallet.simulator import BotIdentity, SimWorld, start_in_thread
 
 
@@ -31,6 +33,24 @@ class Simulator:
         return self.control(
             "POST", f"/_sim/users/{user_id}/credit", {"asset_id": asset_id, "amount": amount}
         )
+
+    def pay(self, payer_id: str, url: str) -> list[str]:
+        return self.control("POST", "/_sim/pay", {"payer_id": payer_id, "url": url})["snapshot_ids"]
+
+    def fund_bot(self, asset_id: str, amount: str, memo: str = "") -> str:
+        """A fresh user pays the bot `amount` of `asset_id`; returns the snapshot id."""
+        payer = self.user("Funder", **{asset_id: amount})
+        url = PayRequest(
+            recipient_id=self.world.bot.app_id,
+            asset_id=asset_id,
+            amount=Decimal(amount),
+            trace_id=str(uuid.uuid4()),
+            memo=memo,
+        ).url()
+        return self.pay(payer, url)[0]
+
+    def register_asset(self, **fields: str) -> dict:
+        return self.control("POST", "/_sim/assets", fields)
 
     def fault(self, **spec: object) -> None:
         self.control("POST", "/_sim/faults", spec)
@@ -81,7 +101,3 @@ def sent_tasks(monkeypatch):
         celery_app, "send_task", lambda name, kwargs=None, **_: sent.append((name, kwargs))
     )
     return sent
-
-
-def as_json(value: object) -> str:
-    return json.dumps(value, sort_keys=True)

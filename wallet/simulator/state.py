@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 import nacl.bindings
 
 from wallet.mixin import crypto as mixin_crypto
+from wallet.mixin import invoice as mixin_invoice
 from wallet.mixin import kernel
 from wallet.mixin.errors import MixinCodecError
 from wallet.rfc3339 import format_ns
@@ -435,8 +436,6 @@ class SimWorld:
     @staticmethod
     def _payment_entries(url: str) -> list[dict]:
         """Each payment a pay URL or MIN invoice asks for: who, what, how much, memo."""
-        from wallet.mixin import invoice as mixin_invoice
-
         try:
             parsed = (
                 mixin_invoice.decode_invoice(url)
