@@ -23,7 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from wallet import rfc3339
-from wallet.simulator.state import ChainDelivery, SimError, SimWorld
+from wallet.simulator.state import ChainDelivery, SimError, SimWorld, amount_text
 
 logger = logging.getLogger(__name__)
 
@@ -289,7 +289,7 @@ class SimServer(ThreadingHTTPServer):
             "tx_hash": delivery.tx_hash,
             "address": delivery.address,
             "tag": delivery.tag,
-            "amount": str(delivery.amount),
+            "amount": amount_text(delivery.amount),
             "asset_id": delivery.asset_id,
             "status": "pending" if self.peer_url else "external",
         }
