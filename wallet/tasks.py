@@ -19,7 +19,8 @@ def poll_mixin_snapshots(*, trace_id: str | None = None) -> int:
     No retries: the next beat is the retry. Two runs overlapping is safe."""
     deadline = time.monotonic() + settings.MIXIN_POLL_WINDOW_MS / 1000
     interval = settings.MIXIN_POLL_INTERVAL_MS / 1000
-    new = snapshots_redispatch()
+    snapshots_redispatch()
+    new = 0
     with mixin_client() as client:
         while True:
             new += snapshots_poll(client=client).new

@@ -2,14 +2,18 @@
 
 import threading
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from tests.conftest import requires_postgres
 from wallet.client import MixinClient
+from wallet.invoices import InvoiceLeg, market_making_invoice
+from wallet.memo import snapshot_memo_decode
 from wallet.models import MixinSnapshot, SnapshotCursor
 from wallet.services.intake import PAYMENT_SNAPSHOT_TASK, snapshots_poll
+from wallet.tasks import poll_mixin_snapshots
 
 CHAIN = str(uuid.uuid4())
 
@@ -24,24 +28,54 @@ def deposit(mixin, mixin_sim, amount: str) -> str:
     return answer["snapshot_id"]
 
 
+def pay_order_invoice(mixin_sim, order_id: uuid.UUID) -> list[str]:
+    """A user pays a two-asset order invoice on the simulator: two snapshots to the bot."""
+    base, quote = uuid.uuid4(), uuid.uuid4()
+    payer = mixin_sim.user("Payer", **{str(base): "10", str(quote): "500"})
+    invoice = market_making_invoice(
+        pair_id=uuid.uuid4(),
+        order_id=order_id,
+        legs=[
+            InvoiceLeg(asset_id=base, amount=Decimal("1.5"), trace_id=uuid.uuid4()),
+            InvoiceLeg(asset_id=quote, amount=Decimal("300"), trace_id=uuid.uuid4()),
+        ],
+    )
+    return mixin_sim.pay(payer, invoice.pay_url())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_snapshot_on_the_page_boundary_is_recorded_and_handed_over_once(
-    mixin, mixin_sim, sent_tasks
+def test_a_payment_on_the_page_boundary_is_recorded_and_handed_over_once(
+    wallet_settings, mixin, mixin_sim, sent_tasks
 ):
-    first, on_boundary, last = (deposit(mixin, mixin_sim, a) for a in ("1", "2", "3"))
+    order_id = uuid.uuid4()
+    before = deposit(mixin, mixin_sim, "1")
+    paid = pay_order_invoice(mixin_sim, order_id)
+    after = deposit(mixin, mixin_sim, "3")
 
     result = snapshots_poll(client=mixin, page_limit=2)
 
-    assert result.new == 3
-    assert result.pages == 3  # a full page always asks once more
+    assert result.new == 4
+    assert result.pages == 4  # each page boundary falls on a snapshot seen again
     recorded = list(MixinSnapshot.objects.values_list("snapshot_id", flat=True))
-    assert sorted(map(str, recorded)) == sorted([first, on_boundary, last])
+    assert sorted(map(str, recorded)) == sorted([before, *paid, after])
     handed_over = [kwargs["snapshot_id"] for name, kwargs in sent_tasks]
-    assert sorted(handed_over) == sorted([first, on_boundary, last])
+    assert sorted(handed_over) == sorted([before, *paid, after])
     assert all(name == PAYMENT_SNAPSHOT_TASK for name, _ in sent_tasks)
     assert set(MixinSnapshot.objects.values_list("processing_state", flat=True)) == {
         MixinSnapshot.ProcessingState.DISPATCHED
     }
+    for snapshot in MixinSnapshot.objects.filter(snapshot_id__in=paid):
+        assert snapshot_memo_decode(snapshot.memo).order_id == order_id
+        assert snapshot.trace_id == snapshot.request_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_job_polls_from_the_stored_cursor(wallet_settings, mixin_sim, sent_tasks):
+    wallet_settings.MIXIN_POLL_WINDOW_MS = 0
+    paid = pay_order_invoice(mixin_sim, uuid.uuid4())
+    assert poll_mixin_snapshots.apply(kwargs={"trace_id": "test-trace-1"}).get() == 2
+    assert poll_mixin_snapshots.apply(kwargs={"trace_id": "test-trace-2"}).get() == 0
+    assert sorted(kwargs["snapshot_id"] for _, kwargs in sent_tasks) == sorted(paid)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -104,7 +138,11 @@ class _MeetingClient(MixinClient):
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_overlapping_runs_hand_each_snapshot_over_once(keystore, mixin, mixin_sim, sent_tasks):
-    payments = [deposit(mixin, mixin_sim, str(n)) for n in range(1, 6)]
+    payments = [
+        deposit(mixin, mixin_sim, "1"),
+        *pay_order_invoice(mixin_sim, uuid.uuid4()),
+        *pay_order_invoice(mixin_sim, uuid.uuid4()),
+    ]
     barrier = threading.Barrier(2)
     results, errors = [], []
 

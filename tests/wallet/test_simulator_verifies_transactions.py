@@ -67,7 +67,9 @@ def test_a_tampered_signature_is_refused(mixin, mixin_sim):
     forged_signature[5] ^= 0x01
     forged = replace(tx, signatures=({0: bytes(forged_signature)},))
     with pytest.raises(MixinRejectedError) as refused:
-        mixin.transactions_submit([{"request_id": answer["request_id"], "raw": forged.encode().hex()}])
+        mixin.transactions_submit(
+            [{"request_id": answer["request_id"], "raw": forged.encode().hex()}]
+        )
     assert refused.value.reason == RejectReason.INVALID_FIELD
     assert "signature" in refused.value.message
     assert mixin_sim.state()["bot"]["balances"] == {ASSET: "3"}
