@@ -137,7 +137,9 @@ class _MeetingClient(MixinClient):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_overlapping_runs_hand_each_snapshot_over_once(keystore, mixin, mixin_sim, sent_tasks):
+def test_two_overlapping_runs_hand_each_payment_over_once(
+    wallet_settings, keystore, mixin, mixin_sim, sent_tasks
+):
     payments = [
         deposit(mixin, mixin_sim, "1"),
         *pay_order_invoice(mixin_sim, uuid.uuid4()),
