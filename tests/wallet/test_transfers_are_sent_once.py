@@ -1,0 +1,123 @@
+"""A transfer is persisted before Mixin hears of it and is sent once, even across retries."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from mrmarket.errors import ConflictError, InDoubtError
+from wallet.errors import MixinRejectedError, RejectReason
+from wallet.models import MixinTransfer
+from wallet.services.transfers import transfer_request_id, transfer_send
+
+ASSET = str(uuid.uuid4())
+
+
+def pay_user(mixin, user_id: str, amount: str, key: str = "order-1:refund:base"):
+    return transfer_send(
+        purpose=MixinTransfer.Purpose.REFUND,
+        idempotency_key=key,
+        asset_id=uuid.UUID(ASSET),
+        amount=Decimal(amount),
+        receiver_ids=[uuid.UUID(user_id)],
+        memo="refund: wrong asset",
+        client=mixin,
+    )
+
+
+@pytest.mark.django_db
+def test_a_transfer_pays_the_user_and_returns_the_change_to_the_bot(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+
+    transfer = pay_user(mixin, user, "2.5")
+
+    assert transfer.state == MixinTransfer.State.SUBMITTED
+    assert transfer.request_id == transfer_request_id("order-1:refund:base")
+    assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "2.5"}
+    assert mixin_sim.state()["bot"]["balances"] == {ASSET: "7.5"}
+    sent = mixin.transaction(str(transfer.request_id))
+    assert sent["state"] == "spent"
+    assert sent["transaction_hash"] == transfer.kernel_hash
+    outgoing = mixin.snapshots(offset=None)[-1]
+    assert (outgoing["amount"], outgoing["opponent_id"]) == ("-2.5", user)
+    assert bytes.fromhex(outgoing["memo"]).decode() == "refund: wrong asset"
+
+
+@pytest.mark.django_db
+def test_a_transfer_retried_after_a_timeout_is_sent_once(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+    mixin_sim.fault(path="/safe/transactions", method="POST", kind="timeout", delay_ms=1500)
+
+    with pytest.raises(InDoubtError):
+        pay_user(mixin, user, "4")
+    assert MixinTransfer.objects.get().state == MixinTransfer.State.REQUESTED
+
+    transfer = pay_user(mixin, user, "4")
+
+    assert transfer.state == MixinTransfer.State.SUBMITTED
+    assert transfer.attempts == 2
+    assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "4"}
+    assert len(mixin_sim.state()["transaction_requests"]) == 1
+    assert mixin_sim.state()["bot"]["balances"] == {ASSET: "6"}
+
+
+@pytest.mark.django_db
+def test_a_transfer_registered_but_never_signed_is_finished_from_mixins_copy(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+    mixin_sim.fault(path="/safe/transactions", method="POST", kind="drop")
+
+    with pytest.raises(InDoubtError):  # a dropped connection leaves no answer either way
+        pay_user(mixin, user, "1")
+    assert mixin.transaction(str(transfer_request_id("order-1:refund:base")))["state"] == (
+        "unspent"
+    )
+
+    transfer = pay_user(mixin, user, "1")
+
+    assert transfer.state == MixinTransfer.State.SUBMITTED
+    assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "1"}
+
+
+@pytest.mark.django_db
+def test_a_finished_transfer_asked_again_sends_nothing(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+    first = pay_user(mixin, user, "1")
+    again = pay_user(mixin, user, "1")
+    assert again.pk == first.pk
+    assert again.attempts == 1
+    assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "1"}
+
+
+@pytest.mark.django_db
+def test_the_same_key_for_a_different_transfer_is_an_error(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+    pay_user(mixin, user, "1")
+    with pytest.raises(ConflictError) as conflict:
+        pay_user(mixin, user, "2")
+    assert conflict.value.detail == {"fields": ["amount"]}
+
+
+@pytest.mark.django_db
+def test_a_transfer_beyond_the_balance_is_refused_before_anything_is_sent(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "1")
+    user = mixin_sim.user("Refunded")
+    with pytest.raises(MixinRejectedError) as refused:
+        pay_user(mixin, user, "5")
+    assert refused.value.reason == RejectReason.INSUFFICIENT_BALANCE
+    transfer = MixinTransfer.objects.get()
+    assert transfer.state == MixinTransfer.State.PENDING
+    assert transfer.error_reason == "insufficient_balance"
+    assert mixin_sim.state()["transaction_requests"] == []
+
+
+@pytest.mark.django_db
+def test_amounts_with_more_than_eight_places_are_refused_at_the_boundary(mixin, mixin_sim):
+    user = mixin_sim.user("Refunded")
+    with pytest.raises(Exception, match="more than 8 decimal places"):
+        pay_user(mixin, user, "0.000000001")
+    assert not MixinTransfer.objects.exists()

@@ -1,0 +1,10 @@
+"""The Mixin simulator: the Mixin API endpoints the wallet uses, over real HTTP.
+
+world = SimWorld(BotIdentity.from_keystore(keystore))
+url, stop = start_in_thread(world, peer_url=None)
+"""
+
+from wallet.simulator.server import start_in_thread
+from wallet.simulator.state import BotIdentity, SimWorld
+
+__all__ = ["BotIdentity", "SimWorld", "start_in_thread"]
