@@ -22,4 +22,14 @@ PERIODIC_JOBS = [
         task="wallet.tasks.poll_mixin_snapshots",
         every_seconds=1,
     ),
+    PeriodicJob(
+        name="Expire unpaid orders and refund what they received",
+        task="orders.tasks.payments_expire",
+        every_seconds=10,
+    ),
+    PeriodicJob(
+        name="Reconcile orders stuck in the funds loop",
+        task="orders.tasks.reconcile_orders",
+        every_seconds=30,
+    ),
 ]
