@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.wallet import mixin_vectors as vectors
 from wallet.mixin.errors import (
@@ -146,3 +148,41 @@ def test_entries_may_only_reference_earlier_entries():
         Invoice(recipient=recipient, entries=(_entry(index_references=(0,)),))
     with pytest.raises(MalformedEncodingError):
         Invoice(recipient=recipient, entries=())
+
+
+uuids = st.uuids().map(str)
+entries = st.builds(
+    InvoiceEntry,
+    trace_id=uuids,
+    asset_id=uuids,
+    amount=st.integers(min_value=1, max_value=10**20).map(lambda units: Decimal(units) / 10**8),
+    extra=st.binary(max_size=255),
+    hash_references=st.lists(st.binary(min_size=32, max_size=32), max_size=3).map(tuple),
+)
+
+
+@st.composite
+def invoices(draw):
+    drawn = draw(st.lists(entries, min_size=1, max_size=5))
+    linked = [
+        InvoiceEntry(
+            trace_id=e.trace_id,
+            asset_id=e.asset_id,
+            amount=e.amount,
+            extra=e.extra,
+            index_references=tuple(draw(st.sets(st.integers(0, position - 1)))) if position else (),
+            hash_references=e.hash_references,
+        )
+        for position, e in enumerate(drawn)
+    ]
+    members = tuple(draw(st.lists(uuids, min_size=1, max_size=4)))
+    threshold = draw(st.integers(1, len(members)))
+    return Invoice(
+        recipient=MixAddress(members=members, threshold=threshold), entries=tuple(linked)
+    )
+
+
+@given(invoices())
+def test_any_invoice_survives_an_encode_decode_round_trip(invoice):
+    assert decode_invoice(invoice.encode()) == invoice
+    assert parse_pay_url(invoice.pay_url()) == invoice

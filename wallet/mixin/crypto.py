@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import blake3
@@ -272,15 +272,7 @@ def sign_transaction(raw_hex: str, views: Sequence[str], spend_private_key_seed_
         {0: sign(scalar_add(_require_scalar("view key", view), spend), message)}
         for view in view_scalars
     )
-    signed = Transaction(
-        asset=tx.asset,
-        inputs=tx.inputs,
-        outputs=tx.outputs,
-        references=tx.references,
-        extra=tx.extra,
-        signatures=signatures,
-    )
-    return encode_transaction(signed).hex()
+    return encode_transaction(replace(tx.unsigned(), signatures=signatures)).hex()
 
 
 def verify_transaction_signatures(

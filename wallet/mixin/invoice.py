@@ -18,6 +18,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import base58
@@ -32,6 +33,7 @@ from wallet.mixin.kernel import (
     amount_from_integer,
     amount_text,
     amount_to_integer,
+    utf8_or_none,
 )
 
 MIX_ADDRESS_PREFIX = "MIX"
@@ -420,3 +422,27 @@ def parse_pay_url(url: str) -> PayRequest | Invoice:
         trace_id=single("trace"),
         memo=single("memo", required=False),
     )
+
+
+def invoice_as_json(invoice: Invoice) -> dict[str, Any]:
+    """A JSON-ready description for operators; bytes are hex, amounts 8-place text."""
+    return {
+        "version": invoice.version,
+        "recipient": {
+            "address": invoice.recipient.encode(),
+            "members": list(invoice.recipient.sorted_members),
+            "threshold": invoice.recipient.threshold,
+        },
+        "entries": [
+            {
+                "trace_id": entry.trace_id,
+                "asset_id": entry.asset_id,
+                "amount": amount_text(entry.amount),
+                "extra": entry.extra.hex(),
+                "extra_text": utf8_or_none(entry.extra),
+                "index_references": list(entry.index_references),
+                "hash_references": [h.hex() for h in entry.hash_references],
+            }
+            for entry in invoice.entries
+        ],
+    }

@@ -534,6 +534,14 @@ def _decode_aggregated_signature(r: _Reader) -> AggregatedSignature:
     return AggregatedSignature(signers=tuple(signers), signature=signature)
 
 
+def utf8_or_none(data: bytes) -> str | None:
+    """Extras are usually memos; show them as text when they are text."""
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        return None
+
+
 def transaction_as_json(tx: Transaction) -> dict[str, Any]:
     """A JSON-ready description for operators; byte fields are hex, amounts 8-place text."""
     described: dict[str, Any] = {
@@ -545,10 +553,7 @@ def transaction_as_json(tx: Transaction) -> dict[str, Any]:
         "references": [reference.hex() for reference in tx.references],
         "extra": tx.extra.hex(),
     }
-    try:
-        described["extra_text"] = tx.extra.decode()
-    except UnicodeDecodeError:
-        described["extra_text"] = None
+    described["extra_text"] = utf8_or_none(tx.extra)
     if tx.aggregated_signature is not None:
         described["aggregated_signature"] = {
             "signers": list(tx.aggregated_signature.signers),
