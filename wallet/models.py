@@ -47,7 +47,7 @@ class MixinSnapshot(models.Model):
         indexes = [models.Index(fields=["processing_state", "direction"])]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(direction="incoming") & Q(amount__gt=0))
+                condition=(Q(direction="incoming") & Q(amount__gte=0))
                 | (Q(direction="outgoing") & Q(amount__lt=0)),
                 name="snapshot_direction_matches_amount_sign",
             )

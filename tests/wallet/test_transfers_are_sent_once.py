@@ -8,6 +8,7 @@ import pytest
 from mrmarket.errors import ConflictError, InDoubtError
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import MixinTransfer
+from wallet.selectors import transfers_unfinished
 from wallet.services.transfers import transfer_request_id, transfer_send
 
 ASSET = str(uuid.uuid4())
@@ -52,12 +53,17 @@ def test_a_transfer_retried_after_a_timeout_is_sent_once(mixin, mixin_sim):
 
     with pytest.raises(InDoubtError):
         pay_user(mixin, user, "4")
-    assert MixinTransfer.objects.get().state == MixinTransfer.State.REQUESTED
+    in_doubt = MixinTransfer.objects.get()
+    assert in_doubt.state == MixinTransfer.State.REQUESTED
+    assert "read it back" in in_doubt.error_message
+    assert transfers_unfinished().count() == 1
 
     transfer = pay_user(mixin, user, "4")
 
+    assert not transfers_unfinished().exists()
     assert transfer.state == MixinTransfer.State.SUBMITTED
     assert transfer.attempts == 2
+    assert transfer.error_message == ""
     assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "4"}
     assert len(mixin_sim.state()["transaction_requests"]) == 1
     assert mixin_sim.state()["bot"]["balances"] == {ASSET: "6"}

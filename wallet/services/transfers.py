@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mrmarket import context
-from mrmarket.errors import ApplicationError, ConflictError
+from mrmarket.errors import ApplicationError, ConflictError, ExternalServiceError
 from mrmarket.money import to_decimal
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
@@ -159,7 +160,7 @@ def _transfer_complete(*, transfer: MixinTransfer, client: MixinClient) -> Mixin
     if transfer.state in (MixinTransfer.State.SUBMITTED, MixinTransfer.State.FAILED):
         return transfer
     with context.bound(trace_id=transfer.trace_id):
-        MixinTransfer.objects.filter(pk=transfer.pk).update(attempts=transfer.attempts + 1)
+        MixinTransfer.objects.filter(pk=transfer.pk).update(attempts=F("attempts") + 1)
         try:
             known = _requests_read_back(transfer=transfer, client=client)
             if known and all(r["state"] in SENT_STATES for r in known):
@@ -170,6 +171,10 @@ def _transfer_complete(*, transfer: MixinTransfer, client: MixinClient) -> Mixin
                 _transfer_build_and_send(transfer=transfer, client=client)
         except MixinRejectedError as exc:
             _transfer_mark_failed(transfer=transfer, error=exc)
+            raise
+        except ExternalServiceError as exc:
+            # Retryable or in doubt: the next call with the same key reads Mixin back first.
+            MixinTransfer.objects.filter(pk=transfer.pk).update(error_message=exc.message[:2000])
             raise
     transfer.refresh_from_db()
     return transfer
@@ -188,7 +193,9 @@ def _requests_read_back(*, transfer: MixinTransfer, client: MixinClient) -> list
     if answers[0] is None:
         return []
     if any(answer is None for answer in answers):
-        # The fee request was lost with the first attempt: register it again below.
+        # Only the fee request is unknown. Rebuilding gives the same withdrawal transaction
+        # (same inputs, ghost keys derived from the request id), which Mixin answers with
+        # the copy it holds, and registers the fee transaction next to it.
         logger.warning("a withdrawal's fee request is unknown to Mixin; rebuilding it")
         return []
     return answers
