@@ -1,7 +1,7 @@
 """The unsigned control API under /_sim/ (tests and the demo), and a small client for it.
 
-    POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]}
-         → {"api_key", "secret", "account_id"}
+    POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]
+         [, "api_key", "secret"]} → {"api_key", "secret", "account_id"}
     POST /_sim/accounts/<api_key>/credit {"asset", "amount"}
     POST /_sim/markets {"symbol": "XIN/USDT", "mid", "tick_size", "step_size",
          "min_notional", "volatility", "agents": true}
@@ -64,6 +64,20 @@ def _flag(body: dict, name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false")
 
 
+def apply_setup(venue: Venue, setup: dict) -> None:
+    """Replay a setup document through the control API: {"coins": [...], "markets": [...],
+    "accounts": [{...POST /_sim/accounts body, "credits": {"USDT": "10000"}}]}."""
+    for coin in setup.get("coins", []):
+        _route(venue, "POST", "/_sim/coins", coin)
+    for market in setup.get("markets", []):
+        _route(venue, "POST", "/_sim/markets", market)
+    for spec in setup.get("accounts", []):
+        account = _route(venue, "POST", "/_sim/accounts", spec)
+        for asset, amount in spec.get("credits", {}).items():
+            path = f"/_sim/accounts/{account['api_key']}/credit"
+            _route(venue, "POST", path, {"asset": asset, "amount": amount})
+
+
 def handle_control(venue: Venue, method: str, path: str, body: dict) -> tuple[int, object]:
     try:
         return 200, _route(venue, method, path, body)
@@ -78,7 +92,10 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
         return venue.state()
     if method == "POST" and path == "/_sim/accounts":
         account = venue.account_create(
-            label=str(body.get("label", "")), permissions=list(body.get("permissions", []))
+            label=str(body.get("label", "")),
+            permissions=list(body.get("permissions", [])),
+            api_key=str(body.get("api_key") or ""),
+            secret=str(body.get("secret") or ""),
         )
         return {
             "api_key": account.api_key,

@@ -94,16 +94,25 @@ class Venue:
 
     # -- control ---------------------------------------------------------------------------
 
-    def account_create(self, *, label: str, permissions: list[str]) -> Account:
+    def account_create(
+        self, *, label: str, permissions: list[str], api_key: str = "", secret: str = ""
+    ) -> Account:
+        """A new account; fixed credentials (both or neither) keep a demo key across restarts."""
         unknown = set(permissions) - PERMISSIONS
         if unknown:
             raise ValueError(f"unknown permissions {sorted(unknown)}; use {sorted(PERMISSIONS)}")
+        if bool(api_key) != bool(secret):
+            raise ValueError("give both api_key and secret, or neither")
+        if api_key and (len(api_key) < 16 or len(secret) < 16):
+            raise ValueError("a fixed api_key and secret need at least 16 characters each")
         with self.lock:
+            if api_key in self.accounts:
+                raise ValueError("that api_key is taken")
             account = Account(
                 account_id=f"acct-{next(self._ids)}",
                 label=label,
-                api_key=secrets.token_hex(32),
-                secret=secrets.token_hex(32),
+                api_key=api_key or secrets.token_hex(32),
+                secret=secret or secrets.token_hex(32),
                 permissions=frozenset(permissions),
             )
             self.accounts[account.api_key] = account
