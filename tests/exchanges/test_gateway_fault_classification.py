@@ -87,15 +87,15 @@ def test_an_unanswered_create_is_resolved_by_client_id_without_a_second_order(
 ):
     venue_control.fault(path=ORDER, method="POST", kind="timeout", delay_ms=900)
     with pytest.raises(InDoubtError):
-        quote(trader, client_order_id="mm-7-2")
+        quote(trader, client_order_id="o7:quote:b0")
 
-    found = trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="mm-7-2")
+    found = trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="o7:quote:b0")
     assert found.is_open and found.amount == 1 and found.price == 99
     # Resending the same client id while the order is open cannot place a second one.
     with pytest.raises(RejectedError) as raised:
-        quote(trader, client_order_id="mm-7-2")
+        quote(trader, client_order_id="o7:quote:b0")
     assert raised.value.detail["reason"] == "duplicate_order"
-    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == ["mm-7-2"]
+    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == ["o7:quote:b0"]
 
 
 def test_an_unanswered_withdrawal_is_in_doubt_and_found_by_its_client_id(trader, venue_control):
