@@ -179,7 +179,11 @@ class SimulatorControl:
         response = self.session.request(
             method, self.base_url + path, json=body if method != "GET" else None, timeout=10
         )
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise requests.HTTPError(
+                f"{method} {path} answered {response.status_code}: {response.text}",
+                response=response,
+            )
         return response.json()
 
     def account_create(self, *, label: str, permissions: list[str]) -> dict:

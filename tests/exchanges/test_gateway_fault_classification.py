@@ -95,7 +95,9 @@ def test_an_unanswered_create_is_resolved_by_client_id_without_a_second_order(
     with pytest.raises(RejectedError) as raised:
         quote(trader, client_order_id="o7:quote:b0")
     assert raised.value.detail["reason"] == "duplicate_order"
-    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == ["o7:quote:b0"]
+    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == [
+        "o7:quote:b0"
+    ]
 
 
 def test_an_unanswered_withdrawal_is_in_doubt_and_found_by_its_client_id(trader, venue_control):
