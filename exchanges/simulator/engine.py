@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ GTC, IOC, FOK = "GTC", "IOC", "FOK"
 NEW, PARTIALLY_FILLED, FILLED = "NEW", "PARTIALLY_FILLED", "FILLED"
 CANCELED, EXPIRED = "CANCELED", "EXPIRED"
 OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
+CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")  # Binance's rule
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,8 @@ class Engine:
             if request.price is not None and request.price * qty < market.min_notional:
                 raise VenueError.filter_failure("NOTIONAL")
         if request.client_order_id:
+            if not CLIENT_ORDER_ID.fullmatch(request.client_order_id):
+                raise VenueError.bad_parameter("newClientOrderId")
             existing = self.find_order(
                 account=request.account,
                 symbol=market.symbol,

@@ -240,7 +240,11 @@ class Venue:
             self.engine.market(symbol)
             bids, asks = self.engine.depth(symbol, 1)
             now = now_ms()
-            day = [t for t in self.engine.trades[symbol] if t.time_ms >= now - DAY_MS]
+            day = list(
+                itertools.takewhile(
+                    lambda t: t.time_ms >= now - DAY_MS, reversed(self.engine.trades[symbol])
+                )
+            )[::-1]
             agents = self.agents.get(symbol)
         if day:
             last = day[-1].price
@@ -312,14 +316,18 @@ class Venue:
         account.require("read")
         with self.lock:
             self.engine.market(symbol)
-            mine = [
-                t
-                for t in self.engine.trades[symbol]
-                if account.account_id in (t.buyer, t.seller)
-                and (from_id is None or t.trade_id >= from_id)
-                and (start_ms is None or t.time_ms >= start_ms)
-            ]
-            return mine[:limit]
+            trades = self.engine.trades[symbol]
+            # Trade ids count up from 1 per symbol, so id n sits at index n - 1.
+            first = max((from_id or 1) - 1, 0)
+            mine = []
+            for trade in itertools.islice(trades, first, None):
+                if len(mine) == limit:
+                    break
+                if account.account_id in (trade.buyer, trade.seller) and (
+                    start_ms is None or trade.time_ms >= start_ms
+                ):
+                    mine.append(trade)
+            return mine
 
     def balances_of(self, account: Account) -> dict[str, tuple[Decimal, Decimal]]:
         account.require("read")
