@@ -6,9 +6,7 @@ from tests.exchanges.venue_fixtures import XIN_USDT
 
 
 def test_currencies_load_with_networks_fees_and_minimums(xin_usdt, venue_trader, venue_control):
-    venue_control.coin_configure(
-        coin="USDT", network="ETH", withdraw_fee="1.5", withdraw_min="10"
-    )
+    venue_control.coin_configure(coin="USDT", network="ETH", withdraw_fee="1.5", withdraw_min="10")
     venue_control.coin_configure(coin="USDT", network="TRX", withdraw_fee="1", withdraw_min="5")
     trader = venue_trader()
     trader.ccxt.options["fetchCurrencies"] = True
