@@ -4,7 +4,7 @@
          [, "api_key", "secret"]} → {"api_key", "secret", "account_id"}
     POST /_sim/accounts/<api_key>/credit {"asset", "amount"}
     POST /_sim/markets {"symbol": "XIN/USDT", "mid", "tick_size", "step_size",
-         "min_notional", "volatility", "agents": true}
+         "min_notional", "volatility", "agents": true[, "maker_fee_rate", "taker_fee_rate"]}
     POST /_sim/markets/<symbol>/step {"rounds": n}
     POST /_sim/markets/<symbol>/pause {"paused": true}   (false resumes)
     POST /_sim/coins {"coin", "network", "withdraw_fee", "withdraw_min",
@@ -116,6 +116,8 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
             min_notional=_amount(body, "min_notional", "0"),
             volatility=_amount(body, "volatility", "0.001"),
             agents=_flag(body, "agents", True),
+            maker_fee_rate=_amount(body, "maker_fee_rate", "0.001"),
+            taker_fee_rate=_amount(body, "taker_fee_rate", "0.001"),
         )
         return {"symbol": market.unified_symbol, "id": market.symbol}
     if method == "POST" and (match := _MARKET_ACTION.match(path)):
