@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mrmarket.errors import InDoubtError, RejectedError, RetryableError
+from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError, RetryableError
 from tests.exchanges.venue_fixtures import XIN_USDT
 
 ORDER = "/api/v3/order"
@@ -76,10 +76,15 @@ def test_a_rejected_create_says_why(trader, venue_control, code, msg, reason):
     assert raised.value.detail["reason"] == reason
 
 
-def test_a_server_error_on_create_is_in_doubt(trader, venue_control):
+def test_a_create_in_doubt_that_never_happened_is_looked_up_then_sent_once(trader, venue_control):
     venue_control.fault(path=ORDER, method="POST", kind="http_500")
     with pytest.raises(InDoubtError):
-        quote(trader)
+        quote(trader, client_order_id="o8:quote:b0")
+
+    with pytest.raises(RemoteNotFoundError):
+        trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="o8:quote:b0")
+    quote(trader, client_order_id="o8:quote:b0")
+    assert len(trader.gateway.open_orders(symbol=XIN_USDT)) == 1
 
 
 def test_an_unanswered_create_is_resolved_by_client_id_without_a_second_order(
