@@ -1,6 +1,6 @@
 """Venue simulator speed: orders matched per second in-process, the InProcessGateway's
-create + cancel, and the round trip of a
-ccxt create + cancel over HTTP against the simulator on loopback.
+create + cancel, and the round trip of a ccxt create + cancel over HTTP against the
+simulator on loopback.
 
 The HTTP figures come from a simulator in its own process (`manage.py
 run_venue_simulator`), as the demo and CI run it: a server thread inside the measuring
