@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -84,6 +86,8 @@ class TradingPair(models.Model):
         MARKET_MAKING = "market_making", "market making"
         SPOT = "spot", "spot"
 
+    # The pair's id in payment memos (the memo format carries 16-byte UUIDs).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="pairs")
     symbol = models.CharField(max_length=50, help_text="The exchange's symbol, e.g. XIN/USDT.")
     base_symbol = models.CharField(max_length=20)

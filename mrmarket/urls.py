@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("exchanges.urls")),
+    path("api/v1/", include("orders.urls")),
     path("api/v1/", include(wallet_api_urls)),
     path("auth/mixin/", include(wallet_page_urls)),
 ]

@@ -1,0 +1,200 @@
+"""Postings per second through `ledger_post` against raw SQL inserts of the same rows.
+
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_ledger \
+        .venv/bin/python benchmarks/ledger.py [--postings 3000] [--threads 8]
+
+Runs on a throwaway database (`test_<name>`, created and dropped here), one database
+transaction per posting in every phase:
+
+1. `ledger_post`, one thread: validation, idempotency lookup, balance locks, inserts.
+2. raw SQL, one thread: the same transaction and entry rows, inserted with the database
+   rules on (entry trigger moves the balance, deferred checks at commit).
+3. `ledger_post` from several threads: on distinct accounts, then as payments that all
+   move the asset's one external account (its balance row is the queue); then
+   `ledger_violations()` over everything posted so far.
+4. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
+   so the price of the database-held invariants is visible on its own.
+"""
+
+import argparse
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrmarket.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import logging  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+
+# DEBUG (needed for the demo secrets) would record every query in memory, and a JSON log
+# line per posting would flood the terminal; neither is part of what is measured.
+settings.DEBUG = False
+logging.getLogger("ledger").setLevel(logging.WARNING)
+
+from django.db import connection, transaction  # noqa: E402
+
+from ledger.models import Account  # noqa: E402
+from ledger.selectors import ledger_violations  # noqa: E402
+from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
+
+ASSET = uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5")  # USDT (ERC-20) on Mixin
+TRACE_ID = "benchmark-ledger"
+AMOUNT = Decimal("0.01")
+ORDERS = 200
+
+
+def prepare_orders(count: int, prefix: str) -> list[tuple[Account, Account]]:
+    """Orders with funds in the wallet, each ready to move money to in_transit."""
+    external = system_account(asset=ASSET, purpose=Account.Purpose.EXTERNAL)
+    pairs = []
+    for n in range(count):
+        wallet = order_account(order_id=f"{prefix}{n}", asset=ASSET, purpose="available")
+        transit = order_account(order_id=f"{prefix}{n}", asset=ASSET, purpose="in_transit")
+        ledger_post(
+            idempotency_key=f"{prefix}{n}:fund",
+            code="payment_credit",
+            entries=[Leg(external, Decimal(-1_000_000)), Leg(wallet, Decimal(1_000_000))],
+            trace_id=TRACE_ID,
+        )
+        pairs.append((wallet, transit))
+    return pairs
+
+
+def post_through_service(pairs, postings: int, prefix: str) -> None:
+    for n in range(postings):
+        wallet, transit = pairs[n % len(pairs)]
+        ledger_post(
+            idempotency_key=f"{prefix}:{n}",
+            code="withdraw_to_exchange",
+            entries=[Leg(wallet, -AMOUNT), Leg(transit, AMOUNT)],
+            trace_id=TRACE_ID,
+        )
+
+
+def credit_through_service(pairs, postings: int, prefix: str) -> None:
+    """Payments: every posting also moves the asset's one external account."""
+    external = system_account(asset=ASSET, purpose=Account.Purpose.EXTERNAL)
+    for n in range(postings):
+        wallet, _ = pairs[n % len(pairs)]
+        ledger_post(
+            idempotency_key=f"{prefix}:{n}",
+            code="payment_credit",
+            entries=[Leg(external, -AMOUNT), Leg(wallet, AMOUNT)],
+            trace_id=TRACE_ID,
+        )
+
+
+def insert_raw(pairs, postings: int, prefix: str, rules_off: bool) -> None:
+    with connection.cursor() as cursor:
+        for n in range(postings):
+            wallet, transit = pairs[n % len(pairs)]
+            with transaction.atomic():
+                if rules_off:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute(
+                    "INSERT INTO ledger_transaction (idempotency_key, content_hash, code, "
+                    "trace_id, ref, reason, created_at) "
+                    "VALUES (%s, %s, 'withdraw_to_exchange', %s, '', '', now()) RETURNING id",
+                    [f"{prefix}:{n}", "0" * 64, TRACE_ID],
+                )
+                (tx_id,) = cursor.fetchone()
+                cursor.execute(
+                    "INSERT INTO ledger_entry (transaction_id, account_id, asset, amount) "
+                    "VALUES (%s, %s, %s, %s), (%s, %s, %s, %s)",
+                    [tx_id, wallet.pk, ASSET, -AMOUNT, tx_id, transit.pk, ASSET, AMOUNT],
+                )
+
+
+def rate(label: str, postings: int, run) -> float:
+    started = time.perf_counter()
+    run()
+    elapsed = time.perf_counter() - started
+    per_second = postings / elapsed
+    print(f"{label:<44} {postings:>6} postings {elapsed:7.2f} s {per_second:9.1f} /s")
+    return per_second
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postings", type=int, default=3000)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("benchmarks/ledger.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+
+    real_name = connection.settings_dict["NAME"]
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        print(f"PostgreSQL {version}, database {test_name}, python {sys.version.split()[0]}")
+        pairs = prepare_orders(ORDERS, "bench-")
+        postings = args.postings
+        service = rate(
+            "ledger_post (1 thread)", postings, lambda: post_through_service(pairs, postings, "svc")
+        )
+        raw = rate(
+            "raw INSERTs, database rules on (1 thread)",
+            postings,
+            lambda: insert_raw(pairs, postings, "raw", rules_off=False),
+        )
+        threads = args.threads
+        thread_pairs = [prepare_orders(ORDERS // threads, f"t{t}-") for t in range(threads)]
+        per_thread = postings // threads
+
+        def in_threads(post, prefix: str) -> Callable[[], None]:
+            def run() -> None:
+                def work(t: int) -> None:
+                    try:
+                        post(thread_pairs[t], per_thread, f"{prefix}{t}")
+                    finally:
+                        connection.close()
+
+                workers = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+                for worker in workers:
+                    worker.start()
+                for worker in workers:
+                    worker.join()
+
+            return run
+
+        rate(
+            f"ledger_post ({threads} threads, distinct accounts)",
+            per_thread * threads,
+            in_threads(post_through_service, "thr"),
+        )
+        rate(
+            f"ledger_post ({threads} threads, one shared external)",
+            per_thread * threads,
+            in_threads(credit_through_service, "pay"),
+        )
+
+        violations = ledger_violations()
+        print(f"ledger_check after these phases: {len(violations)} violations")
+        # Last, because with the rules off the balances are no longer kept.
+        bare = rate(
+            "raw INSERTs, database rules off (1 thread)",
+            postings,
+            lambda: insert_raw(pairs, postings, "bare", rules_off=True),
+        )
+
+        print(f"ratio ledger_post / raw INSERTs with rules on:  {service / raw:.2f}")
+        print(f"ratio raw INSERTs with rules on / rules off:    {raw / bare:.2f}")
+    finally:
+        connection.creation.destroy_test_db(real_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
