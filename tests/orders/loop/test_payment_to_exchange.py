@@ -35,7 +35,9 @@ def test_intent_lists_every_amount_the_user_pays(world, django_user_model):
     body = create_order(world, user)
     assert body["state"] == "payment_pending"
     assert body["payment"]["url"].startswith("https://mixin.one/pay/MIN")
-    entries = {e["purpose"]: (e["asset_id"], Decimal(e["amount"])) for e in body["payment"]["entries"]}
+    entries = {
+        e["purpose"]: (e["asset_id"], Decimal(e["amount"])) for e in body["payment"]["entries"]
+    }
     assert entries["base"] == (XIN, Decimal("1"))
     assert entries["quote"] == (USDT, Decimal("100"))
     # Mixin's withdrawal fees of both legs, as the simulator quotes them.
