@@ -9,7 +9,7 @@ test reads top to bottom; the end-to-end test runs them on a real Celery worker 
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import httpx
@@ -20,6 +20,7 @@ from exchanges.services import api_key_create
 from exchanges.simulator.control import SimulatorControl
 from exchanges.simulator.server import start_in_thread as start_venue
 from exchanges.simulator.venue import Venue
+from mrmarket.errors import InDoubtError, RetryableError
 from orders.models import MarketMakingOrder
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
@@ -45,6 +46,7 @@ class World:
     api_key: ExchangeAPIKey
     venue_api_key: str
     pair: TradingPair
+    outages: list[str] = field(default_factory=list)
 
     # -- the Mixin side ------------------------------------------------------------------
 
@@ -117,12 +119,19 @@ class World:
             if sent.order_id:
                 payouts.payout_order_follow_up(payout=sent)
 
+    def step_tolerating_outages(self, order: MarketMakingOrder) -> None:
+        """One round of jobs; an outage or an unanswered call is what the task would retry."""
+        try:
+            self.step(order)
+        except (RetryableError, InDoubtError) as error:
+            self.outages.append(type(error).__name__)
+
     def drive(
         self, order: MarketMakingOrder, *, until: str, timeout: float = 20
     ) -> MarketMakingOrder:
         deadline = time.monotonic() + timeout
         while True:
-            self.step(order)
+            self.step_tolerating_outages(order)
             order.refresh_from_db()
             if order.state == until:
                 return order
