@@ -15,6 +15,7 @@ from orders.services import funding
 from orders.services.reconcile import reconcile_run
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
+from wallet.models import MixinTransfer
 
 pytestmark = pytest.mark.django_db
 
