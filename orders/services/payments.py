@@ -124,7 +124,7 @@ def payment_snapshot_process(*, snapshot_id: uuid.UUID) -> str:
     except MemoError as error:
         return _refund(snapshot, reason=error.code, order=None)
     order = (
-        MarketMakingOrder.objects.select_for_update()
+        MarketMakingOrder.objects.select_for_update(of=("self",))
         .select_related("pair", "user__mixin")
         .filter(pk=memo.order_id)
         .first()
@@ -251,7 +251,9 @@ def payments_expire_due() -> int:
 def order_expire(*, order_id: uuid.UUID) -> MarketMakingOrder:
     """Close an unpaid order and refund, per asset, whatever it received."""
     order = (
-        MarketMakingOrder.objects.select_for_update().select_related("user__mixin").get(pk=order_id)
+        MarketMakingOrder.objects.select_for_update(of=("self",))
+        .select_related("user__mixin")
+        .get(pk=order_id)
     )
     if order.state not in AWAITING_PAYMENT:
         return order
