@@ -46,6 +46,7 @@ class World:
     api_key: ExchangeAPIKey
     venue_api_key: str
     pair: TradingPair
+    keystore_json: str = ""
     outages: list[str] = field(default_factory=list)
 
     # -- the Mixin side ------------------------------------------------------------------
@@ -142,7 +143,8 @@ class World:
 
 @pytest.fixture
 def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
-    keystore = keystore_from_json(generate_keystore_json(), source="test")
+    keystore_json = generate_keystore_json()
+    keystore = keystore_from_json(keystore_json, source="test")
     venue = Venue(seed=11)
     venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
     mixin_url, stop_mixin = start_mixin(
@@ -216,7 +218,15 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         amount_precision=3,
     )
     yield World(
-        venue_url, control, mixin_url, mixin_http, exchange, api_key, account["api_key"], pair
+        venue_url,
+        control,
+        mixin_url,
+        mixin_http,
+        exchange,
+        api_key,
+        account["api_key"],
+        pair,
+        keystore_json=keystore_json,
     )
     mixin_http.close()
     stop_mixin()
