@@ -90,7 +90,7 @@ class Venue:
         self.withdrawals_by_client_id: dict[tuple[str, str], wallet.Withdrawal] = {}
         self._ids = itertools.count(1)
         self._due: list[tuple[int, int, Callable[[], None]]] = []
-        self.peer_outbox: queue.Queue[wallet.Withdrawal] = queue.Queue()
+        self.peer_outbox: queue.Queue[wallet.Withdrawal | None] = queue.Queue()
 
     # -- control ---------------------------------------------------------------------------
 
