@@ -1,12 +1,11 @@
 import logging
 
-import ccxt
 from celery import shared_task
 
 from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_record_validation
 from mrmarket import context
-from mrmarket.errors import RetryableError
+from mrmarket.errors import AuthFailedError
 from mrmarket.jobs import MrMarketTask
 
 logger = logging.getLogger(__name__)
@@ -14,26 +13,24 @@ logger = logging.getLogger(__name__)
 
 @shared_task(base=MrMarketTask, max_retries=3)
 def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
-    """Ask the exchange for the key's balances: answered means valid, refused means invalid."""
-    from exchanges.gateway import ccxt_client_for
+    """Ask the exchange for the key's balances: answered means valid, refused means invalid.
+
+    A RetryableError (exchange unreachable, rate limited) propagates and the base task
+    retries it; the key stays `pending` meanwhile.
+    """
+    from exchanges.gateway import gateway_for_api_key
 
     logger.info("validating exchange API key")
-    api_key = ExchangeAPIKey.objects.select_related("exchange").get(pk=api_key_id)
-    client = ccxt_client_for(api_key)
     try:
-        balance = client.fetch_balance()
-    except (ccxt.AuthenticationError, ccxt.PermissionDenied) as exc:
+        balances = gateway_for_api_key(api_key_id).balances()
+    except AuthFailedError as exc:
         api_key_record_validation(
-            api_key_id=api_key_id, valid=False, can_trade=None, error=exc.__class__.__name__
+            api_key_id=api_key_id, valid=False, can_trade=None, error=exc.message
         )
         logger.info("exchange refused the API key")
         return ExchangeAPIKey.ValidationStatus.INVALID
-    except ccxt.NetworkError as exc:
-        logger.warning("exchange unreachable while validating", extra={"error": type(exc).__name__})
-        raise RetryableError(f"exchange unreachable: {type(exc).__name__}") from exc
-    can_trade = (balance.get("info") or {}).get("canTrade")
-    api_key_record_validation(api_key_id=api_key_id, valid=True, can_trade=can_trade)
-    logger.info("exchange accepted the API key", extra={"can_trade": can_trade})
+    api_key_record_validation(api_key_id=api_key_id, valid=True, can_trade=balances.can_trade)
+    logger.info("exchange accepted the API key", extra={"can_trade": balances.can_trade})
     return ExchangeAPIKey.ValidationStatus.VALID
 
 

@@ -1,0 +1,86 @@
+"""Fixtures around the venue simulator, reusable by every app's tests. To use them in
+another app, import them into that app's conftest.py:
+
+    from tests.exchanges.venue_fixtures import venue_control, venue_trader, venue_url  # noqa: F401
+
+venue_url          a fresh simulator on an ephemeral port (agents move only when stepped)
+venue_control      SimulatorControl for it (accounts, credits, markets, faults, chain)
+xin_usdt           the XIN/USDT market on it: tick 0.01, step 0.001, min notional 1, no agents
+venue_trader       factory: venue_trader(permissions=..., XIN="10", USDT="1000") -> Trader
+                   (its simulator key, a ccxt.binance client and a CcxtGateway)
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import ccxt
+import pytest
+
+from exchanges.gateway import CcxtGateway, ccxt_client
+from exchanges.simulator.control import SimulatorControl
+from exchanges.simulator.server import start_in_thread
+
+XIN_USDT = "XIN/USDT"
+
+
+@dataclass
+class Trader:
+    api_key: str
+    secret: str
+    ccxt: ccxt.binance
+    gateway: CcxtGateway
+
+
+@pytest.fixture
+def venue_url() -> Iterator[str]:
+    url, stop = start_in_thread(seed=7, agent_interval_s=0)
+    yield url
+    stop()
+
+
+@pytest.fixture
+def venue_control(venue_url: str) -> SimulatorControl:
+    return SimulatorControl(venue_url)
+
+
+@pytest.fixture
+def xin_usdt(venue_control: SimulatorControl) -> str:
+    venue_control.market_create(
+        symbol=XIN_USDT,
+        mid="100",
+        tick_size="0.01",
+        step_size="0.001",
+        min_notional="1",
+        agents=False,
+    )
+    return XIN_USDT
+
+
+def binance_client(url: str, api_key: str, secret: str, *, timeout_ms: int = 5000) -> ccxt.binance:
+    """The unmodified ccxt.binance, only its URLs pointed at the simulator."""
+    return ccxt_client(
+        ccxt_id="binance",
+        api_key=api_key,
+        secret=secret,
+        api_base_url=url,
+        timeout_ms=timeout_ms,
+        rate_limit=False,
+    )
+
+
+@pytest.fixture
+def venue_trader(venue_url: str, venue_control: SimulatorControl) -> Callable[..., Trader]:
+    def make(
+        permissions: tuple[str, ...] = ("read", "trade", "withdraw"),
+        timeout_ms: int = 5000,
+        **credits: str,
+    ) -> Trader:
+        account = venue_control.account_create(label="trader", permissions=list(permissions))
+        for asset, amount in credits.items():
+            venue_control.credit(api_key=account["api_key"], asset=asset, amount=amount)
+        client = binance_client(
+            venue_url, account["api_key"], account["secret"], timeout_ms=timeout_ms
+        )
+        return Trader(account["api_key"], account["secret"], client, CcxtGateway(client))
+
+    return make
