@@ -81,6 +81,9 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "state_changed_at"])]
+        permissions = [
+            ("approve_recovery", "Approve the refund of a failed order's wallet funds"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(base_amount__gte=0) & Q(quote_amount__gte=0),

@@ -126,18 +126,19 @@ def payout_order_follow_up(*, payout: Payout) -> None:
     if order.state == OrderState.EXIT_CONFIRMING:
         tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id)
         return
-    if order.state != OrderState.EXPIRED:
+    if order.state not in (OrderState.EXPIRED, OrderState.FAILED):
         return
     with transaction.atomic():
         order = order_lock(order.pk)
         refunds = Payout.objects.filter(order=order, kind=Payout.Kind.REFUND)
         if (
-            order.state == OrderState.EXPIRED
+            order.state in (OrderState.EXPIRED, OrderState.FAILED)
+            and refunds.exists()
             and not refunds.exclude(status=Payout.Status.SENT).exists()
         ):
             order_transition(
                 order=order,
                 transition=order.mark_refunded,
                 actor="system:payout_send",
-                reason="everything paid for the expired order is refunded",
+                reason="everything the order held is refunded",
             )

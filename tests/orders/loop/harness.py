@@ -117,7 +117,8 @@ class World:
             exit_service.exit_advance(order_id=order.pk)
         for payout in Payout.objects.filter(status=Payout.Status.PENDING):
             sent = payouts.payout_send(payout_id=payout.pk)
-            if sent.order_id:
+            # An exit is advanced by this loop itself; other orders follow their payouts.
+            if sent.order_id and sent.order.state != S.EXIT_CONFIRMING:
                 payouts.payout_order_follow_up(payout=sent)
 
     def step_tolerating_outages(self, order: MarketMakingOrder) -> None:

@@ -58,8 +58,10 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
         )
         client.create_order("XIN/USDT", "market", "buy", 0.05)
         wait_for(
-            lambda: MarketMakingOrder.objects.get(pk=order_id).events.filter(kind="fill").exists()
-            or _ledger_has_fill(order_id),
+            lambda: (
+                MarketMakingOrder.objects.get(pk=order_id).events.filter(kind="fill").exists()
+                or _ledger_has_fill(order_id)
+            ),
             timeout=30,
             what="the fill in the ledger",
         )
@@ -83,7 +85,9 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
     # The user has what they kept, plus what came back.
     paid = {
         XIN: sum(Decimal(e["amount"]) for e in body["payment"]["entries"] if e["asset_id"] == XIN),
-        USDT: sum(Decimal(e["amount"]) for e in body["payment"]["entries"] if e["asset_id"] == USDT),
+        USDT: sum(
+            Decimal(e["amount"]) for e in body["payment"]["entries"] if e["asset_id"] == USDT
+        ),
     }
     for asset, start in ((XIN, Decimal("10")), (USDT, Decimal("1000"))):
         back = payouts.get(__import__("uuid").UUID(asset), Decimal(0))
