@@ -22,4 +22,9 @@ PERIODIC_JOBS = [
         task="wallet.tasks.poll_mixin_snapshots",
         every_seconds=1,
     ),
+    PeriodicJob(
+        name="Tick running orders (one task per due market)",
+        task="orders.executor.tasks.executor_tick_all",
+        every_seconds=1,
+    ),
 ]

@@ -252,3 +252,13 @@ class OrderActionRequest(models.Model):
                 fields=["order", "idempotency_key"], name="order_action_key_unique"
             )
         ]
+
+# The executor's models live in their own module; importing it registers them here.
+from orders.models_executor import (  # noqa: E402, F401
+    ExchangeFill,
+    ExecutorState,
+    GlobalKillSwitch,
+    MarketTickSchedule,
+    TrackedOrder,
+    TradeCursor,
+)
