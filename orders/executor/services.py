@@ -226,9 +226,9 @@ def executor_tick_market(
         extra={
             "pair_id": pair_id,
             "orders": report.orders,
-            "created": report.created,
-            "cancelled": report.cancelled,
-            "fills": report.fills,
+            "quotes_created": report.created,
+            "quotes_cancelled": report.cancelled,
+            "fills_settled": report.fills,
             "ms": round(report.seconds * 1000, 2),
         },
     )
@@ -248,7 +248,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
         by_key[tick.order.api_key_id].append(tick)
 
     gateways = {key: _TimedGateway(gateway_for(key), report) for key in by_key}
-    trace_id = context.current_trace_id() or f"tick:{pair_id}:{int(now.timestamp())}"
+    trace_id = context.current_trace_id() or context.new_trace_id()
     synced_keys = set()
     for key, group in by_key.items():
         try:
