@@ -468,7 +468,7 @@ def _decide_and_check(
         snapshot=snapshot,
         params=tick.params,
         balances=tick.balances,
-        open_orders=[_open_order(t) for t in live if t.status != ST.PENDING_CREATE],
+        open_orders=[_open_order(t) for t in live],
         now=now,
         state=tick.strategy_state,
     )
@@ -477,8 +477,11 @@ def _decide_and_check(
     if decision.state != tick.strategy_state:
         tick.strategy_state = decision.state
         tick.state_dirty = True
-    tick.cancel_ids = {c.order_id for c in decision.cancel}
-    creates = list(decision.create)
+    # A create still in doubt can be neither cancelled nor followed by new quotes until
+    # the next sync finds out whether it rests on the book.
+    in_doubt = {t.client_order_id for t in live if t.status == ST.PENDING_CREATE}
+    tick.cancel_ids = {c.order_id for c in decision.cancel} - in_doubt
+    creates = [] if in_doubt else list(decision.create)
     price = decision.reference_price
 
     previous_price = state.last_reference_price

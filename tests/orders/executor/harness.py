@@ -73,6 +73,7 @@ class Market:
     taker: Account
     gateway_for: Callable[[int], Any]
     keys: dict[str, ExchangeAPIKey] = field(default_factory=dict)
+    book: tuple[str | None, str | None] = (None, None)
     now: datetime = field(default_factory=timezone.now)
 
     @classmethod
@@ -125,18 +126,26 @@ class Market:
             ),
         )
 
-    def quote_book(self, *, bid: str, ask: str, size: str = "50") -> None:
+    def quote_book(self, *, bid: str | None, ask: str | None, size: str = "50") -> None:
         """Replace the liquidity provider's quotes (the book's best bid and ask)."""
+        self.book = (bid, ask)
         for order in self.venue.orders_open(self.maker, symbol="XINUSDT"):
             self.venue.order_cancel(
                 self.maker, symbol="XINUSDT", order_id=order.order_id, client_id=""
             )
-        self._submit(self.maker, "buy", size, bid, engine.GTC)
-        self._submit(self.maker, "sell", size, ask, engine.GTC)
+        if bid is not None:
+            self._submit(self.maker, "buy", size, bid, engine.GTC)
+        if ask is not None:
+            self._submit(self.maker, "sell", size, ask, engine.GTC)
 
-    def take(self, *, side: str, amount: str, price: str) -> None:
-        """A taker's immediate-or-cancel order."""
-        self._submit(self.taker, side, amount, price, engine.IOC)
+    def hit(self, quote: TrackedOrder, amount: str) -> None:
+        """A taker trades `amount` against one of our quotes (the liquidity provider steps
+        aside for the moment, so the taker meets our price first)."""
+        bid, ask = self.book
+        self.quote_book(bid=None, ask=None)
+        side = "sell" if quote.side == "buy" else "buy"
+        self._submit(self.taker, side, amount, str(quote.price), engine.IOC)
+        self.quote_book(bid=bid, ask=ask)
 
     def venue_open_orders(self, key: ExchangeAPIKey) -> list[ExchangeOrder]:
         return self.gateway_for(key.pk).open_orders(symbol=SYMBOL)
