@@ -10,3 +10,4 @@ class OrdersConfig(AppConfig):
         from orders import models
 
         auditlog.register(models.StrategyPreset)
+        auditlog.register(models.GlobalKillSwitch)

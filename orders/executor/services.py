@@ -681,6 +681,12 @@ def _execute(
         return
     placed = _reserve(planned, pair=pair, now=now, trace_id=trace_id)
     for tick, tracked in placed:
+        if tick.state.kill_switch_tripped:
+            # Tripped by an earlier create of this tick: the rest is never sent.
+            _failed(
+                tracked, "not sent: the kill switch tripped", pair=pair, now=now, trace_id=trace_id
+            )
+            continue
         _place(tick, tracked, gateway=gateway, pair=pair, now=now, limits=limits, trace_id=trace_id)
         report.created += 1
 
@@ -793,7 +799,12 @@ def _place(
 
 
 def _failed(
-    tracked: TrackedOrder, error: Exception, *, pair: TradingPair, now: datetime, trace_id: str
+    tracked: TrackedOrder,
+    error: Exception | str,
+    *,
+    pair: TradingPair,
+    now: datetime,
+    trace_id: str,
 ) -> None:
     tracked.status = ST.FAILED
     tracked.last_error = str(error)[:500]
@@ -899,7 +910,10 @@ def _persist_states(ticks: list[_OrderTick], *, now: datetime) -> None:
                 "next_sequence",
             ],
         )
-    ExecutorState.objects.filter(order_id__in=[t.order.pk for t in ticks]).update(last_tick_at=now)
+    # last_tick_at: the last tick that had market data to decide on (stale data is
+    # measured from it).
+    decided = [t.order.pk for t in ticks if t.decision is not None]
+    ExecutorState.objects.filter(order_id__in=decided).update(last_tick_at=now)
 
 
 def _json(value: object) -> object:
