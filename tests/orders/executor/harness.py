@@ -25,11 +25,10 @@ from exchanges.services import api_key_set_secret
 from exchanges.simulator import engine
 from exchanges.simulator.inprocess import InProcessGateway
 from exchanges.simulator.venue import Account, Venue
-from ledger.models import Account as LedgerAccount
 from ledger.models import Transaction
-from ledger.selectors import order_balances
+from ledger.selectors import OrderAssetBalances, order_balances
 from ledger.services import Leg, ledger_post, order_account, system_account
-from orders.executor.services import TickReport, executor_tick_market
+from orders.executor.services import TickReport, executor_order_register, executor_tick_market
 from orders.models import MarketMakingOrder
 from orders.models_executor import TrackedOrder
 from orders.states import OrderState
@@ -93,19 +92,7 @@ class Market:
             venue.account_credit(api_key=account.api_key, asset="XIN", amount=D("1000"))
             venue.account_credit(api_key=account.api_key, asset="USDT", amount=D("100000"))
         exchange = Exchange.objects.create(name=f"sim-{uuid.uuid4().hex[:6]}", ccxt_id="binance")
-        pair = TradingPair.objects.create(
-            exchange=exchange,
-            symbol=SYMBOL,
-            base_symbol="XIN",
-            quote_symbol="USDT",
-            base_asset_id=XIN,
-            quote_asset_id=USDT,
-            base_chain_id=CHAIN,
-            quote_chain_id=CHAIN,
-            min_order_amount=D("0.001"),
-            price_precision=2,
-            amount_precision=3,
-        )
+        pair = pair_create(exchange=exchange)
         market = cls(venue, exchange, pair, maker, taker, gateway_factory(venue))
         market.quote_book(bid=bid, ask=ask)
         return market
@@ -152,7 +139,9 @@ class Market:
 
     # -- the product side ------------------------------------------------------------------
 
-    def api_key(self, label: str = "mm", *, xin: str = "1000", usdt: str = "100000") -> ExchangeAPIKey:
+    def api_key(
+        self, label: str = "mm", *, xin: str = "1000", usdt: str = "100000"
+    ) -> ExchangeAPIKey:
         if label not in self.keys:
             account = self.venue.account_create(label=label, permissions=["read", "trade"])
             for asset, amount in (("XIN", xin), ("USDT", usdt)):
@@ -160,10 +149,12 @@ class Market:
                     self.venue.account_credit(
                         api_key=account.api_key, asset=asset, amount=D(amount)
                     )
-            key = ExchangeAPIKey(exchange=self.exchange, label=label, api_key=account.api_key)
-            api_key_set_secret(api_key=key, secret=account.secret)
-            key.save()
-            self.keys[label] = key
+            self.keys[label] = api_key_store(
+                exchange=self.exchange,
+                label=label,
+                api_key=account.api_key,
+                secret=account.secret,
+            )
         return self.keys[label]
 
     def running_order(
@@ -174,45 +165,84 @@ class Market:
         params: dict | None = None,
         key: ExchangeAPIKey | None = None,
     ) -> MarketMakingOrder:
-        from orders.executor.services import executor_order_register
-
-        frozen = freeze_config(validate_params({**BASE_PARAMS, **(params or {})}))
-        user = get_user_model().objects.create(username=f"u-{uuid.uuid4().hex[:8]}")
-        order = MarketMakingOrder.objects.create(
-            user=user,
-            pair=self.pair,
-            api_key=key or self.api_key(),
-            strategy_preset=StrategyPresetFactory(),
-            frozen_config=frozen.config,
-            config_hash=frozen.sha256,
-            base_amount=D(xin),
-            quote_amount=D(usdt),
-            state=OrderState.RUNNING,
-            memo=uuid.uuid4().hex,
-            expires_at=timezone.now() + timedelta(hours=1),
-            trace_id=uuid.uuid4().hex,
+        return running_order_create(
+            pair=self.pair, key=key or self.api_key(), xin=xin, usdt=usdt, params=params
         )
-        for asset, amount in ((XIN, xin), (USDT, usdt)):
-            if D(amount) > 0:
-                ledger_post(
-                    idempotency_key=f"{order.pk}:deposit:{asset}",
-                    code=Transaction.Code.DEPOSIT_CONFIRMED,
-                    entries=[
-                        Leg(system_account(asset=asset, purpose="external"), -D(amount)),
-                        Leg(order_account(order_id=str(order.pk), asset=asset, purpose="on_exchange"), D(amount)),
-                    ],
-                    trace_id=order.trace_id,
-                )
-        executor_order_register(order=order)
-        return order
 
     def tick(self, *, seconds: float = 0) -> TickReport:
         """Advance our clock by `seconds`, then tick the market once."""
         self.now += timedelta(seconds=seconds)
-        return executor_tick_market(pair_id=self.pair.pk, now=self.now, gateway_for=self.gateway_for)
+        return executor_tick_market(
+            pair_id=self.pair.pk, now=self.now, gateway_for=self.gateway_for
+        )
 
 
-def balances(order: MarketMakingOrder, asset: uuid.UUID):  # noqa: ANN201 - OrderAssetBalances
+def pair_create(*, exchange: Exchange) -> TradingPair:
+    return TradingPair.objects.create(
+        exchange=exchange,
+        symbol=SYMBOL,
+        base_symbol="XIN",
+        quote_symbol="USDT",
+        base_asset_id=XIN,
+        quote_asset_id=USDT,
+        base_chain_id=CHAIN,
+        quote_chain_id=CHAIN,
+        min_order_amount=D("0.001"),
+        price_precision=2,
+        amount_precision=3,
+    )
+
+
+def running_order_create(
+    *,
+    pair: TradingPair,
+    key: ExchangeAPIKey,
+    xin: str = "10",
+    usdt: str = "2000",
+    params: dict | None = None,
+) -> MarketMakingOrder:
+    """A running order with its funds on the exchange (in the ledger), registered with the
+    executor as start_mm does."""
+    frozen = freeze_config(validate_params({**BASE_PARAMS, **(params or {})}))
+    user = get_user_model().objects.create(username=f"u-{uuid.uuid4().hex[:8]}")
+    order = MarketMakingOrder.objects.create(
+        user=user,
+        pair=pair,
+        api_key=key,
+        strategy_preset=StrategyPresetFactory(),
+        frozen_config=frozen.config,
+        config_hash=frozen.sha256,
+        base_amount=D(xin),
+        quote_amount=D(usdt),
+        state=OrderState.RUNNING,
+        memo=uuid.uuid4().hex,
+        expires_at=timezone.now() + timedelta(hours=1),
+        trace_id=uuid.uuid4().hex,
+    )
+    for asset, amount in ((XIN, xin), (USDT, usdt)):
+        if D(amount) > 0:
+            on_exchange = order_account(order_id=str(order.pk), asset=asset, purpose="on_exchange")
+            ledger_post(
+                idempotency_key=f"{order.pk}:deposit:{asset}",
+                code=Transaction.Code.DEPOSIT_CONFIRMED,
+                entries=[
+                    Leg(system_account(asset=asset, purpose="external"), -D(amount)),
+                    Leg(on_exchange, D(amount)),
+                ],
+                trace_id=order.trace_id,
+            )
+    executor_order_register(order=order)
+    return order
+
+
+def api_key_store(*, exchange: Exchange, label: str, api_key: str, secret: str) -> ExchangeAPIKey:
+    key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key)
+    api_key_set_secret(api_key=key, secret=secret)
+    key.save()
+    return key
+
+
+def balances(order: MarketMakingOrder, asset: uuid.UUID) -> OrderAssetBalances:
     return order_balances(order_id=str(order.pk))[asset]
 
 
@@ -222,6 +252,3 @@ def tracked(order: MarketMakingOrder, **filters: object) -> list[TrackedOrder]:
 
 def events(order: MarketMakingOrder, kind: str) -> list:
     return list(order.events.filter(kind=kind))
-
-
-__all__ = ["D", "LedgerAccount", "Market", "SYMBOL", "USDT", "XIN", "balances", "events", "tracked"]

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def staff(django_user_model, *, allowed: bool):
-    user = django_user_model.objects.create_user(username=f"s{allowed}", password="pw", is_staff=True)
+    user = django_user_model.objects.create_user(
+        username=f"s{allowed}", password="pw", is_staff=True
+    )
     codenames = ["view_globalkillswitch"] + (["toggle_global_kill_switch"] if allowed else [])
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user

@@ -5,7 +5,7 @@ import pytest
 
 from orders.executor.services import executor_order_cancel_all
 from orders.models_executor import ExchangeOrderStatus
-from tests.orders.executor.harness import D, USDT, XIN, Market, balances, events, tracked
+from tests.orders.executor.harness import USDT, XIN, D, Market, balances, events, tracked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,12 +39,16 @@ def test_cancel_all_is_idempotent_and_a_paused_order_is_not_ticked():
     market = Market.open()
     order = market.running_order()
     market.tick()
-    assert executor_order_cancel_all(order_id=order.pk, reason="stop", gateway_for=market.gateway_for)
+    assert executor_order_cancel_all(
+        order_id=order.pk, reason="stop", gateway_for=market.gateway_for
+    )
     order.refresh_from_db()
     order.pause()
     order.save()
 
-    assert executor_order_cancel_all(order_id=order.pk, reason="stop", gateway_for=market.gateway_for)
+    assert executor_order_cancel_all(
+        order_id=order.pk, reason="stop", gateway_for=market.gateway_for
+    )
     report = market.tick(seconds=60)
 
     assert report.orders == 0

@@ -9,7 +9,7 @@ from exchanges.gateway import ExchangeOrder
 from ledger.models import Transaction
 from orders.executor.settlement import tracked_apply_remote
 from orders.models_executor import ExchangeFill, ExchangeOrderStatus
-from tests.orders.executor.harness import D, USDT, XIN, Market, balances, tracked
+from tests.orders.executor.harness import USDT, XIN, D, Market, balances, tracked
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

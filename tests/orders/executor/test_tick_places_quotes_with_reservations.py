@@ -3,8 +3,17 @@
 import pytest
 
 from orders.models_executor import ExchangeOrderStatus, client_order_id_for
-from orders.strategies import Balances, OpenOrder, StrategyState, decide, validate_params
-from tests.orders.executor.harness import BASE_PARAMS, D, SYMBOL, USDT, XIN, Market, balances, tracked
+from orders.strategies import Balances, StrategyState, decide, validate_params
+from tests.orders.executor.harness import (
+    BASE_PARAMS,
+    SYMBOL,
+    USDT,
+    XIN,
+    D,
+    Market,
+    balances,
+    tracked,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
