@@ -68,3 +68,6 @@ class StrategyPresetAdmin(admin.ModelAdmin):
 
 
 from orders import admin_orders  # noqa: E402, F401 - registers the order admin
+
+# The executor's admin pages (exchange orders, fills, kill switches).
+import orders.admin_executor  # noqa: E402, F401

@@ -11,3 +11,4 @@ class OrdersConfig(AppConfig):
 
         auditlog.register(models.StrategyPreset)
         auditlog.register(models.FundsLoopConfig)
+        auditlog.register(models.GlobalKillSwitch)

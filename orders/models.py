@@ -412,3 +412,14 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.asset_id} ({self.status})"
+
+
+# The executor's models live in their own module; importing it registers them here.
+from orders.models_executor import (  # noqa: E402, F401
+    ExchangeFill,
+    ExecutorState,
+    GlobalKillSwitch,
+    MarketTickSchedule,
+    TrackedOrder,
+    TradeCursor,
+)
