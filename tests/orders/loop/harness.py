@@ -22,6 +22,7 @@ from exchanges.simulator.server import start_in_thread as start_venue
 from exchanges.simulator.venue import Venue
 from mrmarket.errors import InDoubtError, RetryableError
 from orders.models import MarketMakingOrder
+from orders.executor.services import executor_tick_market
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
 from orders.states import OrderState
@@ -113,6 +114,8 @@ class World:
             funding.confirm_exchange_deposit(order_id=order.pk)
         elif state == S.DEPOSIT_CONFIRMED:
             funding.start_mm(order_id=order.pk)
+        elif state == S.RUNNING:
+            executor_tick_market(pair_id=order.pair_id)
         elif state in (S.EXIT_REQUESTED, S.EXIT_CANCELLING, S.EXIT_WITHDRAWING, S.EXIT_CONFIRMING):
             exit_service.exit_advance(order_id=order.pk)
         for payout in Payout.objects.filter(status=Payout.Status.PENDING):
@@ -120,6 +123,31 @@ class World:
             # An exit is advanced by this loop itself; other orders follow their payouts.
             if sent.order_id and sent.order.state != S.EXIT_CONFIRMING:
                 payouts.payout_order_follow_up(payout=sent)
+
+    def taker(self):
+        """Another trader on the venue, with a ccxt client, to trade against our quotes."""
+        from exchanges.gateway import ccxt_client
+
+        account = self.venue.account_create(label="taker", permissions=["read", "trade"])
+        self.venue.credit(api_key=account["api_key"], asset="USDT", amount="100000")
+        self.venue.credit(api_key=account["api_key"], asset="XIN", amount="1000")
+        return ccxt_client(
+            ccxt_id="binance",
+            api_key=account["api_key"],
+            secret=account["secret"],
+            api_base_url=self.venue_url,
+            timeout_ms=5000,
+            rate_limit=False,
+        )
+
+    def our_account(self, state: dict | None = None) -> dict:
+        state = state or self.venue.state()
+        return next(a for a in state["accounts"] if a["api_key"] == self.venue_api_key)
+
+    def our_open_orders(self) -> list[dict]:
+        state = self.venue.state()
+        account_id = self.our_account(state)["account_id"]
+        return [o for o in state["open_orders"] if o["account"] == account_id]
 
     def step_tolerating_outages(self, order: MarketMakingOrder) -> None:
         """One round of jobs; an outage or an unanswered call is what the task would retry."""
@@ -180,8 +208,10 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         tick_size="0.01",
         step_size="0.001",
         min_notional="1",
-        agents=False,
+        agents=True,
     )
+    # Agents keep a two-sided book around the mid; they move only when stepped.
+    control.market_step(symbol="XIN/USDT", rounds=3)
     account = control.account_create(label="mr.market", permissions=["read", "trade", "withdraw"])
 
     exchange = Exchange.objects.create(

@@ -21,11 +21,6 @@ def state_of(order_id) -> str:
     return MarketMakingOrder.objects.values_list("state", flat=True).get(pk=order_id)
 
 
-def our_open_orders(world) -> list[dict]:
-    state = world.venue.state()
-    return [o for o in state["open_orders"] if o.get("api_key") == world.venue_api_key]
-
-
 @requires_postgres
 @requires_redis
 @pytest.mark.django_db(transaction=True)
@@ -41,8 +36,8 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
         world.pay(user, body["payment"]["url"])
 
         wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
-        wait_for(lambda: our_open_orders(world), timeout=30, what="quotes on the book")
-        quotes = our_open_orders(world)
+        wait_for(lambda: world.our_open_orders(), timeout=30, what="quotes on the book")
+        quotes = world.our_open_orders()
         assert {o["side"].lower() for o in quotes} == {"buy", "sell"}
 
         # Another trader takes our best ask.
@@ -101,7 +96,7 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
     assert len([w for w in venue["withdrawals"]]) == len(exit_legs)
     assert len(payouts) == Payout.objects.filter(order=order).count()
     assert ledger_violations() == []
-    assert not our_open_orders(world)
+    assert not world.our_open_orders()
 
 
 def _ledger_has_fill(order_id) -> bool:
