@@ -21,8 +21,8 @@ from exchanges.simulator.control import SimulatorControl
 from exchanges.simulator.server import start_in_thread as start_venue
 from exchanges.simulator.venue import Venue
 from mrmarket.errors import InDoubtError, RetryableError
-from orders.models import MarketMakingOrder
 from orders.executor.services import executor_tick_market
+from orders.models import MarketMakingOrder
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
 from orders.states import OrderState
@@ -139,6 +139,18 @@ class World:
             timeout_ms=5000,
             rate_limit=False,
         )
+
+    def take_our_best_ask(self) -> Decimal:
+        """Another trader buys everything up to and including our best ask; returns its price."""
+        asks = [o for o in self.our_open_orders() if o["side"].lower() == "sell"]
+        price = min(Decimal(o["price"]) for o in asks)
+        taker = self.taker()
+        book = taker.fetch_order_book("XIN/USDT", 100)
+        amount = sum(Decimal(str(q)) for p, q, *_ in book["asks"] if Decimal(str(p)) <= price)
+        taker.create_order(
+            "XIN/USDT", "limit", "buy", float(amount), float(price), {"timeInForce": "IOC"}
+        )
+        return price
 
     def our_account(self, state: dict | None = None) -> dict:
         state = state or self.venue.state()

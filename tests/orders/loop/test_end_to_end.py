@@ -3,14 +3,14 @@ Mixin and venue simulators over HTTP, the real clients. Create → pay → runni
 the book → a taker trades with them → exit → the user is paid back; the ledger balances and
 every external effect happened once."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
 
-from exchanges.gateway import ccxt_client
 from ledger.selectors import ledger_violations
-from orders.models import MarketMakingOrder, Payout
+from orders.models import ExchangeFill, MarketMakingOrder, Payout
 from tests.conftest import requires_postgres, requires_redis
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
@@ -36,29 +36,18 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
         world.pay(user, body["payment"]["url"])
 
         wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
-        wait_for(lambda: world.our_open_orders(), timeout=30, what="quotes on the book")
-        quotes = world.our_open_orders()
-        assert {o["side"].lower() for o in quotes} == {"buy", "sell"}
-
-        # Another trader takes our best ask.
-        taker = world.venue.account_create(label="taker", permissions=["read", "trade"])
-        world.venue.credit(api_key=taker["api_key"], asset="USDT", amount="10000")
-        client = ccxt_client(
-            ccxt_id="binance",
-            api_key=taker["api_key"],
-            secret=taker["secret"],
-            api_base_url=world.venue_url,
-            timeout_ms=5000,
-            rate_limit=False,
-        )
-        client.create_order("XIN/USDT", "market", "buy", 0.05)
         wait_for(
-            lambda: (
-                MarketMakingOrder.objects.get(pk=order_id).events.filter(kind="fill").exists()
-                or _ledger_has_fill(order_id)
-            ),
+            lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
             timeout=30,
-            what="the fill in the ledger",
+            what="quotes on both sides of the book",
+        )
+
+        # Another trader takes our best ask; the executor settles the fill into the ledger.
+        world.take_our_best_ask()
+        wait_for(
+            lambda: ExchangeFill.objects.filter(tracked_order__order_id=order_id).exists(),
+            timeout=30,
+            what="the fill settled into the ledger",
         )
 
         api = APIClient()
@@ -85,7 +74,7 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
         ),
     }
     for asset, start in ((XIN, Decimal("10")), (USDT, Decimal("1000"))):
-        back = payouts.get(__import__("uuid").UUID(asset), Decimal(0))
+        back = payouts.get(uuid.UUID(asset), Decimal(0))
         assert world.mixin_balance(user, asset) == start - paid[asset] + back
     assert payouts, "something was paid back"
     # Every external effect once: one Mixin withdrawal and one exchange deposit per funded
@@ -97,11 +86,3 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
     assert len(payouts) == Payout.objects.filter(order=order).count()
     assert ledger_violations() == []
     assert not world.our_open_orders()
-
-
-def _ledger_has_fill(order_id) -> bool:
-    from ledger.models import Transaction
-
-    return Transaction.objects.filter(code="fill_settle", ref__contains=str(order_id)).exists() or (
-        Transaction.objects.filter(code="fill_settle").exists()
-    )

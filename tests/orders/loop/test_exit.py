@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from ledger.selectors import ledger_violations, order_balances
-from orders.models import MarketMakingOrder, Payout
+from orders.models import ExchangeFill, MarketMakingOrder, Payout
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
 
@@ -59,11 +59,12 @@ def test_exit_after_trading_pays_everything_back(world, django_user_model):
     quotes = world.our_open_orders()
     assert {q["side"].lower() for q in quotes} == {"buy", "sell"}
 
-    world.taker().create_order("XIN/USDT", "market", "buy", 0.05)
+    price = world.take_our_best_ask()
     world.step(order)  # the tick settles the fill
-    assert order_balances(order_id=order.pk)[uuid.UUID(USDT)].on_exchange + order_balances(
-        order_id=order.pk
-    )[uuid.UUID(USDT)].locked > Decimal("100") - Decimal("0.5")
+    fill = ExchangeFill.objects.get(tracked_order__order_id=order.pk)
+    assert fill.side == "sell" and fill.price == price and fill.is_maker
+    usdt = order_balances(order_id=order.pk)[uuid.UUID(USDT)]
+    assert usdt.on_exchange + usdt.locked == Decimal("100") + fill.price * fill.amount - fill.fee
 
     request_exit(user, order)
     order = world.drive(order, until="exited", timeout=30)
