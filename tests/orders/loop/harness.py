@@ -8,7 +8,7 @@ test reads top to bottom; the end-to-end test runs them on a real Celery worker 
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,8 +182,9 @@ class World:
             time.sleep(0.05)
 
 
-@pytest.fixture
-def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
+def world_build(settings) -> tuple[World, Callable[[], None]]:
+    """Both simulators in threads, configured, and the product configured against them.
+    Returns the world and the function that stops the simulators."""
     keystore_json = generate_keystore_json()
     keystore = keystore_from_json(keystore_json, source="test")
     venue = Venue(seed=11)
@@ -233,10 +234,9 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         maker_fee_rate="0.001",
         taker_fee_rate="0.001",
     )
-    with django_capture_on_commit_callbacks(execute=False):
-        api_key = api_key_create(
-            exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
-        )
+    api_key = api_key_create(
+        exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
+    )
     from exchanges.tasks import api_key_validate
 
     assert api_key_validate.run(api_key_id=api_key.pk, trace_id="harness-validate") == "valid"
@@ -260,7 +260,7 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         price_precision=2,
         amount_precision=3,
     )
-    yield World(
+    world = World(
         venue_url,
         control,
         mixin_url,
@@ -271,9 +271,20 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         pair,
         keystore_json=keystore_json,
     )
-    mixin_http.close()
-    stop_mixin()
-    stop_venue()
+
+    def stop() -> None:
+        mixin_http.close()
+        stop_mixin()
+        stop_venue()
+
+    return world, stop
+
+
+@pytest.fixture
+def world(db, settings) -> Iterator[World]:
+    built, stop = world_build(settings)
+    yield built
+    stop()
 
 
 def new_trace() -> str:
