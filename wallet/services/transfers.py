@@ -24,7 +24,7 @@ from mrmarket.money import to_decimal
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.mixin import builders
-from wallet.mixin.crypto import GhostKeys, hash_members, sign_transaction
+from wallet.mixin.crypto import GhostKeys, sign_transaction
 from wallet.mixin.errors import InsufficientInputsError, MixinCodecError
 from wallet.mixin.kernel import AMOUNT_PRECISION, EXTRA_SIZE_GENERAL_LIMIT
 from wallet.models import MixinTransfer
@@ -305,22 +305,14 @@ def _ghost_key_source(client: MixinClient) -> builders.GhostKeySource:
 def _select_inputs(
     *, client: MixinClient, asset_id: str, amount: Decimal
 ) -> tuple[builders.SpendableOutput, ...]:
-    unspent: list[builders.SpendableOutput] = []
-    members = hash_members([client.keystore.app_id])
-    offset = 0
-    while True:
-        page = client.outputs(members_hash=members, threshold=1, asset=asset_id, offset=offset)
-        unspent.extend(
-            builders.SpendableOutput(
-                transaction_hash=o["transaction_hash"],
-                output_index=int(o["output_index"]),
-                amount=to_decimal(o["amount"]),
-            )
-            for o in page
+    unspent = [
+        builders.SpendableOutput(
+            transaction_hash=o["transaction_hash"],
+            output_index=int(o["output_index"]),
+            amount=to_decimal(o["amount"]),
         )
-        if len(page) < 500:
-            break
-        offset = int(page[-1]["sequence"]) + 1
+        for o in client.unspent_outputs(asset=asset_id)
+    ]
     return builders.select_inputs(unspent=unspent, amount=amount)
 
 
