@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from mrmarket.errors import ConflictError, InDoubtError
 from wallet.errors import MixinRejectedError, RejectReason
@@ -127,3 +128,12 @@ def test_amounts_with_more_than_eight_places_are_refused_at_the_boundary(mixin, 
     with pytest.raises(Exception, match="more than 8 decimal places"):
         pay_user(mixin, user, "0.000000001")
     assert not MixinTransfer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_transfer_refuses_to_start_inside_a_callers_transaction(mixin, mixin_sim):
+    """Its key must be committed before Mixin hears of it, which an outer transaction prevents."""
+    user = mixin_sim.user("Refunded")
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        pay_user(mixin, user, "1")
+    assert mixin_sim.state()["transaction_requests"] == []

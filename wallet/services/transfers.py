@@ -60,7 +60,9 @@ def _memo(memo: str) -> str:
     return memo
 
 
-@transaction.atomic
+# Durable: the key must be committed before Mixin hears of the transfer, so this cannot
+# run inside a caller's transaction (Django refuses it with a RuntimeError).
+@transaction.atomic(durable=True)
 def _transfer_persist(*, idempotency_key: str, fields: dict[str, object]) -> MixinTransfer:
     """The transfer under this key: created now, or the existing one if it asks the same."""
     existing = (
