@@ -477,6 +477,8 @@ class SimWorld:
             for entry in entries:
                 if entry["members"] != [self.bot.app_id] or entry["threshold"] != 1:
                     raise SimError(10002, "the simulator only pays the bot")
+                if (payer.user_id, entry["trace_id"]) in self.payments_seen:
+                    continue  # paid before: a payment is unique per payer and trace id
                 needed[entry["asset_id"]] = needed.get(entry["asset_id"], 0) + entry["amount"]
             for asset_id, amount in needed.items():
                 if payer.balances.get(asset_id, Decimal(0)) < amount:
