@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from mrmarket.errors import ConflictError, InDoubtError
+from mrmarket.errors import ApplicationError, ConflictError, InDoubtError
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import MixinTransfer
 from wallet.selectors import transfers_unfinished
@@ -125,7 +125,7 @@ def test_a_transfer_beyond_the_balance_is_refused_before_anything_is_sent(mixin,
 @pytest.mark.django_db
 def test_amounts_with_more_than_eight_places_are_refused_at_the_boundary(mixin, mixin_sim):
     user = mixin_sim.user("Refunded")
-    with pytest.raises(Exception, match="more than 8 decimal places"):
+    with pytest.raises(ApplicationError, match="more than 8 decimal places"):
         pay_user(mixin, user, "0.000000001")
     assert not MixinTransfer.objects.exists()
 
@@ -137,3 +137,29 @@ def test_a_transfer_refuses_to_start_inside_a_callers_transaction(mixin, mixin_s
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
         pay_user(mixin, user, "1")
     assert mixin_sim.state()["transaction_requests"] == []
+
+
+@pytest.mark.django_db
+def test_a_short_balance_reported_by_mixin_leaves_the_transfer_to_be_tried_again(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "10")
+    user = mixin_sim.user("Refunded")
+    mixin_sim.fault(path="/safe/transaction/requests", method="POST", kind="error", code=20117)
+    with pytest.raises(MixinRejectedError):
+        pay_user(mixin, user, "1")
+    assert MixinTransfer.objects.get().state == MixinTransfer.State.PENDING
+
+    assert pay_user(mixin, user, "1").state == MixinTransfer.State.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_an_unknown_purpose_is_refused(mixin, mixin_sim):
+    with pytest.raises(ApplicationError) as refused:
+        transfer_send(
+            purpose="gift",
+            idempotency_key="o:gift",
+            asset_id=uuid.UUID(ASSET),
+            amount=Decimal(1),
+            receiver_ids=[uuid.uuid4()],
+            client=mixin,
+        )
+    assert refused.value.code == "invalid_purpose"

@@ -65,6 +65,14 @@ def _memo(memo: str) -> str:
 @transaction.atomic(durable=True)
 def _transfer_persist(*, idempotency_key: str, fields: dict[str, object]) -> MixinTransfer:
     """The transfer under this key: created now, or the existing one if it asks the same."""
+    if fields["purpose"] not in MixinTransfer.Purpose.values:
+        raise ApplicationError(
+            f"Unknown transfer purpose {fields['purpose']!r}.",
+            code="invalid_purpose",
+            detail={"allowed": MixinTransfer.Purpose.values},
+        )
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise ApplicationError("An idempotency key has 1 to 200 characters.", code="invalid_key")
     existing = (
         MixinTransfer.objects.select_for_update().filter(idempotency_key=idempotency_key).first()
     )
@@ -375,9 +383,11 @@ def _withdrawal_hash(answer: dict) -> str:
 
 
 def _transfer_mark_failed(*, transfer: MixinTransfer, error: MixinRejectedError) -> None:
-    """A refusal by Mixin is final; one found before sending leaves the transfer pending."""
+    """A refusal by Mixin is final, except a short balance: funds may arrive (or outputs
+    taken by a concurrent transfer come back as change), so that one stays pending and
+    the same key may be tried again later."""
     fields = {"error_reason": error.reason.value, "error_message": error.message[:2000]}
-    if error.mixin_code is not None:
+    if error.mixin_code is not None and error.reason != RejectReason.INSUFFICIENT_BALANCE:
         fields["state"] = MixinTransfer.State.FAILED
     MixinTransfer.objects.filter(pk=transfer.pk).exclude(
         state=MixinTransfer.State.SUBMITTED
