@@ -30,7 +30,8 @@ def test_admins_see_snapshots_and_transfers_but_cannot_add_them(client, admin_cl
         amount=Decimal("1"),
         trace_id="trace-123456",
     )
-    for page in ("mixinsnapshot", "mixintransfer", "depositentry", "mixinuser", "snapshotcursor"):
+    pages = ["mixinsnapshot", "mixintransfer", "depositentry", "mixinuser", "snapshotcursor"]
+    for page in [*pages, "outputreservation"]:
         assert client.get(f"/admin/wallet/{page}/").status_code == 200
     assert b"o:refund" in client.get("/admin/wallet/mixintransfer/").content
     assert client.get("/admin/wallet/mixintransfer/add/").status_code == 403

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from mrmarket.errors import ApplicationError, ConflictError, InDoubtError
 from wallet.errors import MixinRejectedError, RejectReason
-from wallet.models import MixinTransfer
+from wallet.models import MixinTransfer, OutputReservation
 from wallet.selectors import transfers_unfinished
 from wallet.services.transfers import transfer_request_id, transfer_send
 
@@ -163,3 +163,23 @@ def test_an_unknown_purpose_is_refused(mixin, mixin_sim):
             client=mixin,
         )
     assert refused.value.code == "invalid_purpose"
+
+
+@pytest.mark.django_db
+def test_outputs_held_by_an_unfinished_transfer_are_not_spent_by_another(mixin, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "5")
+    mixin_sim.fund_bot(ASSET, "5")
+    first_user, second_user = mixin_sim.user("First"), mixin_sim.user("Second")
+    mixin_sim.fault(path="/safe/transactions", method="POST", kind="drop")
+    with pytest.raises(InDoubtError):
+        pay_user(mixin, first_user, "1", key="o1:refund")
+    held = MixinTransfer.objects.get(idempotency_key="o1:refund")
+    assert held.reserved_outputs.count() == 1
+
+    second = pay_user(mixin, second_user, "1", key="o2:refund")
+    first = pay_user(mixin, first_user, "1", key="o1:refund")
+
+    assert (first.state, second.state) == (MixinTransfer.State.SUBMITTED,) * 2
+    assert mixin_sim.control("GET", f"/_sim/users/{first_user}/balances") == {ASSET: "1"}
+    assert mixin_sim.control("GET", f"/_sim/users/{second_user}/balances") == {ASSET: "1"}
+    assert not OutputReservation.objects.exists()
