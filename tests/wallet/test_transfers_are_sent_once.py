@@ -1,12 +1,15 @@
 """A transfer is persisted before Mixin hears of it and is sent once, even across retries."""
 
+import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from mrmarket.errors import ApplicationError, ConflictError, InDoubtError
+from tests.conftest import requires_postgres
+from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import MixinTransfer, OutputReservation
 from wallet.selectors import transfers_unfinished
@@ -183,3 +186,49 @@ def test_outputs_held_by_an_unfinished_transfer_are_not_spent_by_another(mixin, 
     assert mixin_sim.control("GET", f"/_sim/users/{first_user}/balances") == {ASSET: "1"}
     assert mixin_sim.control("GET", f"/_sim/users/{second_user}/balances") == {ASSET: "1"}
     assert not OutputReservation.objects.exists()
+
+
+class _MeetingClient(MixinClient):
+    """The real client, except that two transfers meet after listing the same outputs."""
+
+    barrier: threading.Barrier
+
+    def unspent_outputs(self, *, asset):
+        outputs = super().unspent_outputs(asset=asset)
+        try:
+            self.barrier.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass  # the second listing of the loser has no partner
+        return outputs
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_transfers_of_one_asset_spend_different_outputs(keystore, mixin_sim):
+    mixin_sim.fund_bot(ASSET, "5")
+    mixin_sim.fund_bot(ASSET, "5")
+    users = [mixin_sim.user("First"), mixin_sim.user("Second")]
+    barrier, states, errors = threading.Barrier(2), [], []
+
+    def refund(user: str) -> None:
+        client = _MeetingClient(base_url=mixin_sim.url, keystore=keystore, timeout_seconds=5)
+        client.barrier = barrier
+        try:
+            states.append(pay_user(client, user, "1", key=f"{user}:refund").state)
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            client.close()
+            connection.close()
+
+    threads = [threading.Thread(target=refund, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert states == [MixinTransfer.State.SUBMITTED] * 2
+    for user in users:
+        assert mixin_sim.control("GET", f"/_sim/users/{user}/balances") == {ASSET: "1"}
+    assert mixin_sim.state()["bot"]["balances"] == {ASSET: "8"}
