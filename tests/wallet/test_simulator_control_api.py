@@ -6,6 +6,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from wallet.errors import MixinRejectedError, RejectReason
 from wallet.invoices import InvoiceLeg, market_making_invoice
 from wallet.mixin.invoice import PayRequest
 
@@ -119,3 +120,9 @@ def test_the_simulator_has_no_access_to_the_product_database(mixin_sim):
     payer = mixin_sim.user("Payer", **{ASSET: "1"})
     mixin_sim.pay(payer, pay_url(mixin_sim.world.bot.app_id, "1"))
     assert not MixinSnapshot.objects.exists()
+
+
+def test_a_malformed_parameter_is_an_invalid_field_not_a_crash(mixin):
+    with pytest.raises(MixinRejectedError) as refused:
+        mixin.outputs(members_hash="00", threshold=1, asset=None, limit="many")
+    assert refused.value.reason == RejectReason.INVALID_FIELD

@@ -69,6 +69,8 @@ class SimHandler(BaseHTTPRequestHandler):
             status, payload = self._dispatch(method)
         except SimError as exc:
             status, payload = exc.http_status, self._error_payload(exc)
+        except (ValueError, TypeError, KeyError) as exc:  # a malformed parameter or field
+            status, payload = 202, self._error_payload(SimError(10002, f"invalid field: {exc}"))
         except Exception:  # the simulator answers 500 like a server that broke
             logger.exception("mixin simulator failed on %s %s", method, self.path)
             status, payload = 500, self._error_payload(SimError(500, "Internal Server Error"))
