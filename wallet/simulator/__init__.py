@@ -4,7 +4,8 @@ world = SimWorld(BotIdentity.from_keystore(keystore))
 url, stop = start_in_thread(world, peer_url=None)
 """
 
+from wallet.simulator.records import BotIdentity
 from wallet.simulator.server import start_in_thread
-from wallet.simulator.state import BotIdentity, SimWorld
+from wallet.simulator.state import SimWorld
 
 __all__ = ["BotIdentity", "SimWorld", "start_in_thread"]

@@ -23,7 +23,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from wallet import rfc3339
-from wallet.simulator.state import ChainDelivery, SimError, SimWorld, amount_text
+from wallet.simulator.records import ChainDelivery, SimError, amount_text
+from wallet.simulator.state import SimWorld
 
 logger = logging.getLogger(__name__)
 

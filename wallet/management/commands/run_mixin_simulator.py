@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from wallet.simulator.records import BotIdentity
 from wallet.simulator.server import SimServer
-from wallet.simulator.state import BotIdentity, SimWorld
+from wallet.simulator.state import SimWorld
 
 
 class Command(BaseCommand):
