@@ -1,7 +1,7 @@
 """The Mixin simulator: the Mixin API endpoints the wallet uses, over real HTTP.
 
-world = SimWorld(BotIdentity.from_keystore(keystore))
-url, stop = start_in_thread(world, peer_url=None)
+world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url_or_none)
+url, stop = start_in_thread(world)
 """
 
 from wallet.simulator.records import BotIdentity

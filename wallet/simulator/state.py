@@ -54,8 +54,11 @@ def _valid_address(address: str) -> bool:
 
 
 class SimWorld:
-    def __init__(self, bot: BotIdentity) -> None:
+    def __init__(self, bot: BotIdentity, *, peer_url: str | None = None) -> None:
         self.bot = bot
+        # Where withdrawals leave to over the "chain" (the venue simulator); settable later
+        # because two simulators that are each other's peer cannot both start first.
+        self.peer_url = peer_url.rstrip("/") if peer_url else None
         self.lock = threading.RLock()
         self._spend_public = bytes.fromhex(bot.spend_public_key)
         self._last_ns = 0
