@@ -90,7 +90,7 @@ def test_a_venue_withdrawal_to_the_bots_deposit_entry_becomes_a_deposit_snapshot
     entry = deposit_entry_for_chain(chain_id=uuid.UUID(XIN), client=mixin)
 
     withdrawal = exchange.withdraw(
-        "XIN", "1", entry.destination, None, {"network": "MIXIN", "withdrawOrderId": "o1:exit"}
+        "XIN", "1", entry.destination, {"network": "MIXIN", "withdrawOrderId": "o1:exit"}
     )
 
     tx_hash = wait_for(
