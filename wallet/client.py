@@ -55,14 +55,13 @@ class MixinClient:
         has_effect: bool = False,
         signed: bool = True,
         bearer: str | None = None,
-        request_id: str | None = None,
     ) -> Any:
         params = {k: v for k, v in (query or {}).items() if v is not None}
         uri = f"{path}?{urlencode(params)}" if params else path
         raw_body = "" if body is None else json.dumps(body, separators=(",", ":"))
         headers = {
             "Content-Type": "application/json",
-            "X-Request-Id": request_id or str(uuid.uuid4()),
+            "X-Request-Id": str(uuid.uuid4()),
         }
         if signed:
             token = sign_authentication_token(
