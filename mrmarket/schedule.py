@@ -17,4 +17,9 @@ PERIODIC_JOBS = [
         task="exchanges.tasks.api_keys_revalidate",
         every_seconds=3600,
     ),
+    PeriodicJob(
+        name="Poll Mixin snapshots (payment intake)",
+        task="wallet.tasks.poll_mixin_snapshots",
+        every_seconds=1,
+    ),
 ]

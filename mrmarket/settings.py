@@ -15,6 +15,7 @@ from mrmarket.env import (
     env_list,
     env_str,
 )
+from wallet.keystore import generate_keystore_json, keystore_from_env, keystore_from_json
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MRMARKET_VAR_DIR") or BASE_DIR / "var")
@@ -202,3 +203,24 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# Mixin wallet. The keystore comes from MIXIN_KEYSTORE (JSON) or MIXIN_KEYSTORE_FILE; in
+# debug mode a missing one is generated once under var/ for the demo's Mixin simulator.
+MIXIN_HTTP_TIMEOUT_MS = env_int("MIXIN_HTTP_TIMEOUT_MS", 10_000)
+# The snapshot poll task keeps polling for this long, every MIXIN_POLL_INTERVAL_MS, so a
+# payment is seen well under the beat's one-second period (see benchmarks/).
+MIXIN_POLL_WINDOW_MS = env_int("MIXIN_POLL_WINDOW_MS", 900)
+MIXIN_POLL_INTERVAL_MS = env_int("MIXIN_POLL_INTERVAL_MS", 150)
+MIXIN_KEYSTORE = keystore_from_env(
+    json_text=env_str("MIXIN_KEYSTORE"), file_path=env_str("MIXIN_KEYSTORE_FILE")
+)
+MIXIN_DEMO_KEYSTORE = MIXIN_KEYSTORE is None and DEBUG
+if MIXIN_DEMO_KEYSTORE:
+    MIXIN_KEYSTORE = keystore_from_json(
+        _demo_secret("mixin_keystore.json", generate_keystore_json),
+        source=str(VAR_DIR / "mixin_keystore.json"),
+    )
+# A demo keystore is known only to the Mixin simulator (`manage.py run_mixin_simulator`).
+_MIXIN_DEFAULT_BASE = "http://127.0.0.1:8102" if MIXIN_DEMO_KEYSTORE else None
+MIXIN_API_BASE = env_str("MIXIN_API_BASE", _MIXIN_DEFAULT_BASE or "https://api.mixin.one")
+MIXIN_OAUTH_BASE = env_str("MIXIN_OAUTH_BASE", _MIXIN_DEFAULT_BASE or "https://mixin.one")

@@ -3,6 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mrmarket.views import healthz
+from wallet.urls import api_urlpatterns as wallet_api_urls
+from wallet.urls import page_urlpatterns as wallet_page_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,4 +13,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("exchanges.urls")),
     path("api/v1/", include("orders.urls")),
+    path("api/v1/", include(wallet_api_urls)),
+    path("auth/mixin/", include(wallet_page_urls)),
 ]

@@ -1,0 +1,82 @@
+"""Read-only views of the wallet's records: they are written by services, never by hand."""
+
+from django.contrib import admin
+
+from wallet.models import (
+    DepositEntry,
+    MixinSnapshot,
+    MixinTransfer,
+    MixinUser,
+    OutputReservation,
+    SnapshotCursor,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    show_full_result_count = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MixinSnapshot)
+class MixinSnapshotAdmin(ReadOnlyAdmin):
+    list_display = [
+        "snapshot_id",
+        "direction",
+        "asset_id",
+        "amount",
+        "opponent_id",
+        "processing_state",
+        "mixin_created_at",
+    ]
+    list_filter = ["direction", "processing_state"]
+    search_fields = ["=snapshot_id", "=opponent_id", "=transaction_hash", "=trace_id"]
+    date_hierarchy = "mixin_created_at"
+
+
+@admin.register(MixinTransfer)
+class MixinTransferAdmin(ReadOnlyAdmin):
+    list_display = [
+        "idempotency_key",
+        "kind",
+        "purpose",
+        "asset_id",
+        "amount",
+        "state",
+        "error_reason",
+        "withdrawal_hash",
+        "created_at",
+    ]
+    list_filter = ["kind", "purpose", "state", "error_reason"]
+    search_fields = ["=idempotency_key", "=request_id", "=kernel_hash", "=trace_id"]
+
+
+@admin.register(DepositEntry)
+class DepositEntryAdmin(ReadOnlyAdmin):
+    list_display = ["chain_id", "destination", "tag", "fetched_at"]
+
+
+@admin.register(MixinUser)
+class MixinUserAdmin(ReadOnlyAdmin):
+    list_display = ["full_name", "identity_number", "mixin_user_id", "user", "last_login_at"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    search_fields = ["=mixin_user_id", "identity_number", "full_name"]
+
+
+@admin.register(SnapshotCursor)
+class SnapshotCursorAdmin(ReadOnlyAdmin):
+    list_display = ["name", "offset", "updated_at"]
+
+
+@admin.register(OutputReservation)
+class OutputReservationAdmin(ReadOnlyAdmin):
+    list_display = ["output_key", "transfer", "created_at"]
+    list_select_related = ["transfer"]
