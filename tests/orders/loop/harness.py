@@ -189,9 +189,8 @@ def world_build(settings) -> tuple[World, Callable[[], None]]:
     keystore = keystore_from_json(keystore_json, source="test")
     venue = Venue(seed=11)
     venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
-    mixin_url, stop_mixin = start_mixin(
-        SimWorld(BotIdentity.from_keystore(keystore)), peer_url=venue_url
-    )
+    mixin_world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url)
+    mixin_url, stop_mixin = start_mixin(mixin_world)
     venue.peer_url = mixin_url
     settings.MIXIN_KEYSTORE = keystore
     settings.MIXIN_API_BASE = mixin_url
