@@ -142,13 +142,24 @@ class World:
 
     def take_our_best_ask(self) -> Decimal:
         """Another trader buys everything up to and including our best ask; returns its price."""
-        asks = [o for o in self.our_open_orders() if o["side"].lower() == "sell"]
-        price = min(Decimal(o["price"]) for o in asks)
+        return self._take(our_side="sell")
+
+    def take_our_best_bid(self) -> Decimal:
+        """Another trader sells into everything down to and including our best bid."""
+        return self._take(our_side="buy")
+
+    def _take(self, *, our_side: str) -> Decimal:
+        ours = [o for o in self.our_open_orders() if o["side"].lower() == our_side]
+        best = min if our_side == "sell" else max
+        price = best(Decimal(o["price"]) for o in ours)
         taker = self.taker()
         book = taker.fetch_order_book("XIN/USDT", 100)
-        amount = sum(Decimal(str(q)) for p, q, *_ in book["asks"] if Decimal(str(p)) <= price)
+        levels = book["asks"] if our_side == "sell" else book["bids"]
+        reaches = (lambda p: p <= price) if our_side == "sell" else (lambda p: p >= price)
+        amount = sum(Decimal(str(q)) for p, q, *_ in levels if reaches(Decimal(str(p))))
+        side = "buy" if our_side == "sell" else "sell"
         taker.create_order(
-            "XIN/USDT", "limit", "buy", float(amount), float(price), {"timeInForce": "IOC"}
+            "XIN/USDT", "limit", side, float(amount), float(price), {"timeInForce": "IOC"}
         )
         return price
 
