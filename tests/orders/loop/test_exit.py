@@ -115,3 +115,25 @@ def test_a_quote_only_order_brings_back_the_base_it_bought(world, django_user_mo
     payouts = {str(p.asset_id): p.amount for p in Payout.objects.filter(order=order)}
     assert payouts[XIN] > 0  # the base bought comes back too
     assert_paid_back(world, user, order, body)
+
+
+def test_a_refused_exit_withdrawal_stays_booked_on_the_exchange(world, django_user_model):
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    order, body = running_order(world, user)
+    world.venue.fault(
+        path="/sapi/v1/capital/withdraw/apply",
+        method="POST",
+        kind="reject",
+        code=-4026,
+        msg="The withdrawal amount is below the minimum.",
+        count=1,
+    )
+    request_exit(user, order)
+    order = world.drive(order, until="exited", timeout=30)
+    base = order.legs.get(leg="base")
+    event = order.events.get(kind="exit_left_on_exchange")
+    assert event.data["leg"] == "base" and Decimal(event.data["amount"]) == Decimal("1")
+    assert order_balances(order_id=order.pk)[base.asset_id].on_exchange == Decimal("1")
+    payouts = {str(p.asset_id) for p in Payout.objects.filter(order=order)}
+    assert USDT in payouts and XIN not in payouts
+    assert ledger_violations() == []
