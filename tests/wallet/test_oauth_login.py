@@ -11,6 +11,7 @@ from django.db import connection
 from tests.conftest import requires_postgres
 from wallet.client import MixinClient
 from wallet.models import MixinUser
+from wallet.services import login as login_service
 from wallet.services.login import mixin_login
 
 
@@ -121,7 +122,18 @@ class _MeetingClient(MixinClient):
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_first_logins_at_once_create_one_user(wallet_settings, keystore, mixin_sim, caplog):
+def test_two_first_logins_at_once_create_one_user(
+    wallet_settings, keystore, mixin_sim, caplog, monkeypatch
+):
+    # Both logins find no user yet and only then create one: the race happens every run.
+    both_found_none = threading.Barrier(2)
+    real_get_user_model = login_service.get_user_model
+
+    def get_user_model_after_both_looked():
+        both_found_none.wait(timeout=10)
+        return real_get_user_model()
+
+    monkeypatch.setattr(login_service, "get_user_model", get_user_model_after_both_looked)
     dave = mixin_sim.user("Dave")
     codes = [mixin_sim.control("POST", "/_sim/oauth/codes", {"user_id": dave})["code"]]
     codes.append(mixin_sim.control("POST", "/_sim/oauth/codes", {"user_id": dave})["code"])
@@ -147,5 +159,5 @@ def test_two_first_logins_at_once_create_one_user(wallet_settings, keystore, mix
     assert errors == []
     assert len(set(logged_in)) == 1 and len(logged_in) == 2
     assert MixinUser.objects.count() == 1
-    assert get_user_model().objects.count() == 1
+    assert real_get_user_model().objects.count() == 1
     assert "a concurrent first login" in caplog.text  # the race really happened
