@@ -52,9 +52,9 @@ class Command(BaseCommand):
             + f"""
   1. Open {web}/ and click "Log in with Mixin".
   2. On the Mixin simulator's page pick "{DEMO_MIXIN_USER_NAME}" and authorize.
-  3. Click "New order": pick XIN/USDT, a preset, amounts (e.g. 2 XIN and 300 USDT;
-     stable-depth needs order_amount, bid_spread and ask_spread, e.g. 0.2, 0.005, 0.005),
-     try the dry run, then create the order.
+  3. Click "New order": pick XIN/USDT, a preset, amounts (e.g. 2 XIN and 300 USDT) and
+     the overrides the preset asks for (every preset needs order_amount, e.g. 0.2), try
+     the dry run, then create the order.
   4. On the payment page follow "pay it on the Mixin simulator's page", pick the demo user
      and click Pay. The payment page follows the order until it is running.
   5. On the order page watch the timeline, legs and ledger balances; pause, resume, stop,

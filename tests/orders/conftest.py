@@ -1,0 +1,1 @@
+from tests.demo_world import demo_world  # noqa: F401
