@@ -1,0 +1,117 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded one)
+against pytest-django's live server, with the demo's simulators in threads."""
+
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.demo_world import demo_world  # noqa: F401
+
+CHROMIUM = os.environ.get("MRMARKET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed: pip install -e '.[dev]'")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(
+        CHROMIUM
+    ):
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
+            "or set MRMARKET_CHROMIUM; the tests never download a browser"
+        )
+    # Playwright's sync API runs an event loop in this thread; the test's own database
+    # calls are ordinary synchronous ones and stay so.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+class WorkerStandIn:
+    """Takes every task the product enqueues, instead of a broker, and runs them on demand
+    in the test's thread with the real task code: a worker without its process, so a test
+    on SQLite can drive the funds loop and leave nothing behind on a shared broker."""
+
+    def __init__(self) -> None:
+        self.queue: deque[tuple[str, dict]] = deque()
+        self.ran: list[str] = []
+        self.skipped: list[str] = []
+
+    def enqueue(self, name: str, kwargs: dict | None) -> None:
+        self.queue.append((name, dict(kwargs or {})))
+
+    def run_until(
+        self,
+        done: Callable[[], bool],
+        *,
+        beat: Callable[[], object] = lambda: None,
+        skip: frozenset[str] = frozenset(),
+        timeout_s: float = 30,
+    ) -> None:
+        """Run queued tasks (a retry goes to the back of the queue) until `done()`; with an
+        empty queue, run `beat` as the periodic jobs would."""
+        from celery.exceptions import Retry
+
+        from mrmarket.celery import app as celery_app
+
+        deadline = time.monotonic() + timeout_s
+        while not done():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not done after {timeout_s}s; queued: {list(self.queue)}")
+            if not self.queue:
+                beat()
+                time.sleep(0.1)
+                continue
+            name, kwargs = self.queue.popleft()
+            if name in skip:
+                self.skipped.append(name)
+                continue
+            try:
+                celery_app.tasks[name](**kwargs)
+                self.ran.append(name)
+            except Retry:
+                self.queue.append((name, kwargs))
+                time.sleep(0.1)
+
+
+@pytest.fixture
+def worker(monkeypatch) -> WorkerStandIn:
+    from celery.app.task import Task
+
+    from mrmarket.celery import app as celery_app
+
+    stand_in = WorkerStandIn()
+    monkeypatch.setattr(
+        Task,
+        "apply_async",
+        lambda self, args=None, kwargs=None, **options: stand_in.enqueue(self.name, kwargs),
+    )
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, args=None, kwargs=None, **_: stand_in.enqueue(name, kwargs)
+    )
+    return stand_in

@@ -1,0 +1,120 @@
+"""A person's path through the pages, in a real browser: log in with Mixin (on the Mixin
+simulator's consent page), create an order with a dry run, see the invoice and its QR
+code, pay it, and watch the payment page follow the state; then control the order.
+
+The test plays the parts that are not pages: it pays through the simulator's control API,
+runs the queued jobs as the worker would (tests/e2e/conftest.py), and, since the strategy
+executor is not part of this flow yet, moves the funded order on to running directly.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from mrmarket.demo import DEMO_MIXIN_USER_ID
+from orders.models import MarketMakingOrder
+from orders.tasks import start_mm
+from tests.orders.pages_helpers import order_put_in_state
+from wallet.client import mixin_client
+from wallet.services.intake import snapshots_poll
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _snapshots_poll() -> None:
+    with mixin_client() as client:
+        snapshots_poll(client=client)
+
+
+def _state(order: MarketMakingOrder) -> str:
+    order.refresh_from_db()
+    return order.state
+
+
+def test_login_create_pay_and_follow_the_order_in_a_browser(
+    live_server, demo_world, worker, page
+):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Log in with Mixin").first.click()
+
+    # The Mixin simulator's consent page: pick the demo user, authorize.
+    expect(page).to_have_url(re.compile(re.escape(demo_world.mixin_url) + "/oauth/authorize"))
+    expect(page.locator(f'#user option[value="{DEMO_MIXIN_USER_ID}"]')).to_have_count(1)
+    page.select_option("#user", str(DEMO_MIXIN_USER_ID))
+    page.get_by_role("button", name="Authorize as the selected user").click()
+    expect(page.get_by_role("heading", name="Your orders")).to_be_visible()
+    expect(page.locator("header")).to_contain_text("Demo token creator")
+
+    page.get_by_role("link", name="New order").first.click()
+    pair = demo_world.pair("XIN/USDT")
+    page.check(f'input[name=pair][value="{pair.pk}"]')
+    page.check('input[name=preset][value="stable-depth"]')
+    page.fill("input[name=base_amount]", "2")
+    page.fill("input[name=quote_amount]", "300")
+    page.locator("details summary").click()
+    page.fill("input[name=override_order_amount]", "0.2")
+
+    page.get_by_role("button", name="Dry run: preview the first quotes").click()
+    expect(page.locator("#preview-result")).to_be_visible()
+    expect(page.locator("#preview-orders tr").first).to_contain_text("buy")
+    expect(page.locator("#preview-orders")).to_contain_text("sell")
+
+    page.get_by_role("button", name="Create order and show the invoice").click()
+    expect(page).to_have_url(re.compile(r"/orders/[0-9a-f-]{36}/pay/$"))
+    order = MarketMakingOrder.objects.get()
+    expect(page.locator("[data-bind=state]")).to_have_text("payment_pending")
+    expect(page.locator(".qr svg")).to_be_visible()
+    pay_url = page.locator("#pay-url").get_attribute("href")
+    assert pay_url.startswith("https://mixin.one/pay/")
+    expect(page.locator("#pay-link")).to_have_attribute(
+        "href", re.compile(re.escape(demo_world.mixin_url))
+    )
+    expect(page.locator("#progress")).to_have_text("Waiting for your payment…")
+
+    # The user pays on the simulator; the worker books it and moves the funds.
+    demo_world.mixin_control(
+        "POST", "/_sim/pay", {"payer_id": str(DEMO_MIXIN_USER_ID), "url": pay_url}
+    )
+    worker.run_until(
+        lambda: _state(order) not in ("payment_pending", "payment_incomplete"),
+        beat=_snapshots_poll,
+    )
+    assert order.state == "payment_complete"
+
+    # The page follows the order by itself: no reload.
+    expect(page.locator("[data-bind=state]")).to_have_text("payment_complete")
+    expect(page.locator("#invoice")).to_be_hidden()
+    expect(page.locator("#progress")).to_contain_text("on their way to the exchange")
+    expect(page.locator('[data-bind="payment.entries.0.paid"]')).to_have_text("2")
+
+    # Mixin → venue → deposit matched; start_mm belongs to the strategy executor.
+    worker.run_until(
+        lambda: _state(order) == "deposit_confirmed",
+        beat=_snapshots_poll,
+        skip=frozenset({start_mm.name}),
+    )
+    expect(page.locator("[data-bind=state]")).to_have_text("deposit_confirmed")
+    expect(page.locator("#progress")).to_contain_text("(deposit_confirmed)")
+
+    order_put_in_state(order, "running")
+    expect(page.locator("[data-bind=state]")).to_have_text("running")
+    expect(page.locator("#running-link")).to_be_visible()
+
+    # The order page: each click is its own request; a refused one shows the 409.
+    order_put_in_state(order, "paused")
+    page.goto(live_server.url + reverse("order-page", args=[order.pk]))
+    expect(page.locator("#timeline")).to_contain_text("deposit_confirming → deposit_confirmed")
+    for leg in order.legs.all():  # the external ids of each leg's way to the exchange
+        assert leg.withdrawal_hash and leg.exchange_deposit_ref
+        expect(page.locator("main")).to_contain_text(leg.withdrawal_hash)
+        expect(page.locator("main")).to_contain_text(leg.exchange_deposit_ref)
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("#action-answer")).to_have_text("resume: accepted, the order is running.")
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("#action-answer")).to_contain_text("resume refused (409)")
+    expect(page.locator("#action-answer")).to_contain_text("The order is running.")
+    expect(page.locator("#timeline")).to_contain_text("resumed by the user")
+    keys = list(order.action_requests.values_list("idempotency_key", flat=True))
+    assert len(keys) == len(set(keys)) == 2
