@@ -106,12 +106,13 @@ def worker(monkeypatch) -> WorkerStandIn:
     from mrmarket.celery import app as celery_app
 
     stand_in = WorkerStandIn()
-    monkeypatch.setattr(
-        Task,
-        "apply_async",
-        lambda self, args=None, kwargs=None, **options: stand_in.enqueue(self.name, kwargs),
-    )
-    monkeypatch.setattr(
-        celery_app, "send_task", lambda name, args=None, kwargs=None, **_: stand_in.enqueue(name, kwargs)
-    )
+
+    def apply_async(task: Task, args: object = None, kwargs: dict | None = None, **_: object):
+        stand_in.enqueue(task.name, kwargs)
+
+    def send_task(name: str, args: object = None, kwargs: dict | None = None, **_: object):
+        stand_in.enqueue(name, kwargs)
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    monkeypatch.setattr(celery_app, "send_task", send_task)
     return stand_in
