@@ -11,11 +11,24 @@ const MrMarket = (() => {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   };
 
-  // "1.500000000000000000" → "1.5"; amounts stay text, never floats.
+  // Decimal text as the API writes it ("1.500000000000000000", "0E-18", "1.5E-7") shown
+  // plainly ("1.5", "0", "0.00000015"): string work only, amounts never become floats.
+  const plain = (value) => {
+    const match = /^(-?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(value);
+    if (!match) return value;
+    const [, sign, whole, fraction = "", exponent] = match;
+    const digits = whole + fraction;
+    const point = whole.length + Number(exponent);
+    if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+    if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  };
   const amount = (text) => {
     if (text === null || text === undefined || text === "") return "";
-    const value = String(text);
-    return value.includes(".") ? value.replace(/0+$/, "").replace(/\.$/, "") : value;
+    let value = plain(String(text));
+    if (value.includes(".")) value = value.replace(/0+$/, "").replace(/\.$/, "");
+    value = value.replace(/^(-?)0+(?=\d)/, "$1");
+    return value === "-0" ? "0" : value;
   };
 
   const lookup = (data, path) =>

@@ -70,6 +70,8 @@ def test_login_create_pay_and_follow_the_order_in_a_browser(live_server, demo_wo
         "href", re.compile(re.escape(demo_world.mixin_url))
     )
     expect(page.locator("#progress")).to_have_text("Waiting for your payment…")
+    # The API writes an unpaid 0 with 18 places ("0E-18"); the page shows it plainly.
+    expect(page.locator('[data-bind="payment.entries.0.paid"]')).to_have_text("0")
 
     # The user pays on the simulator; the worker books it and moves the funds.
     demo_world.mixin_control(
