@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.demo_world import demo_world  # noqa: F401
-
 CHROMIUM = os.environ.get("MRMARKET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,1 +1,0 @@
-from tests.demo_world import demo_world  # noqa: F401
