@@ -32,4 +32,9 @@ PERIODIC_JOBS = [
         task="orders.tasks.reconcile_orders",
         every_seconds=30,
     ),
+    PeriodicJob(
+        name="Tick running orders (one task per due market)",
+        task="orders.executor.tasks.executor_tick_all",
+        every_seconds=1,
+    ),
 ]

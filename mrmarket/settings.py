@@ -224,3 +224,9 @@ if MIXIN_DEMO_KEYSTORE:
 _MIXIN_DEFAULT_BASE = "http://127.0.0.1:8102" if MIXIN_DEMO_KEYSTORE else None
 MIXIN_API_BASE = env_str("MIXIN_API_BASE", _MIXIN_DEFAULT_BASE or "https://api.mixin.one")
 MIXIN_OAUTH_BASE = env_str("MIXIN_OAUTH_BASE", _MIXIN_DEFAULT_BASE or "https://mixin.one")
+
+# Executor (orders/executor). A market is ticked at least this often (more often when an
+# order's refresh time is shorter), so fills and risk limits are seen between refreshes.
+EXECUTOR_MAX_TICK_INTERVAL_SECONDS = env_int("EXECUTOR_MAX_TICK_INTERVAL_SECONDS", 5)
+# Overrides of orders.executor.risk.RiskLimits by name, e.g. {"max_drawdown_pct": "0.1"}.
+EXECUTOR_RISK_LIMITS: dict[str, str] = {}

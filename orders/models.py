@@ -81,6 +81,9 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "state_changed_at"])]
+        permissions = [
+            ("approve_recovery", "Approve the refund of a failed order's wallet funds"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(base_amount__gte=0) & Q(quote_amount__gte=0),
@@ -409,3 +412,14 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.asset_id} ({self.status})"
+
+
+# The executor's models live in their own module; importing it registers them here.
+from orders.models_executor import (  # noqa: E402, F401
+    ExchangeFill,
+    ExecutorState,
+    GlobalKillSwitch,
+    MarketTickSchedule,
+    TrackedOrder,
+    TradeCursor,
+)

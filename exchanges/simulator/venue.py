@@ -90,7 +90,7 @@ class Venue:
         self.withdrawals_by_client_id: dict[tuple[str, str], wallet.Withdrawal] = {}
         self._ids = itertools.count(1)
         self._due: list[tuple[int, int, Callable[[], None]]] = []
-        self.peer_outbox: queue.Queue[wallet.Withdrawal] = queue.Queue()
+        self.peer_outbox: queue.Queue[wallet.Withdrawal | None] = queue.Queue()
 
     # -- control ---------------------------------------------------------------------------
 
@@ -354,6 +354,18 @@ class Venue:
                 self.addresses[address] = record
             return record
 
+    def _address_owner(self, address: str) -> wallet.DepositAddress | None:
+        """An address handed out before a restart: addresses derive from seed and account."""
+        for account in self.accounts.values():
+            for coin, network in self.coins:
+                if address == wallet.deposit_address_for(
+                    seed=self.seed, account=account.account_id, coin=coin, network=network
+                ):
+                    record = wallet.DepositAddress(account.account_id, coin, network, address)
+                    self.addresses[address] = record
+                    return record
+        return None
+
     def chain_incoming(
         self,
         *,
@@ -368,7 +380,7 @@ class Venue:
         if amount <= 0 or not tx_hash:
             raise ValueError("an incoming transfer needs a positive amount and a tx_hash")
         with self.lock:
-            target = self.addresses.get(address)
+            target = self.addresses.get(address) or self._address_owner(address)
             if target is None:
                 raise ValueError(f"{address} is not a deposit address of this venue")
             if (coin and coin != target.coin) or (network and network != target.network):

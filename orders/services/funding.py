@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from wallet.selectors import transfer_get_by_key
 
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
@@ -23,7 +22,9 @@ from orders.services.lifecycle import order_event_record, order_lock, order_tran
 from orders.services.strategy import strategy_config_freeze
 from orders.states import OrderState
 from wallet.client import mixin_client
+from wallet.errors import MixinRejectedError
 from wallet.models import MixinTransfer
+from wallet.selectors import transfer_get_by_key
 from wallet.services.transfers import withdrawal_send, withdrawal_track
 
 logger = logging.getLogger(__name__)
@@ -112,41 +113,49 @@ def withdraw_to_exchange(*, order_id: uuid.UUID) -> Step:
     for leg in _funded_legs(order):
         leg = _withdrawal_book(order.pk, leg.pk)
         crash_point(f"withdraw_to_exchange:{leg.leg}:after_key")
-        with mixin_client() as client:
-            transfer = withdrawal_send(
-                purpose=MixinTransfer.Purpose.WITHDRAW_TO_EXCHANGE,
-                idempotency_key=leg.withdrawal_key,
-                asset_id=leg.asset_id,
-                amount=leg.amount,
-                destination=leg.deposit_address,
-                tag=leg.deposit_tag,
-                client=client,
-            )
+        try:
+            with mixin_client() as client:
+                transfer = withdrawal_send(
+                    purpose=MixinTransfer.Purpose.WITHDRAW_TO_EXCHANGE,
+                    idempotency_key=leg.withdrawal_key,
+                    asset_id=leg.asset_id,
+                    amount=leg.amount,
+                    destination=leg.deposit_address,
+                    tag=leg.deposit_tag,
+                    client=client,
+                )
+        except MixinRejectedError as refused:
+            _withdrawal_failed(order.pk, leg, reason=refused.reason.value, message=refused.message)
+            return Step.SKIPPED
         crash_point(f"withdraw_to_exchange:{leg.leg}:after_call")
         if transfer.state == MixinTransfer.State.FAILED:
-            _withdrawal_failed(order.pk, leg, transfer)
-            return Step.DONE
+            _withdrawal_failed(
+                order.pk, leg, reason=transfer.error_reason, message=transfer.error_message
+            )
+            return Step.SKIPPED
     return Step.DONE
 
 
 @transaction.atomic
-def _withdrawal_failed(order_id: uuid.UUID, leg: OrderLeg, transfer: MixinTransfer) -> None:
+def _withdrawal_failed(order_id: uuid.UUID, leg: OrderLeg, *, reason: str, message: str) -> None:
     """Mixin refused the withdrawal for good: put the funds back by reversal and fail."""
     order = order_lock(order_id)
-    ledger_reverse(
-        transaction=Transaction.objects.get(idempotency_key=leg.withdrawal_key),
-        idempotency_key=f"{leg.withdrawal_key}:reversal",
-        reason=f"Mixin refused the withdrawal: {transfer.error_reason}",
-    )
+    posting = Transaction.objects.get(idempotency_key=leg.withdrawal_key)
+    if not Transaction.objects.filter(reverses=posting).exists():
+        ledger_reverse(
+            transaction=posting,
+            idempotency_key=f"{leg.withdrawal_key}:reversal",
+            reason=f"Mixin refused the withdrawal: {reason}",
+        )
     if order.state not in (S.FAILED,):
         order_transition(
             order=order,
             transition=order.fail,
             actor="system:withdraw_to_exchange",
             reason="the Mixin withdrawal was refused; the funds are back in the wallet",
-            data={"leg": leg.leg, "error": transfer.error_reason},
-            error=f"withdrawal of the {leg.leg} leg refused: {transfer.error_reason} "
-            f"({transfer.error_message}); funds are in the Mixin wallet",
+            data={"leg": leg.leg, "error": reason},
+            error=f"withdrawal of the {leg.leg} leg refused: {reason} ({message}); "
+            "the funds are in the Mixin wallet",
         )
 
 

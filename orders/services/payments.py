@@ -9,7 +9,7 @@ from django.utils import timezone
 from ledger.models import Transaction
 from ledger.selectors import order_balances
 from ledger.services import Leg, account_get_or_create, ledger_post, order_account, system_account
-from orders.models import MarketMakingOrder, PaymentEntry, Payout
+from orders.models import FundsLoopConfig, MarketMakingOrder, PaymentEntry, Payout
 from orders.services.lifecycle import order_transition
 from orders.services.payouts import payout_create
 from orders.states import AWAITING_PAYMENT, EXIT_STATES
@@ -124,7 +124,7 @@ def payment_snapshot_process(*, snapshot_id: uuid.UUID) -> str:
     except MemoError as error:
         return _refund(snapshot, reason=error.code, order=None)
     order = (
-        MarketMakingOrder.objects.select_for_update()
+        MarketMakingOrder.objects.select_for_update(of=("self",))
         .select_related("pair", "user__mixin")
         .filter(pk=memo.order_id)
         .first()
@@ -192,13 +192,21 @@ def _advance_payment_state(order: MarketMakingOrder) -> None:
     entries = list(order.payment_entries.all())
     if all(e.is_paid for e in entries):
         _charge_market_making_fee(order)
+        queue = FundsLoopConfig.current().queue_withdraw_on_payment_complete
         order_transition(
             order=order,
             transition=order.mark_paid,
             actor=SYSTEM_ACTOR,
-            reason="every invoice entry is paid",
-            on_commit=lambda: tasks.withdraw_to_exchange.delay(
-                order_id=str(order.pk), trace_id=order.trace_id
+            reason="every invoice entry is paid"
+            + ("" if queue else "; withdrawals are queued by an operator"),
+            on_commit=(
+                (
+                    lambda: tasks.withdraw_to_exchange.delay(
+                        order_id=str(order.pk), trace_id=order.trace_id
+                    )
+                )
+                if queue
+                else None
             ),
         )
     elif order.state == MarketMakingOrder._meta.get_field("state").default:
@@ -243,7 +251,9 @@ def payments_expire_due() -> int:
 def order_expire(*, order_id: uuid.UUID) -> MarketMakingOrder:
     """Close an unpaid order and refund, per asset, whatever it received."""
     order = (
-        MarketMakingOrder.objects.select_for_update().select_related("user__mixin").get(pk=order_id)
+        MarketMakingOrder.objects.select_for_update(of=("self",))
+        .select_related("user__mixin")
+        .get(pk=order_id)
     )
     if order.state not in AWAITING_PAYMENT:
         return order

@@ -18,7 +18,9 @@ from mrmarket import context
 from mrmarket.faults import crash_point
 from orders.models import MarketMakingOrder, Payout
 from wallet.client import mixin_client
+from wallet.errors import MixinRejectedError
 from wallet.models import MixinTransfer
+from wallet.selectors import transfer_get_by_key
 from wallet.services.transfers import transfer_send
 
 logger = logging.getLogger(__name__)
@@ -74,32 +76,37 @@ def payout_send(*, payout_id: int) -> Payout:
     if payout.status != Payout.Status.PENDING:
         return payout
     crash_point(f"payout_send:{payout.kind}:after_key")
-    with mixin_client() as client:
-        transfer = transfer_send(
-            purpose=MixinTransfer.Purpose.REFUND
-            if payout.kind == Payout.Kind.REFUND
-            else MixinTransfer.Purpose.PAYOUT,
-            idempotency_key=payout.idempotency_key,
-            asset_id=payout.asset_id,
-            amount=payout.amount,
-            receiver_ids=[payout.receiver_id],
-            memo=payout.memo,
-            client=client,
-        )
+    try:
+        with mixin_client() as client:
+            transfer = transfer_send(
+                purpose=MixinTransfer.Purpose.REFUND
+                if payout.kind == Payout.Kind.REFUND
+                else MixinTransfer.Purpose.PAYOUT,
+                idempotency_key=payout.idempotency_key,
+                asset_id=payout.asset_id,
+                amount=payout.amount,
+                receiver_ids=[payout.receiver_id],
+                memo=payout.memo,
+                client=client,
+            )
+    except MixinRejectedError:
+        transfer = transfer_get_by_key(idempotency_key=payout.idempotency_key)
     crash_point(f"payout_send:{payout.kind}:after_call")
     with transaction.atomic():
         payout = Payout.objects.select_for_update().get(pk=payout_id)
         if payout.status != Payout.Status.PENDING:
             return payout
-        if transfer.state == MixinTransfer.State.FAILED:
+        if transfer is None or transfer.state == MixinTransfer.State.FAILED:
             posting = Transaction.objects.get(idempotency_key=payout.idempotency_key)
             ledger_reverse(
                 transaction=posting,
                 idempotency_key=f"{payout.idempotency_key}:reversal",
-                reason=f"Mixin refused the transfer: {transfer.error_reason}",
+                reason="Mixin refused the transfer",
             )
             payout.status = Payout.Status.FAILED
-            payout.error = f"{transfer.error_reason}: {transfer.error_message}"[:2000]
+            payout.error = (
+                f"{transfer.error_reason}: {transfer.error_message}" if transfer else "refused"
+            )[:2000]
         else:
             payout.status = Payout.Status.SENT
             payout.sent_at = timezone.now()
@@ -119,18 +126,19 @@ def payout_order_follow_up(*, payout: Payout) -> None:
     if order.state == OrderState.EXIT_CONFIRMING:
         tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id)
         return
-    if order.state != OrderState.EXPIRED:
+    if order.state not in (OrderState.EXPIRED, OrderState.FAILED):
         return
     with transaction.atomic():
         order = order_lock(order.pk)
         refunds = Payout.objects.filter(order=order, kind=Payout.Kind.REFUND)
         if (
-            order.state == OrderState.EXPIRED
+            order.state in (OrderState.EXPIRED, OrderState.FAILED)
+            and refunds.exists()
             and not refunds.exclude(status=Payout.Status.SENT).exists()
         ):
             order_transition(
                 order=order,
                 transition=order.mark_refunded,
                 actor="system:payout_send",
-                reason="everything paid for the expired order is refunded",
+                reason="everything the order held is refunded",
             )

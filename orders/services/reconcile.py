@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from orders.models import MarketMakingOrder, Payout
+from orders.models import FundsLoopConfig, MarketMakingOrder, Payout
 from orders.services.lifecycle import order_event_record
 from orders.states import STUCK_AFTER_SECONDS, OrderState
 
@@ -47,7 +47,10 @@ def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
 
     now = timezone.now()
     report = ReconcileReport()
+    queue_withdrawals = FundsLoopConfig.current().queue_withdraw_on_payment_complete
     for state, job in STEP_FOR_STATE.items():
+        if state == S.PAYMENT_COMPLETE and not queue_withdrawals:
+            continue  # an operator queues these withdrawals by hand
         bound = (
             older_than if older_than is not None else timedelta(seconds=STUCK_AFTER_SECONDS[state])
         )
