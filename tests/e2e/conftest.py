@@ -58,7 +58,6 @@ class WorkerStandIn:
     def __init__(self) -> None:
         self.queue: deque[tuple[str, dict]] = deque()
         self.ran: list[str] = []
-        self.skipped: list[str] = []
 
     def enqueue(self, name: str, kwargs: dict | None) -> None:
         self.queue.append((name, dict(kwargs or {})))
@@ -68,33 +67,33 @@ class WorkerStandIn:
         done: Callable[[], bool],
         *,
         beat: Callable[[], object] = lambda: None,
-        skip: frozenset[str] = frozenset(),
+        beat_every_s: float = 0.5,
         timeout_s: float = 30,
     ) -> None:
-        """Run queued tasks (a retry goes to the back of the queue) until `done()`; with an
-        empty queue, run `beat` as the periodic jobs would."""
+        """Run queued tasks (a retry goes to the back of the queue) until `done()`, and
+        `beat` as the periodic jobs would: every `beat_every_s`, or when nothing is queued."""
         from celery.exceptions import Retry
 
         from mrmarket.celery import app as celery_app
 
         deadline = time.monotonic() + timeout_s
+        last_beat = 0.0
         while not done():
             if time.monotonic() > deadline:
                 raise AssertionError(f"not done after {timeout_s}s; queued: {list(self.queue)}")
-            if not self.queue:
+            if not self.queue or time.monotonic() - last_beat > beat_every_s:
                 beat()
+                last_beat = time.monotonic()
+            if not self.queue:
                 time.sleep(0.1)
                 continue
             name, kwargs = self.queue.popleft()
-            if name in skip:
-                self.skipped.append(name)
-                continue
             try:
                 celery_app.tasks[name](**kwargs)
                 self.ran.append(name)
             except Retry:
                 self.queue.append((name, kwargs))
-                time.sleep(0.1)
+                time.sleep(0.05)
 
 
 @pytest.fixture
@@ -103,6 +102,7 @@ def worker(monkeypatch) -> WorkerStandIn:
 
     from mrmarket.celery import app as celery_app
 
+    celery_app.loader.import_default_modules()  # every app's tasks, as a worker loads them
     stand_in = WorkerStandIn()
 
     def apply_async(task: Task, args: object = None, kwargs: dict | None = None, **_: object):

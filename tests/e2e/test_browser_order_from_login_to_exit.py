@@ -3,11 +3,11 @@ simulator's consent page), create an order with a dry run, see the invoice and i
 code, pay it, and watch the payment page follow the state; then control the order.
 
 The test plays the parts that are not pages: it pays through the simulator's control API,
-runs the queued jobs as the worker would (tests/e2e/conftest.py), and, since the strategy
-executor is not part of this flow yet, moves the funded order on to running directly.
+and runs the queued jobs as the worker and beat would (tests/e2e/conftest.py).
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,8 +15,6 @@ from playwright.sync_api import expect
 
 from mrmarket.demo import DEMO_MIXIN_USER_ID
 from orders.models import MarketMakingOrder
-from orders.tasks import start_mm
-from tests.orders.pages_helpers import order_put_in_state
 from wallet.client import mixin_client
 from wallet.services.intake import snapshots_poll
 
@@ -89,32 +87,41 @@ def test_login_create_pay_and_follow_the_order_in_a_browser(live_server, demo_wo
     expect(page.locator("#progress")).to_contain_text("on their way to the exchange")
     expect(page.locator('[data-bind="payment.entries.0.paid"]')).to_have_text("2")
 
-    # Mixin → venue → deposit matched; start_mm belongs to the strategy executor.
-    worker.run_until(
-        lambda: _state(order) == "deposit_confirmed",
-        beat=_snapshots_poll,
-        skip=frozenset({start_mm.name}),
-    )
-    expect(page.locator("[data-bind=state]")).to_have_text("deposit_confirmed")
-    expect(page.locator("#progress")).to_contain_text("(deposit_confirmed)")
-
-    order_put_in_state(order, "running")
+    # Mixin → venue → deposit matched → the executor takes the order.
+    worker.run_until(lambda: _state(order) == "running", beat=_snapshots_poll)
     expect(page.locator("[data-bind=state]")).to_have_text("running")
     expect(page.locator("#running-link")).to_be_visible()
+    expect(page.locator("#progress")).to_have_text("")
 
-    # The order page: each click is its own request; a refused one shows the 409.
-    order_put_in_state(order, "paused")
-    page.goto(live_server.url + reverse("order-page", args=[order.pk]))
-    expect(page.locator("#timeline")).to_contain_text("deposit_confirming → deposit_confirmed")
+    page.get_by_role("link", name="follow it on its page").click()
+    expect(page.locator("#timeline")).to_contain_text("deposit_confirmed → running")
     for leg in order.legs.all():  # the external ids of each leg's way to the exchange
         assert leg.withdrawal_hash and leg.exchange_deposit_ref
         expect(page.locator("main")).to_contain_text(leg.withdrawal_hash)
         expect(page.locator("main")).to_contain_text(leg.exchange_deposit_ref)
-    page.get_by_role("button", name="Resume").click()
-    expect(page.locator("#action-answer")).to_have_text("resume: accepted, the order is running.")
-    page.get_by_role("button", name="Resume").click()
-    expect(page.locator("#action-answer")).to_contain_text("resume refused (409)")
-    expect(page.locator("#action-answer")).to_contain_text("The order is running.")
-    expect(page.locator("#timeline")).to_contain_text("resumed by the user")
+    expect(page.locator("[data-bind=config_hash]")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+
+    # Each click is its own request; a refused one shows the 409 and the current state.
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#action-answer")).to_have_text("pause: accepted, the order is paused.")
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#action-answer")).to_contain_text("pause refused (409)")
+    expect(page.locator("#action-answer")).to_contain_text("The order is paused.")
+    expect(page.locator("#timeline")).to_contain_text("paused by the user")
     keys = list(order.action_requests.values_list("idempotency_key", flat=True))
     assert len(keys) == len(set(keys)) == 2
+
+    # Exit: the funds come back from the exchange and are paid to the demo user.
+    page.get_by_role("button", name="Exit").click()
+    expect(page.locator("#action-answer")).to_have_text(
+        "exit: accepted, the order is exit_requested."
+    )
+    worker.run_until(lambda: _state(order) == "exited", beat=_snapshots_poll, timeout_s=60)
+    expect(page.locator("[data-bind=state]")).to_have_text("exited")
+    payouts = list(order.payouts.all())
+    assert payouts and all(p.status == "sent" for p in payouts)
+    expect(page.locator("#payouts tr")).to_have_count(len(payouts))
+    expect(page.locator("#payouts")).to_contain_text("sent")
+    balances = demo_world.demo_user_balances()
+    for payout in payouts:  # what came back is on the demo user's Mixin balance
+        assert Decimal(balances[str(payout.asset_id)]) >= payout.amount
