@@ -1,6 +1,7 @@
 """A person's path through the pages, in a real browser: log in with Mixin (on the Mixin
 simulator's consent page), create an order with a dry run, see the invoice and its QR
-code, pay it, and watch the payment page follow the state; then control the order.
+code, pay it, and watch the payment page follow the state to running; on the order page
+pause it (a second pause is refused with a 409) and exit: the funds come back to the user.
 
 The test plays the parts that are not pages: it pays through the simulator's control API,
 and runs the queued jobs as the worker and beat would (tests/e2e/conftest.py).
@@ -10,13 +11,15 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
-from playwright.sync_api import expect
 
 from mrmarket.demo import DEMO_MIXIN_USER_ID
 from orders.models import MarketMakingOrder
 from wallet.client import mixin_client
 from wallet.services.intake import snapshots_poll
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'"
+).expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
