@@ -35,6 +35,7 @@ class DemoAsset:
     symbol: str
     asset_id: uuid.UUID
     chain_id: uuid.UUID
+    chain_name: str
     venue_network: str  # the venue's own network name (Binance's ids)
     network_code: str  # ccxt's unified code, what the product stores and matches on
     mixin_withdrawal_fee: Decimal
@@ -46,6 +47,7 @@ ASSETS = (
         symbol="XIN",
         asset_id=uuid.UUID("c94ac88f-4671-3976-b60a-09064f1811e8"),
         chain_id=ETHEREUM_CHAIN_ID,
+        chain_name="Ethereum",
         venue_network="ETH",
         network_code="ERC20",
         mixin_withdrawal_fee=Decimal("0.002"),
@@ -55,6 +57,7 @@ ASSETS = (
         symbol="BTC",
         asset_id=BITCOIN_CHAIN_ID,
         chain_id=BITCOIN_CHAIN_ID,
+        chain_name="Bitcoin",
         venue_network="BTC",
         network_code="BTC",
         mixin_withdrawal_fee=Decimal("0.0001"),
@@ -64,6 +67,7 @@ ASSETS = (
         symbol="USDT",
         asset_id=uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5"),
         chain_id=ETHEREUM_CHAIN_ID,
+        chain_name="Ethereum",
         venue_network="ETH",
         network_code="ERC20",
         mixin_withdrawal_fee=Decimal("1"),
@@ -225,7 +229,7 @@ def _product_records(*, venue_url: str) -> ExchangeAPIKey:
         NetworkMapping.objects.update_or_create(
             exchange=exchange,
             chain_id=asset.chain_id,
-            defaults={"chain_name": asset.venue_network, "network_code": asset.network_code},
+            defaults={"chain_name": asset.chain_name, "network_code": asset.network_code},
         )
     for market in MARKETS:
         base, quote = (ASSET_BY_SYMBOL[s] for s in market.symbol.split("/"))
