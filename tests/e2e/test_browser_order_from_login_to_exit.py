@@ -34,7 +34,9 @@ def _state(order: MarketMakingOrder) -> str:
     return order.state
 
 
-def test_login_create_pay_and_follow_the_order_in_a_browser(live_server, demo_world, worker, page):
+def test_login_create_pay_and_follow_the_order_in_a_browser(
+    presets_seeded, live_server, demo_world, worker, page
+):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Log in with Mixin").first.click()
 
