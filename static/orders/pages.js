@@ -31,6 +31,9 @@ const MrMarket = (() => {
     return value === "-0" ? "0" : value;
   };
 
+  // "2026-01-05T12:00:00.123456+00:00" → "2026-01-05 12:00:00" (the API's times are UTC).
+  const moment = (iso) => String(iso ?? "").replace("T", " ").slice(0, 19);
+
   const lookup = (data, path) =>
     path.split(".").reduce((value, key) => (value == null ? undefined : value[key]), data);
 
@@ -161,5 +164,5 @@ const MrMarket = (() => {
     });
   };
 
-  return {amount, rows, followOrder, actionButtons, previewForm};
+  return {amount, moment, rows, followOrder, actionButtons, previewForm};
 })();

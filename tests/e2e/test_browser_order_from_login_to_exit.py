@@ -123,6 +123,7 @@ def test_login_create_pay_and_follow_the_order_in_a_browser(
     )
     worker.run_until(lambda: _state(order) == "exited", beat=_snapshots_poll, timeout_s=60)
     expect(page.locator("[data-bind=state]")).to_have_text("exited")
+    expect(page.get_by_role("button", name="Exit")).to_be_disabled()  # nothing left to do
     payouts = list(order.payouts.all())
     assert payouts and all(p.status == "sent" for p in payouts)
     expect(page.locator("#payouts tr")).to_have_count(len(payouts))

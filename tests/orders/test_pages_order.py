@@ -17,6 +17,8 @@ def test_the_order_page_shows_legs_timeline_and_a_button_per_action(client, demo
         assert f"{leg.leg} (" in page
         assert leg.network in page
     assert "order created; waiting for payment" in page  # the timeline's first event
+    created = order.events.get().created_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert f"<tr><td>{created}</td>" in page
     for action in ("pause", "resume", "stop", "exit"):
         url = reverse(f"market-making-order-{action}", args=[order.pk])
         assert f'data-action="{action}" data-url="{url}"' in page
