@@ -67,7 +67,6 @@ class StrategyPresetAdmin(admin.ModelAdmin):
         strategy_preset_save(preset=obj)
 
 
-from orders import admin_orders  # noqa: E402, F401 - registers the order admin
-
 # The executor's admin pages (exchange orders, fills, kill switches).
 import orders.admin_executor  # noqa: E402, F401
+from orders import admin_orders  # noqa: E402, F401 - registers the order admin

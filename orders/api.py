@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -63,6 +64,19 @@ class StrategyPreviewApi(APIView):
         )
 
 
+class AmountField(serializers.Field):
+    """An amount as decimal text or an exact JSON number (the parser reads numbers as
+    Decimal); the service checks its sign and places."""
+
+    def to_internal_value(self, data: object) -> str:
+        if isinstance(data, bool) or not isinstance(data, str | int | Decimal):
+            raise serializers.ValidationError("Send the amount as a decimal string or number.")
+        return str(data)
+
+    def to_representation(self, value: object) -> str:
+        return str(value)
+
+
 class OrderCreateInputSerializer(serializers.Serializer):
     class StrategyInput(serializers.Serializer):
         preset = serializers.CharField(max_length=50)
@@ -71,8 +85,8 @@ class OrderCreateInputSerializer(serializers.Serializer):
     pair_id = serializers.IntegerField()
     strategy = StrategyInput()
     # Amounts as decimal text (JSON numbers are read exactly too); the service checks places.
-    base_amount = serializers.CharField(max_length=60)
-    quote_amount = serializers.CharField(max_length=60)
+    base_amount = AmountField()
+    quote_amount = AmountField()
 
 
 class OrderListCreateApi(APIView):

@@ -132,6 +132,20 @@ class MixinTransfer(models.Model):
         return f"{self.kind} {self.amount} {self.asset_id} ({self.state})"
 
 
+class OutputReservation(models.Model):
+    """An unspent output of the bot that an unfinished transfer's transaction spends, so
+    that no other transfer selects it meanwhile."""
+
+    output_key = models.CharField(max_length=80, unique=True, help_text="hash:index")
+    transfer = models.ForeignKey(
+        MixinTransfer, on_delete=models.CASCADE, related_name="reserved_outputs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.output_key
+
+
 class DepositEntry(models.Model):
     """The bot's deposit address on one chain, as /safe/deposit/entries gave it."""
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
 from ledger.selectors import order_balances
-from ledger.services import Leg, ledger_post, order_account
-from mrmarket.errors import InDoubtError, RemoteNotFoundError
+from ledger.services import Leg, ledger_post, ledger_reverse, order_account
+from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError
 from mrmarket.faults import crash_point
 from orders.models import MarketMakingOrder, OrderLeg, Payout
 from orders.services.funding import Step
-from orders.services.lifecycle import order_lock, order_transition
+from orders.services.lifecycle import order_event_record, order_lock, order_transition
 from orders.services.payouts import payout_create
 from orders.states import OrderState
 from wallet.client import mixin_client
@@ -142,6 +142,9 @@ def _withdraw_from_exchange(order_id: uuid.UUID) -> Step:
                 ).withdrawal_id
             except RemoteNotFoundError:
                 return Step.WAITING  # not there: the next run sends it under the same id
+        except RejectedError as refused:
+            _exit_withdrawal_refused(order.pk, leg.pk, refused)
+            continue
         crash_point(f"exit_withdraw:{leg.leg}:after_call")
         OrderLeg.objects.filter(pk=leg.pk).update(exit_withdrawal_id=withdrawal_id)
     return _move(
@@ -150,6 +153,32 @@ def _withdraw_from_exchange(order_id: uuid.UUID) -> Step:
         "start_exit_confirming",
         "withdrawals requested; waiting for the funds to reach the Mixin wallet",
     )
+
+
+@transaction.atomic
+def _exit_withdrawal_refused(order_id: uuid.UUID, leg_id: int, refused: RejectedError) -> None:
+    """The exchange will not send this amount (typically below its withdrawal minimum):
+    the booking is reversed, the amount stays the order's on the exchange, and the order
+    says so; the rest of the exit goes on."""
+    order = order_lock(order_id)
+    leg = OrderLeg.objects.select_for_update().get(pk=leg_id)
+    if not leg.exit_amount:
+        return
+    key = f"{order.pk}:exit_withdraw:{leg.leg}"
+    ledger_reverse(
+        transaction=Transaction.objects.get(idempotency_key=key),
+        idempotency_key=f"{key}:reversal",
+        reason=f"the exchange refused the withdrawal: {refused.message}",
+    )
+    order_event_record(
+        order=order,
+        kind="exit_left_on_exchange",
+        actor=ACTOR,
+        reason="the exchange refused to withdraw this amount; it stays on the exchange",
+        data={"leg": leg.leg, "amount": str(leg.exit_amount), "error": refused.message},
+    )
+    leg.exit_amount = 0
+    leg.save(update_fields=["exit_amount"])
 
 
 def _confirm_return_and_pay(order_id: uuid.UUID) -> Step:

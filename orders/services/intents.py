@@ -1,7 +1,7 @@
 """Creating a market-making order: validate, quote the fees, and issue the invoice."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_UP, Decimal
 
@@ -14,7 +14,13 @@ from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
 from mrmarket import context
 from mrmarket.errors import ApplicationError, ConflictError
 from mrmarket.money import to_decimal
-from orders.models import FundsLoopConfig, MarketMakingOrder, OrderLeg, PaymentEntry
+from orders.models import (
+    FundsLoopConfig,
+    MarketMakingOrder,
+    OrderLeg,
+    PaymentEntry,
+    StrategyPreset,
+)
 from orders.selectors import preset_get_enabled
 from orders.services.lifecycle import order_event_record
 from orders.services.strategy import strategy_params_build
@@ -40,7 +46,7 @@ class LegQuote:
     amount: Decimal
     deposit_address: str
     deposit_tag: str
-    fee_asset_id: uuid.UUID
+    fee_asset_id: uuid.UUID | None
     fee: Decimal
 
 
@@ -78,12 +84,9 @@ def _trading_key(pair: TradingPair) -> ExchangeAPIKey:
     return key
 
 
-def _leg_quote(
-    *, leg: str, pair: TradingPair, api_key: ExchangeAPIKey, amount: Decimal
-) -> LegQuote:
-    """Where the leg's funds go on the exchange and what Mixin charges to send them."""
+def _leg_route(*, leg: str, pair: TradingPair) -> LegQuote:
+    """The leg's asset, chain and exchange network, before anything is funded."""
     is_base = leg == MarketMakingOrder.Leg.BASE
-    asset_id = pair.base_asset_id if is_base else pair.quote_asset_id
     chain_id = pair.base_chain_id if is_base else pair.quote_chain_id
     coin = pair.base_symbol if is_base else pair.quote_symbol
     mapping = NetworkMapping.objects.filter(exchange=pair.exchange, chain_id=chain_id).first()
@@ -92,21 +95,33 @@ def _leg_quote(
             f"{pair.exchange} has no network mapped for the chain of {coin}.",
             detail={"chain_id": str(chain_id)},
         )
-    address = gateway_for_api_key(api_key.pk).deposit_address(
-        asset=coin, network=mapping.network_code
-    )
-    with mixin_client() as client:
-        fees = client.asset_fees(asset_id=str(asset_id), destination=address.address)
-    if not fees:
-        raise ExchangeNotReady(f"Mixin quoted no withdrawal fee for {coin}.")
-    # As the wallet pays it: in the withdrawn asset when Mixin offers that.
-    fee = next((f for f in fees if uuid.UUID(str(f["asset_id"])) == asset_id), fees[0])
     return LegQuote(
         leg=leg,
-        asset_id=asset_id,
+        asset_id=pair.base_asset_id if is_base else pair.quote_asset_id,
         chain_id=chain_id,
         coin=coin,
         network=mapping.network_code,
+        amount=Decimal(0),
+        deposit_address="",
+        deposit_tag="",
+        fee_asset_id=None,
+        fee=Decimal(0),
+    )
+
+
+def _leg_quote(*, route: LegQuote, api_key: ExchangeAPIKey, amount: Decimal) -> LegQuote:
+    """Where a funded leg's funds go on the exchange and what Mixin charges to send them."""
+    address = gateway_for_api_key(api_key.pk).deposit_address(
+        asset=route.coin, network=route.network
+    )
+    with mixin_client() as client:
+        fees = client.asset_fees(asset_id=str(route.asset_id), destination=address.address)
+    if not fees:
+        raise ExchangeNotReady(f"Mixin quoted no withdrawal fee for {route.coin}.")
+    # As the wallet pays it: in the withdrawn asset when Mixin offers that.
+    fee = next((f for f in fees if uuid.UUID(str(f["asset_id"])) == route.asset_id), fees[0])
+    return replace(
+        route,
         amount=amount,
         deposit_address=address.address,
         deposit_tag=address.tag or "",
@@ -119,20 +134,18 @@ def _payment_entries(
     quotes: list[LegQuote], fee_rate: Decimal
 ) -> list[tuple[str, uuid.UUID, Decimal]]:
     entries: list[tuple[str, uuid.UUID, Decimal]] = []
-    for quote in quotes:
+    funded = [q for q in quotes if q.amount > 0]
+    for quote in funded:
         entries.append((quote.leg, quote.asset_id, quote.amount))
         if quote.fee > 0:
             entries.append((f"{quote.leg}_withdrawal_fee", quote.fee_asset_id, quote.fee))
-    mm_fee_asset, mm_fee = None, Decimal(0)
-    for quote in quotes:
-        # The market-making fee is charged on the quote leg when there is one, else base.
-        if quote.leg == MarketMakingOrder.Leg.QUOTE or mm_fee_asset is None:
-            mm_fee_asset = quote.asset_id
-            mm_fee = (quote.amount * fee_rate).quantize(
-                Decimal(1).scaleb(-MIXIN_PLACES), rounding=ROUND_UP
-            )
-    if mm_fee > 0 and mm_fee_asset is not None:
-        entries.append((Purpose.MARKET_MAKING_FEE, mm_fee_asset, mm_fee))
+    # The market-making fee is charged on the quote leg when it is funded, else on base.
+    fee_leg = next((q for q in funded if q.leg == MarketMakingOrder.Leg.QUOTE), funded[0])
+    mm_fee = (fee_leg.amount * fee_rate).quantize(
+        Decimal(1).scaleb(-MIXIN_PLACES), rounding=ROUND_UP
+    )
+    if mm_fee > 0:
+        entries.append((Purpose.MARKET_MAKING_FEE, fee_leg.asset_id, mm_fee))
     return entries
 
 
@@ -172,13 +185,14 @@ def order_intent_create(
 
     api_key = _trading_key(pair)
     config = FundsLoopConfig.current()
+    # Both assets get a leg (exit brings back whatever trading left in either); only the
+    # funded ones are sent to the exchange.
     quotes = [
-        _leg_quote(leg=leg, pair=pair, api_key=api_key, amount=amount)
-        for leg, amount in (
-            (MarketMakingOrder.Leg.BASE, base),
-            (MarketMakingOrder.Leg.QUOTE, quote),
+        _leg_quote(route=route, api_key=api_key, amount=amount) if amount > 0 else route
+        for route, amount in (
+            (_leg_route(leg=MarketMakingOrder.Leg.BASE, pair=pair), base),
+            (_leg_route(leg=MarketMakingOrder.Leg.QUOTE, pair=pair), quote),
         )
-        if amount > 0
     ]
     return _order_store(
         user=user,
@@ -194,7 +208,18 @@ def order_intent_create(
 
 
 @transaction.atomic
-def _order_store(*, user, pair, api_key, preset, overrides, base, quote, quotes, config):
+def _order_store(
+    *,
+    user: AbstractBaseUser,
+    pair: TradingPair,
+    api_key: ExchangeAPIKey,
+    preset: StrategyPreset,
+    overrides: dict,
+    base: Decimal,
+    quote: Decimal,
+    quotes: list[LegQuote],
+    config: FundsLoopConfig,
+) -> MarketMakingOrder:
     order_id = uuid.uuid4()
     trace_id = context.current_trace_id() or context.new_trace_id()
     order = MarketMakingOrder.objects.create(

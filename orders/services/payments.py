@@ -6,7 +6,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from ledger.models import Transaction
+from ledger.models import Account, Transaction
 from ledger.selectors import order_balances
 from ledger.services import Leg, account_get_or_create, ledger_post, order_account, system_account
 from orders.models import FundsLoopConfig, MarketMakingOrder, PaymentEntry, Payout
@@ -26,7 +26,7 @@ def _credit_key(snapshot: MixinSnapshot) -> str:
     return f"snapshot-credit:{snapshot.snapshot_id}"
 
 
-def _external(asset_id: uuid.UUID):
+def _external(asset_id: uuid.UUID) -> Account:
     return system_account(asset=asset_id, purpose="external")
 
 

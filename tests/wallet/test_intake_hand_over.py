@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 
@@ -67,8 +68,8 @@ def test_a_lost_hand_over_is_sent_again_later(monkeypatch, sent_tasks):
         celery_app, "send_task", lambda name, kwargs=None, **_: sent_tasks.append((name, kwargs))
     )
     assert snapshots_redispatch() == 0  # too recent to be called lost
-    MixinSnapshot.objects.update(recorded_at=timezone.now() - timedelta(minutes=1))
-    assert snapshots_redispatch() == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        assert snapshots_redispatch() == 1
     assert sent_tasks == [
         (
             PAYMENT_SNAPSHOT_TASK,

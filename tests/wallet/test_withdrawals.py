@@ -144,8 +144,8 @@ def test_a_withdrawal_to_the_peers_deposit_address_arrives_there_with_the_same_h
 ):
     peer_url, peer_world = peer_sim
     peer_address = peer_world.deposit_entry(chain_id=TOKEN)[0]["destination"]
-    world = SimWorld(BotIdentity.from_keystore(keystore))
-    url, stop = start_in_thread(world, peer_url=peer_url)
+    world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=peer_url)
+    url, stop = start_in_thread(world)
     try:
         from wallet.client import MixinClient
 

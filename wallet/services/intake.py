@@ -19,7 +19,7 @@ from mrmarket import context
 from mrmarket.celery import app as celery_app
 from mrmarket.money import to_decimal
 from wallet import rfc3339
-from wallet.client import SNAPSHOT_PAGE_LIMIT, MixinClient
+from wallet.client import PAGE_LIMIT, MixinClient
 from wallet.models import MixinSnapshot, MixinTransfer, SnapshotCursor
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def snapshot_cursor_advance(*, offset: str) -> bool:
 
 
 def snapshots_poll(
-    *, client: MixinClient, page_limit: int = SNAPSHOT_PAGE_LIMIT, max_pages: int = 1000
+    *, client: MixinClient, page_limit: int = PAGE_LIMIT, max_pages: int = 1000
 ) -> IntakeResult:
     """Read snapshots from the stored cursor until caught up; record and hand over new ones."""
     result = IntakeResult()

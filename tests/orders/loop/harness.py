@@ -8,7 +8,7 @@ test reads top to bottom; the end-to-end test runs them on a real Celery worker 
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -142,13 +142,24 @@ class World:
 
     def take_our_best_ask(self) -> Decimal:
         """Another trader buys everything up to and including our best ask; returns its price."""
-        asks = [o for o in self.our_open_orders() if o["side"].lower() == "sell"]
-        price = min(Decimal(o["price"]) for o in asks)
+        return self._take(our_side="sell")
+
+    def take_our_best_bid(self) -> Decimal:
+        """Another trader sells into everything down to and including our best bid."""
+        return self._take(our_side="buy")
+
+    def _take(self, *, our_side: str) -> Decimal:
+        ours = [o for o in self.our_open_orders() if o["side"].lower() == our_side]
+        best = min if our_side == "sell" else max
+        price = best(Decimal(o["price"]) for o in ours)
         taker = self.taker()
         book = taker.fetch_order_book("XIN/USDT", 100)
-        amount = sum(Decimal(str(q)) for p, q, *_ in book["asks"] if Decimal(str(p)) <= price)
+        levels = book["asks"] if our_side == "sell" else book["bids"]
+        reaches = (lambda p: p <= price) if our_side == "sell" else (lambda p: p >= price)
+        amount = sum(Decimal(str(q)) for p, q, *_ in levels if reaches(Decimal(str(p))))
+        side = "buy" if our_side == "sell" else "sell"
         taker.create_order(
-            "XIN/USDT", "limit", "buy", float(amount), float(price), {"timeInForce": "IOC"}
+            "XIN/USDT", "limit", side, float(amount), float(price), {"timeInForce": "IOC"}
         )
         return price
 
@@ -182,15 +193,15 @@ class World:
             time.sleep(0.05)
 
 
-@pytest.fixture
-def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
+def world_build(settings) -> tuple[World, Callable[[], None]]:
+    """Both simulators in threads, configured, and the product configured against them.
+    Returns the world and the function that stops the simulators."""
     keystore_json = generate_keystore_json()
     keystore = keystore_from_json(keystore_json, source="test")
     venue = Venue(seed=11)
     venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
-    mixin_url, stop_mixin = start_mixin(
-        SimWorld(BotIdentity.from_keystore(keystore)), peer_url=venue_url
-    )
+    mixin_world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url)
+    mixin_url, stop_mixin = start_mixin(mixin_world)
     venue.peer_url = mixin_url
     settings.MIXIN_KEYSTORE = keystore
     settings.MIXIN_API_BASE = mixin_url
@@ -233,10 +244,9 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         maker_fee_rate="0.001",
         taker_fee_rate="0.001",
     )
-    with django_capture_on_commit_callbacks(execute=False):
-        api_key = api_key_create(
-            exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
-        )
+    api_key = api_key_create(
+        exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
+    )
     from exchanges.tasks import api_key_validate
 
     assert api_key_validate.run(api_key_id=api_key.pk, trace_id="harness-validate") == "valid"
@@ -260,7 +270,7 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         price_precision=2,
         amount_precision=3,
     )
-    yield World(
+    world = World(
         venue_url,
         control,
         mixin_url,
@@ -271,9 +281,20 @@ def world(db, settings, django_capture_on_commit_callbacks) -> Iterator[World]:
         pair,
         keystore_json=keystore_json,
     )
-    mixin_http.close()
-    stop_mixin()
-    stop_venue()
+
+    def stop() -> None:
+        mixin_http.close()
+        stop_mixin()
+        stop_venue()
+
+    return world, stop
+
+
+@pytest.fixture
+def world(db, settings) -> Iterator[World]:
+    built, stop = world_build(settings)
+    yield built
+    stop()
 
 
 def new_trace() -> str:

@@ -15,8 +15,8 @@ from tests.orders.loop.test_payment_to_exchange import create_order
 pytestmark = pytest.mark.django_db
 
 
-def running_order(world, user) -> tuple[MarketMakingOrder, dict]:
-    body = create_order(world, user)
+def running_order(world, user, **amounts: str) -> tuple[MarketMakingOrder, dict]:
+    body = create_order(world, user, **amounts)
     world.pay(user, body["payment"]["url"])
     order = world.drive(MarketMakingOrder.objects.get(pk=body["id"]), until="running")
     world.step(order)  # one tick: quotes go on the book
@@ -95,3 +95,45 @@ def test_unanswered_exit_withdrawal_is_looked_up(world, django_user_model):
     withdrawals = world.venue.state()["withdrawals"]
     assert len(withdrawals) == len([leg for leg in order.legs.all() if leg.exit_amount])
     assert_paid_back(world, user, order, body)
+
+
+def test_a_quote_only_order_brings_back_the_base_it_bought(world, django_user_model):
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    order, body = running_order(world, user, base="0", quote="100")
+    assert {e["purpose"] for e in body["payment"]["entries"]} == {"quote", "quote_withdrawal_fee"}
+    assert {leg.leg: leg.amount for leg in order.legs.all()} == {
+        "base": Decimal(0),
+        "quote": Decimal(100),
+    }
+    price = world.take_our_best_bid()
+    world.step(order)
+    fill = ExchangeFill.objects.get(tracked_order__order_id=order.pk)
+    assert fill.side == "buy" and fill.price == price
+
+    request_exit(user, order)
+    order = world.drive(order, until="exited", timeout=30)
+    payouts = {str(p.asset_id): p.amount for p in Payout.objects.filter(order=order)}
+    assert payouts[XIN] > 0  # the base bought comes back too
+    assert_paid_back(world, user, order, body)
+
+
+def test_a_refused_exit_withdrawal_stays_booked_on_the_exchange(world, django_user_model):
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    order, body = running_order(world, user)
+    world.venue.fault(
+        path="/sapi/v1/capital/withdraw/apply",
+        method="POST",
+        kind="reject",
+        code=-4026,
+        msg="The withdrawal amount is below the minimum.",
+        count=1,
+    )
+    request_exit(user, order)
+    order = world.drive(order, until="exited", timeout=30)
+    base = order.legs.get(leg="base")
+    event = order.events.get(kind="exit_left_on_exchange")
+    assert event.data["leg"] == "base" and Decimal(event.data["amount"]) == Decimal("1")
+    assert order_balances(order_id=order.pk)[base.asset_id].on_exchange == Decimal("1")
+    payouts = {str(p.asset_id) for p in Payout.objects.filter(order=order)}
+    assert USDT in payouts and XIN not in payouts
+    assert ledger_violations() == []

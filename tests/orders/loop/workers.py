@@ -44,12 +44,24 @@ class Processes:
         self.running.append(process)
         return process
 
-    def worker(self, *, crash_at: str | None = None) -> subprocess.Popen:
+    def worker(
+        self, *, crash_at: str | None = None, pool: str = "solo", concurrency: int = 1
+    ) -> subprocess.Popen:
         # The solo pool runs tasks in the worker process itself, so a crash point kills the
         # whole worker, as a machine losing power would.
         return self._start(
             "worker",
-            ["worker", "--pool", "solo", "--without-gossip", "--without-mingle", "-l", "INFO"],
+            [
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
+            ],
             {"MRMARKET_CRASH_AT": crash_at} if crash_at else {},
         )
 
