@@ -53,10 +53,10 @@ class DemoWorld:
 
 def demo_simulators_start(settings) -> tuple[DemoWorld, list]:
     keystore = keystore_from_json(generate_keystore_json(), source="test")
-    world = SimWorld(BotIdentity.from_keystore(keystore))
     venue = Venue(seed=5)
     venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
-    mixin_url, stop_mixin = start_mixin(world, peer_url=venue_url)
+    world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url)
+    mixin_url, stop_mixin = start_mixin(world)
     venue.peer_url = mixin_url  # known only now: both listen on ephemeral ports
     settings.MIXIN_KEYSTORE = keystore
     settings.MIXIN_API_BASE = mixin_url
