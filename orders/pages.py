@@ -12,10 +12,12 @@ from functools import wraps
 import segno
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views import View
+from django.views.decorators.http import require_GET
 
 from exchanges.models import TradingPair
 from mrmarket.errors import ApplicationError, ExternalServiceError, NotFoundError
@@ -126,43 +128,57 @@ class OrderCreateForm(forms.Form):
             self.add_error(None, error.message)
 
 
-@mixin_login_required
-@require_http_methods(["GET", "POST"])
-def order_create(request: HttpRequest) -> HttpResponse:
-    parameters = [p for p in parameter_bounds() if p["type"] in FORM_PARAMETER_TYPES]
-    form = OrderCreateForm(request.POST or None, parameters=parameters)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = order_intent_create(
-                user=request.user,
-                pair_id=form.cleaned_data["pair"].pk,
-                preset_name=form.cleaned_data["preset"].name,
-                overrides=form.overrides(),
-                base_amount=form.cleaned_data["base_amount"],
-                quote_amount=form.cleaned_data["quote_amount"],
-            )
-        except ApplicationError as error:
-            form.add_service_error(error)
-        else:
-            return redirect("order-pay", order_id=order.pk)
-    pairs = [
-        {
-            "pair": pair,
-            "base_icon": chain_icon(pair.base_chain_id),
-            "quote_icon": chain_icon(pair.quote_chain_id),
-        }
-        for pair in form.fields["pair"].queryset
-    ]
-    return render(
-        request,
-        "orders/create.html",
-        {
-            "form": form,
-            "pairs": pairs,
-            "presets": form.fields["preset"].queryset,
-            "override_fields": [form[f"override_{name}"] for name in form.parameter_names],
-        },
-    )
+class OrderCreatePage(LoginRequiredMixin, View):
+    """The create form; a valid submission creates the order and opens its payment page."""
+
+    login_url = reverse_lazy("mixin-login")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, self._form(None))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                order = order_intent_create(
+                    user=request.user,
+                    pair_id=form.cleaned_data["pair"].pk,
+                    preset_name=form.cleaned_data["preset"].name,
+                    overrides=form.overrides(),
+                    base_amount=form.cleaned_data["base_amount"],
+                    quote_amount=form.cleaned_data["quote_amount"],
+                )
+            except ApplicationError as error:
+                form.add_service_error(error)
+            else:
+                return redirect("order-pay", order_id=order.pk)
+        return self._render(request, form)
+
+    @staticmethod
+    def _form(data: object) -> OrderCreateForm:
+        parameters = [p for p in parameter_bounds() if p["type"] in FORM_PARAMETER_TYPES]
+        return OrderCreateForm(data, parameters=parameters)
+
+    @staticmethod
+    def _render(request: HttpRequest, form: OrderCreateForm) -> HttpResponse:
+        pairs = [
+            {
+                "pair": pair,
+                "base_icon": chain_icon(pair.base_chain_id),
+                "quote_icon": chain_icon(pair.quote_chain_id),
+            }
+            for pair in form.fields["pair"].queryset
+        ]
+        return render(
+            request,
+            "orders/create.html",
+            {
+                "form": form,
+                "pairs": pairs,
+                "presets": form.fields["preset"].queryset,
+                "override_fields": [form[f"override_{name}"] for name in form.parameter_names],
+            },
+        )
 
 
 @mixin_login_required
