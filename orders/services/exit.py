@@ -15,12 +15,13 @@ from django.utils import timezone
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
 from ledger.selectors import order_balances
-from ledger.services import Leg, ledger_post, ledger_reverse, order_account
+from ledger.services import ledger_reverse, order_account
 from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError
 from mrmarket.faults import crash_point
 from orders.models import MarketMakingOrder, OrderLeg, Payout
 from orders.services.funding import Step
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
+from orders.services.moves import order_funds_move
 from orders.services.payouts import payout_create
 from orders.states import OrderState
 from wallet.client import mixin_client
@@ -89,24 +90,14 @@ def _exit_withdrawal_book(order_id: uuid.UUID, leg_id: int) -> OrderLeg:
     amount = held.on_exchange if held else 0
     key = f"{order.pk}:exit_withdraw:{leg.leg}"
     if amount > 0:
-        ledger_post(
+        order_funds_move(
+            order=order,
             idempotency_key=key,
             code=Transaction.Code.WITHDRAW_FROM_EXCHANGE,
-            entries=[
-                Leg(
-                    account=order_account(
-                        order_id=order.pk, asset=leg.asset_id, purpose="on_exchange"
-                    ),
-                    amount=-amount,
-                ),
-                Leg(
-                    account=order_account(
-                        order_id=order.pk, asset=leg.asset_id, purpose="in_transit"
-                    ),
-                    amount=amount,
-                ),
-            ],
-            trace_id=order.trace_id,
+            asset=leg.asset_id,
+            source="on_exchange",
+            target="in_transit",
+            sent=amount,
             ref=f"order:{order.pk}:{leg.leg}",
         )
     leg.exit_client_id = uuid.uuid5(uuid.NAMESPACE_URL, key).hex
@@ -217,30 +208,16 @@ def _return_book(order_id: uuid.UUID, leg_id: int, snapshot: MixinSnapshot) -> N
     leg = OrderLeg.objects.select_for_update().get(pk=leg_id)
     if leg.returned_at:
         return
-    received = snapshot.amount
-    lost = leg.exit_amount - received  # the exchange's withdrawal fee
-    entries = [
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="in_transit"),
-            amount=-leg.exit_amount,
-        ),
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="available"),
-            amount=received,
-        ),
-    ]
-    if lost:
-        entries.append(
-            Leg(
-                account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="fees"),
-                amount=lost,
-            )
-        )
-    ledger_post(
+    received = snapshot.amount  # the exchange kept its withdrawal fee
+    order_funds_move(
+        order=order,
         idempotency_key=f"{order.pk}:return:{leg.leg}",
         code=Transaction.Code.RETURN_CONFIRMED,
-        entries=entries,
-        trace_id=order.trace_id,
+        asset=leg.asset_id,
+        source="in_transit",
+        target="available",
+        sent=leg.exit_amount,
+        received=received,
         ref=f"snapshot:{snapshot.snapshot_id}",
     )
     leg.exit_snapshot_id = snapshot.snapshot_id

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
-from ledger.services import Leg, ledger_post, ledger_reverse, order_account
+from ledger.services import Leg, ledger_reverse, order_account
 from mrmarket.faults import crash_point
 from orders.models import FundsLoopConfig, MarketMakingOrder, OrderLeg
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
+from orders.services.moves import order_funds_move
 from orders.services.strategy import strategy_config_freeze
 from orders.states import OrderState
 from wallet.client import mixin_client
@@ -54,19 +55,10 @@ def _withdrawal_book(order_id: uuid.UUID, leg_id: int) -> OrderLeg:
     if leg.withdrawal_key:
         return leg
     key = _withdrawal_key(order, leg)
-    entries = [
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="available"),
-            amount=-leg.amount,
-        ),
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="in_transit"),
-            amount=leg.amount,
-        ),
-    ]
+    fee = []
     if leg.withdrawal_fee > 0:
         fee_asset = leg.withdrawal_fee_asset_id
-        entries += [
+        fee = [
             Leg(
                 account=order_account(order_id=order.pk, asset=fee_asset, purpose="available"),
                 amount=-leg.withdrawal_fee,
@@ -76,12 +68,16 @@ def _withdrawal_book(order_id: uuid.UUID, leg_id: int) -> OrderLeg:
                 amount=leg.withdrawal_fee,
             ),
         ]
-    ledger_post(
+    order_funds_move(
+        order=order,
         idempotency_key=key,
         code=Transaction.Code.WITHDRAW_TO_EXCHANGE,
-        entries=entries,
-        trace_id=order.trace_id,
+        asset=leg.asset_id,
+        source="available",
+        target="in_transit",
+        sent=leg.amount,
         ref=f"order:{order.pk}:{leg.leg}",
+        extra=fee,
     )
     leg.withdrawal_key = key
     leg.save(update_fields=["withdrawal_key"])
@@ -247,29 +243,15 @@ def _deposit_book(order_id: uuid.UUID, leg_id: int, deposit, exchange_id: int) -
     leg = OrderLeg.objects.select_for_update().get(pk=leg_id)
     if leg.exchange_deposit_ref:
         return
-    shortfall = leg.amount - deposit.amount
-    entries = [
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="in_transit"),
-            amount=-leg.amount,
-        ),
-        Leg(
-            account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="on_exchange"),
-            amount=deposit.amount,
-        ),
-    ]
-    if shortfall:
-        entries.append(
-            Leg(
-                account=order_account(order_id=order.pk, asset=leg.asset_id, purpose="fees"),
-                amount=shortfall,
-            )
-        )
-    ledger_post(
+    order_funds_move(
+        order=order,
         idempotency_key=f"{order.pk}:deposit:{leg.leg}",
         code=Transaction.Code.DEPOSIT_CONFIRMED,
-        entries=entries,
-        trace_id=order.trace_id,
+        asset=leg.asset_id,
+        source="in_transit",
+        target="on_exchange",
+        sent=leg.amount,
+        received=deposit.amount,
         ref=f"exchange-deposit:{exchange_id}:{deposit.deposit_id}",
     )
     leg.exchange_deposit_ref = f"{exchange_id}:{deposit.deposit_id}"
