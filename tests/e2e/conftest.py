@@ -114,14 +114,3 @@ def worker(monkeypatch) -> WorkerStandIn:
     monkeypatch.setattr(Task, "apply_async", apply_async)
     monkeypatch.setattr(celery_app, "send_task", send_task)
     return stand_in
-
-
-@pytest.fixture
-def presets_seeded(transactional_db) -> None:
-    """The presets as their data migration writes them: an earlier transactional test's
-    flush empties every table, migrations' rows included."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("orders.migrations.0001_initial").seed_presets(apps, None)
