@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -15,4 +16,6 @@ urlpatterns = [
     path("api/v1/", include("orders.urls")),
     path("api/v1/", include(wallet_api_urls)),
     path("auth/mixin/", include(wallet_page_urls)),
+    path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
+    path("", include("orders.urls_pages")),
 ]

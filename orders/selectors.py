@@ -1,10 +1,15 @@
 from django.db.models import QuerySet
 
+from exchanges.gateway import CcxtGateway, ccxt_client
 from exchanges.models import TradingPair
 from ledger.selectors import order_balances
 from mrmarket.errors import ApplicationError, NotFoundError
 from orders.models import MarketMakingOrder, StrategyPreset
 from wallet.invoices import InvoiceLeg, market_making_invoice
+from wallet.mixin.invoice import Invoice
+
+# A preview is interactive: a slow exchange should fail fast rather than hang the page.
+PREVIEW_TIMEOUT_MS = 5000
 
 
 def preset_list_enabled() -> QuerySet[StrategyPreset]:
@@ -35,17 +40,21 @@ def order_get_for_user(*, user, order_id: object) -> MarketMakingOrder:
     return order
 
 
-def order_payment(*, order: MarketMakingOrder) -> dict:
-    """The invoice the user pays: one MIN link for every entry, and the entries themselves."""
-    entries = list(order.payment_entries.all())
-    invoice = market_making_invoice(
+def order_invoice(*, order: MarketMakingOrder) -> Invoice:
+    return market_making_invoice(
         pair_id=order.pair.uuid,
         order_id=order.pk,
         legs=[
             InvoiceLeg(asset_id=e.asset_id, amount=e.amount_due, trace_id=e.trace_id)
-            for e in entries
+            for e in order.payment_entries.all()
         ],
     )
+
+
+def order_payment(*, order: MarketMakingOrder) -> dict:
+    """The invoice the user pays: one MIN link for every entry, and the entries themselves."""
+    entries = list(order.payment_entries.all())
+    invoice = order_invoice(order=order)
     return {
         "url": invoice.pay_url(),
         "entries": [
@@ -145,3 +154,31 @@ def pair_list_for_orders() -> QuerySet[TradingPair]:
     return TradingPair.objects.filter(
         enabled=True, kind=TradingPair.Kind.MARKET_MAKING, exchange__enabled=True
     ).select_related("exchange")
+
+
+def pair_market_for_preview(*, pair: TradingPair, depth: int = 20) -> dict:
+    """The pair's current book and trading rules in the strategy preview's market input.
+
+    Public market data: the client carries no key, so a preview never touches an account.
+    """
+    gateway = CcxtGateway(
+        ccxt_client(
+            ccxt_id=pair.exchange.ccxt_id,
+            api_key="",
+            secret="",
+            api_base_url=pair.exchange.api_base_url,
+            timeout_ms=PREVIEW_TIMEOUT_MS,
+        )
+    )
+    rules = gateway.market(pair.symbol)
+    book = gateway.order_book(symbol=pair.symbol, depth=depth)
+    ticker = gateway.ticker(symbol=pair.symbol)
+    return {
+        "bids": [[str(level.price), str(level.amount)] for level in book.bids],
+        "asks": [[str(level.price), str(level.amount)] for level in book.asks],
+        "last_price": str(ticker.last),
+        "tick_size": str(rules.tick_size),
+        "step_size": str(rules.step_size),
+        "min_notional": str(rules.min_notional),
+        "min_amount": str(rules.min_qty),
+    }

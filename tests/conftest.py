@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.demo_world import demo_world  # noqa: F401 - the demo's simulators, for any app
+
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 REDIS = settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
 

@@ -235,7 +235,9 @@ class SimHandler(BaseHTTPRequestHandler):
         body = self._json() if method == "POST" else None
         body = body if isinstance(body, dict) else {}
         if (method, path) == ("POST", "/_sim/users"):
-            user = world.user_create(full_name=str(body.get("full_name") or ""))
+            user = world.user_create(
+                full_name=str(body.get("full_name") or ""), user_id=body.get("user_id")
+            )
             return {"user_id": user.user_id, "identity_number": user.identity_number}
         match = re.fullmatch(r"/_sim/users/([0-9a-fA-F-]{36})/(credit|balances)", path)
         if match and (method, match.group(2)) == ("POST", "credit"):

@@ -91,10 +91,16 @@ class SimWorld:
 
     # -- users and assets ------------------------------------------------------------
 
-    def user_create(self, *, full_name: str) -> SimUser:
+    def user_create(self, *, full_name: str, user_id: object = None) -> SimUser:
+        """A new demo user; a fixed `user_id` (the demo seed's) returns that user if it exists,
+        so a product database that remembers the id still matches after a restart."""
         with self.lock:
+            if user_id is not None:
+                user_id = parse_uuid(user_id, "user_id")
+                if user_id in self.users:
+                    return self.users[user_id]
             user = SimUser(
-                user_id=str(uuid.uuid4()),
+                user_id=user_id or str(uuid.uuid4()),
                 full_name=full_name or "Demo user",
                 identity_number=str(7000000000 + len(self.users)),
             )
