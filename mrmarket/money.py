@@ -33,3 +33,10 @@ def to_decimal(value: object, *, places: int = MONEY_DECIMAL_PLACES) -> Decimal:
     if isinstance(exponent, int) and -exponent > places:
         raise ValueError(f"{value!r} has more than {places} decimal places")
     return amount
+
+
+def decimal_text(amount: Decimal) -> str:
+    """An amount as plain decimal text without trailing zeros or an exponent:
+    Decimal("0E-18") → "0", Decimal("0.100000000000000000") → "0.1"."""
+    normalized = amount.normalize()
+    return format(normalized, "f") if normalized != 0 else "0"

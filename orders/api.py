@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mrmarket.errors import ApplicationError
+from mrmarket.money import decimal_text
 from orders.selectors import (
     order_detail,
     order_get_for_user,
@@ -186,10 +187,10 @@ class PairListApi(APIView):
                     "quote_asset_id": str(p.quote_asset_id),
                     "base_chain_id": str(p.base_chain_id),
                     "quote_chain_id": str(p.quote_chain_id),
-                    "min_order_amount": str(p.min_order_amount),
+                    "min_order_amount": decimal_text(p.min_order_amount),
                     "max_order_amount": None
                     if p.max_order_amount is None
-                    else str(p.max_order_amount),
+                    else decimal_text(p.max_order_amount),
                     "amount_precision": p.amount_precision,
                     "price_precision": p.price_precision,
                 }

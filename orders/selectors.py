@@ -4,6 +4,7 @@ from exchanges.gateway import CcxtGateway, ccxt_client
 from exchanges.models import TradingPair
 from ledger.selectors import order_balances
 from mrmarket.errors import ApplicationError, NotFoundError
+from mrmarket.money import decimal_text
 from orders.models import MarketMakingOrder, StrategyPreset
 from wallet.invoices import InvoiceLeg, market_making_invoice
 from wallet.mixin.invoice import Invoice
@@ -61,8 +62,8 @@ def order_payment(*, order: MarketMakingOrder) -> dict:
             {
                 "purpose": e.purpose,
                 "asset_id": str(e.asset_id),
-                "amount": str(e.amount_due),
-                "paid": str(e.amount_paid),
+                "amount": decimal_text(e.amount_due),
+                "paid": decimal_text(e.amount_paid),
                 "trace_id": str(e.trace_id),
             }
             for e in entries
@@ -85,8 +86,8 @@ def order_detail(*, order: MarketMakingOrder) -> dict:
         "preset": order.strategy_preset.name,
         "overrides": order.strategy_overrides,
         "config_hash": order.config_hash,
-        "base_amount": str(order.base_amount),
-        "quote_amount": str(order.quote_amount),
+        "base_amount": decimal_text(order.base_amount),
+        "quote_amount": decimal_text(order.quote_amount),
         "memo": order.memo,
         "expires_at": order.expires_at.isoformat(),
         "trace_id": order.trace_id,
@@ -98,30 +99,30 @@ def order_detail(*, order: MarketMakingOrder) -> dict:
             {
                 "leg": leg.leg,
                 "asset_id": str(leg.asset_id),
-                "amount": str(leg.amount),
+                "amount": decimal_text(leg.amount),
                 "network": leg.network,
-                "withdrawal_fee": str(leg.withdrawal_fee),
+                "withdrawal_fee": decimal_text(leg.withdrawal_fee),
                 "withdrawal_hash": leg.withdrawal_hash,
                 "exchange_deposit_ref": leg.exchange_deposit_ref,
                 "deposited_amount": None
                 if leg.deposited_amount is None
-                else str(leg.deposited_amount),
-                "exit_amount": None if leg.exit_amount is None else str(leg.exit_amount),
+                else decimal_text(leg.deposited_amount),
+                "exit_amount": None if leg.exit_amount is None else decimal_text(leg.exit_amount),
                 "exit_withdrawal_id": leg.exit_withdrawal_id,
                 "exit_tx_hash": leg.exit_tx_hash,
                 "returned_amount": None
                 if leg.returned_amount is None
-                else str(leg.returned_amount),
+                else decimal_text(leg.returned_amount),
             }
             for leg in order.legs.all()
         ],
         "balances": {
             str(asset): {
-                "available": str(b.available),
-                "in_transit": str(b.in_transit),
-                "on_exchange": str(b.on_exchange),
-                "locked": str(b.locked),
-                "fees_paid": str(b.fees_paid),
+                "available": decimal_text(b.available),
+                "in_transit": decimal_text(b.in_transit),
+                "on_exchange": decimal_text(b.on_exchange),
+                "locked": decimal_text(b.locked),
+                "fees_paid": decimal_text(b.fees_paid),
             }
             for asset, b in balances.items()
         },
@@ -129,7 +130,7 @@ def order_detail(*, order: MarketMakingOrder) -> dict:
             {
                 "kind": p.kind,
                 "asset_id": str(p.asset_id),
-                "amount": str(p.amount),
+                "amount": decimal_text(p.amount),
                 "status": p.status,
                 "reason": p.reason,
             }

@@ -13,7 +13,7 @@ from exchanges.gateway import gateway_for_api_key
 from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
 from mrmarket import context
 from mrmarket.errors import ApplicationError, ConflictError
-from mrmarket.money import to_decimal
+from mrmarket.money import decimal_text, to_decimal
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,
@@ -177,9 +177,9 @@ def order_intent_create(
     if base == 0 and quote == 0:
         raise _field_error("base_amount", "Fund at least one side of the book.")
     if base and base < pair.min_order_amount:
-        raise _field_error("base_amount", f"must be at least {pair.min_order_amount}")
+        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
     if base and pair.max_order_amount is not None and base > pair.max_order_amount:
-        raise _field_error("base_amount", f"must be at most {pair.max_order_amount}")
+        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
     preset = preset_get_enabled(name=preset_name)
     strategy_params_build(preset=preset, overrides=overrides)  # refuses bad overrides now
 

@@ -14,7 +14,6 @@ pytest.importorskip("exchanges.simulator.server", reason="needs the venue simula
 
 from exchanges.simulator.control import SimulatorControl  # noqa: E402
 from exchanges.simulator.server import start_in_thread as start_venue  # noqa: E402
-
 from tests.exchanges.venue_fixtures import binance_client  # noqa: E402
 from wallet.models import MixinSnapshot, MixinTransfer  # noqa: E402
 from wallet.services.deposits import deposit_entry_for_chain  # noqa: E402
