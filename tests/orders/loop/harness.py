@@ -207,7 +207,6 @@ def world_build(settings) -> tuple[World, Callable[[], None]]:
     settings.MIXIN_API_BASE = mixin_url
     settings.MIXIN_OAUTH_BASE = mixin_url
     settings.MIXIN_HTTP_TIMEOUT_MS = 3000
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     mixin_http = httpx.Client(base_url=mixin_url, timeout=10)
     control = SimulatorControl(venue_url)
 
