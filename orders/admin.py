@@ -66,5 +66,6 @@ class StrategyPresetAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: StrategyPreset, form, change: bool) -> None:
         strategy_preset_save(preset=obj)
 
+
 # The executor's admin pages (exchange orders, fills, kill switches).
 import orders.admin_executor  # noqa: E402, F401

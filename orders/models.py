@@ -39,6 +39,7 @@ class StrategyPreset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+
 class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     """A user's market-making order, from payment to running and back out.
 
@@ -252,6 +253,7 @@ class OrderActionRequest(models.Model):
                 fields=["order", "idempotency_key"], name="order_action_key_unique"
             )
         ]
+
 
 # The executor's models live in their own module; importing it registers them here.
 from orders.models_executor import (  # noqa: E402, F401
