@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from exchanges import gateway as venue
@@ -193,6 +193,10 @@ class _OrderTick:
     cancel_ids: set[str] = field(default_factory=set)
     creates: list[Quote] = field(default_factory=list)
     state_dirty: bool = False
+    cold_before: tuple = ()
+
+    def __post_init__(self) -> None:
+        self.cold_before = tuple(getattr(self.state, name) for name in _COLD_FIELDS)
 
     def event(self, kind: str, reason: str, **data: object) -> None:
         order_event_record(
@@ -741,7 +745,8 @@ def _reserve(
             continue
         tick.tracked.append(tracked)
         placed.append((tick, tracked))
-    ExecutorState.objects.bulk_update([tick.state for tick, _ in planned], ["next_sequence"])
+    # The sequence moves in the same transaction as the rows that used it.
+    _rows_update(list({id(tick): tick for tick, _ in planned}.values()), ("next_sequence",))
     return placed
 
 
@@ -889,31 +894,60 @@ def tracked_cancel(
     return not remote.is_open
 
 
+# Written on most ticks (timers, reference price, peak); one statement per row, sent as a
+# batch. Django's bulk_update builds a CASE per field and row, which cost more than the
+# whole rest of a tick.
+_HOT_FIELDS = ("strategy_state", "last_reference_price", "peak_equity", "last_tick_at")
+# Changed only when a risk control or a placement acts.
+_COLD_FIELDS = (
+    "consecutive_rejects",
+    "kill_switch_tripped",
+    "kill_switch_reason",
+    "halted_sides",
+    "market_data_stale",
+    "next_sequence",
+)
+
+
 def _persist_states(ticks: list[_OrderTick], *, now: datetime) -> None:
-    dirty = []
-    for tick in ticks:
-        if tick.state_dirty:
-            tick.state.strategy_state = state_to_dict(tick.strategy_state)
-            dirty.append(tick.state)
+    """Write back what the tick changed. last_tick_at is the last tick that had market data
+    to decide on (stale data is measured from it)."""
+    dirty = [t for t in ticks if t.state_dirty]
+    decided = {t.order.pk for t in ticks if t.decision is not None}
+    for tick in dirty:
+        tick.state.strategy_state = state_to_dict(tick.strategy_state)
+        if tick.order.pk in decided:
+            tick.state.last_tick_at = now
     if dirty:
-        ExecutorState.objects.bulk_update(
-            dirty,
-            [
-                "strategy_state",
-                "peak_equity",
-                "consecutive_rejects",
-                "kill_switch_tripped",
-                "kill_switch_reason",
-                "halted_sides",
-                "market_data_stale",
-                "last_reference_price",
-                "next_sequence",
-            ],
-        )
-    # last_tick_at: the last tick that had market data to decide on (stale data is
-    # measured from it).
-    decided = [t.order.pk for t in ticks if t.decision is not None]
-    ExecutorState.objects.filter(order_id__in=decided).update(last_tick_at=now)
+        _rows_update(dirty, _HOT_FIELDS)
+        _rows_update([t for t in dirty if _cold_changed(t)], _COLD_FIELDS)
+    quiet = decided - {t.order.pk for t in dirty}
+    if quiet:
+        ExecutorState.objects.filter(order_id__in=quiet).update(last_tick_at=now)
+
+
+def _rows_update(ticks: list[_OrderTick], names: tuple[str, ...]) -> None:
+    if not ticks:
+        return
+    meta = ExecutorState._meta
+    columns = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
+        quote(meta.db_table),
+        ", ".join(f"{quote(c.column)} = %s" for c in columns),
+        quote(meta.pk.column),
+    )
+    rows = [
+        [c.get_db_prep_save(getattr(t.state, c.attname), connection) for c in columns]
+        + [meta.pk.get_db_prep_value(t.state.pk, connection)]
+        for t in ticks
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _cold_changed(tick: _OrderTick) -> bool:
+    return tick.cold_before != tuple(getattr(tick.state, name) for name in _COLD_FIELDS)
 
 
 def _json(value: object) -> object:
