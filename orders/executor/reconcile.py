@@ -16,6 +16,7 @@ from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from mrmarket.errors import RemoteNotFoundError
 from orders.executor.settlement import (
+    LedgerAccounts,
     SettledFill,
     fills_settle,
     reservation_release_if_done,
@@ -53,6 +54,7 @@ def account_sync(
     tracked: list[TrackedOrder],
     now: datetime,
     in_doubt_timeout: timedelta,
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> SyncResult:
     """Bring one API key's tracked orders on one market in line with the exchange.
@@ -102,6 +104,7 @@ def account_sync(
         pair=pair,
         api_key_id=api_key_id,
         tracked=tracked,
+        accounts=accounts,
         trace_id=trace_id,
         result=result,
     )
@@ -115,6 +118,7 @@ def trades_sync(
     pair: TradingPair,
     api_key_id: int,
     tracked: list[TrackedOrder],
+    accounts: LedgerAccounts,
     trace_id: str,
     result: SyncResult,
 ) -> None:
@@ -133,13 +137,14 @@ def trades_sync(
                 api_key_id=api_key_id,
                 fills=fills,
                 tracked_by_exchange_id=by_exchange_id,
+                accounts=accounts,
                 trace_id=trace_id,
             )
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
     for order in tracked:
-        reservation_release_if_done(pair=pair, tracked=order, trace_id=trace_id)
+        reservation_release_if_done(pair=pair, tracked=order, accounts=accounts, trace_id=trace_id)
 
 
 def pending_resolve(

@@ -32,7 +32,6 @@ from exchanges import gateway as venue
 from exchanges.gateway import gateway_for_api_key
 from exchanges.models import Exchange, TradingPair
 from ledger.errors import InsufficientBalance
-from ledger.services import reservation_lock
 from mrmarket import context
 from mrmarket.errors import (
     AuthFailedError,
@@ -45,7 +44,9 @@ from mrmarket.errors import (
 from orders.executor import risk, selectors
 from orders.executor.reconcile import SyncResult, account_sync, pending_resolve, trades_sync
 from orders.executor.settlement import (
+    LedgerAccounts,
     reservation_amount,
+    reservation_post,
     reservation_release_if_done,
     tracked_apply_remote,
     tracked_save,
@@ -160,20 +161,38 @@ class _TimedGateway:
         return timed
 
 
+@dataclass
+class _Lease:
+    won: bool
+    next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
+
+
 @contextmanager
-def _market_lease(pair_id: int, now: datetime) -> Iterator[bool]:
-    """Compare-and-swap lease on the market; yields False when another tick holds it."""
-    MarketTickSchedule.objects.get_or_create(
-        pair_id=pair_id, defaults={"next_tick_at": now, "leased_until": now}
-    )
-    won = MarketTickSchedule.objects.filter(
-        pair_id=pair_id, leased_until__lte=timezone.now()
-    ).update(leased_until=timezone.now() + LEASE)
+def _market_lease(pair_id: int, now: datetime) -> Iterator[_Lease]:
+    """Compare-and-swap lease on the market; `won` is False while another tick holds it."""
+
+    def take() -> bool:
+        return bool(
+            MarketTickSchedule.objects.filter(
+                pair_id=pair_id, leased_until__lte=timezone.now()
+            ).update(leased_until=timezone.now() + LEASE)
+        )
+
+    won = take()
+    if not won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
+        MarketTickSchedule.objects.get_or_create(
+            pair_id=pair_id, defaults={"next_tick_at": now, "leased_until": now}
+        )
+        won = take()
+    lease = _Lease(won=won)
     try:
-        yield bool(won)
+        yield lease
     finally:
         if won:
-            MarketTickSchedule.objects.filter(pair_id=pair_id).update(leased_until=timezone.now())
+            done = {"leased_until": timezone.now()}
+            if lease.next_tick_at is not None:
+                done["next_tick_at"] = lease.next_tick_at
+            MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
 
 
 # -- the tick ----------------------------------------------------------------------------
@@ -219,11 +238,11 @@ def executor_tick_market(
     started = time.perf_counter()
     now = now or timezone.now()
     report = TickReport(pair_id=pair_id)
-    with _market_lease(pair_id, now) as won:
-        if not won:
+    with _market_lease(pair_id, now) as lease:
+        if not lease.won:
             report.skipped = True
             return report
-        _tick(pair_id=pair_id, now=now, gateway_for=gateway_for, report=report)
+        lease.next_tick_at = _tick(pair_id=pair_id, now=now, gateway_for=gateway_for, report=report)
     report.seconds = time.perf_counter() - started
     logger.info(
         "market ticked",
@@ -239,9 +258,10 @@ def executor_tick_market(
     return report
 
 
-def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickReport) -> None:
+def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickReport) -> datetime:
+    """The tick itself; returns when the market is next due."""
     limits = risk.risk_limits()
-    pair = TradingPair.objects.select_related("exchange").get(pk=pair_id)
+    pair = TradingPair.objects.get(pk=pair_id)
     orders = selectors.running_orders_of_market(pair_id=pair_id)
     ticks = {str(o.pk): _order_tick(o) for o in orders}
     report.orders = len(ticks)
@@ -253,6 +273,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
 
     gateways = {key: _TimedGateway(gateway_for(key), report) for key in by_key}
     trace_id = context.current_trace_id() or context.new_trace_id()
+    accounts = LedgerAccounts(order_ids=list(ticks), pair=pair)
     synced_keys = set()
     for key, group in by_key.items():
         try:
@@ -263,6 +284,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
                 tracked=[t for tick in group for t in tick.tracked],
                 now=now,
                 in_doubt_timeout=timedelta(seconds=limits.in_doubt_timeout_seconds),
+                accounts=accounts,
                 trace_id=trace_id,
             )
         except ExternalServiceError as error:
@@ -300,6 +322,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
                 pair=pair,
                 now=now,
                 limits=limits,
+                accounts=accounts,
                 trace_id=trace_id,
                 report=report,
             )
@@ -309,9 +332,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
         [settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS]
         + [t.params.order_refresh_time for t in ticks.values()]
     )
-    MarketTickSchedule.objects.filter(pair_id=pair_id).update(
-        next_tick_at=now + timedelta(seconds=interval)
-    )
+    return now + timedelta(seconds=interval)
 
 
 def _order_tick(order: MarketMakingOrder) -> _OrderTick:
@@ -627,6 +648,7 @@ def _execute(
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
+    accounts: LedgerAccounts,
     trace_id: str,
     report: TickReport,
 ) -> None:
@@ -653,6 +675,7 @@ def _execute(
                 pair=pair,
                 api_key_id=group[0].order.api_key_id,
                 tracked=key_tracked,
+                accounts=accounts,
                 trace_id=trace_id,
                 result=result,
             )
@@ -683,21 +706,40 @@ def _execute(
             planned.append((tick, quote))
     if not planned:
         return
-    placed = _reserve(planned, pair=pair, now=now, trace_id=trace_id)
+    placed = _reserve(planned, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
     for tick, tracked in placed:
         if tick.state.kill_switch_tripped:
             # Tripped by an earlier create of this tick: the rest is never sent.
             _failed(
-                tracked, "not sent: the kill switch tripped", pair=pair, now=now, trace_id=trace_id
+                tracked,
+                "not sent: the kill switch tripped",
+                pair=pair,
+                now=now,
+                accounts=accounts,
+                trace_id=trace_id,
             )
             continue
-        _place(tick, tracked, gateway=gateway, pair=pair, now=now, limits=limits, trace_id=trace_id)
+        _place(
+            tick,
+            tracked,
+            gateway=gateway,
+            pair=pair,
+            now=now,
+            limits=limits,
+            accounts=accounts,
+            trace_id=trace_id,
+        )
         report.created += 1
 
 
 @transaction.atomic
 def _reserve(
-    planned: list[tuple[_OrderTick, Quote]], *, pair: TradingPair, now: datetime, trace_id: str
+    planned: list[tuple[_OrderTick, Quote]],
+    *,
+    pair: TradingPair,
+    now: datetime,
+    accounts: LedgerAccounts,
+    trace_id: str,
 ) -> list[tuple[_OrderTick, TrackedOrder]]:
     """Persist the tracked rows and lock their reservations, committed before any call."""
     placed = []
@@ -725,13 +767,15 @@ def _reserve(
                     created_at=now,
                     updated_at=now,
                 )
-                reservation_lock(
-                    order_id=str(tick.order.pk),
+                reservation_post(
+                    accounts=accounts,
+                    lock=True,
+                    order_id=tick.order.pk,
                     asset=pair.quote_asset_id if quote.side is Side.BUY else pair.base_asset_id,
                     amount=reserved,
                     idempotency_key=f"{tick.order.pk}:lock:{client_id}",
-                    trace_id=trace_id,
                     ref=f"client-order:{client_id}",
+                    trace_id=trace_id,
                 )
         except InsufficientBalance as error:
             tick.event(
@@ -758,6 +802,7 @@ def _place(
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> None:
     try:
@@ -784,17 +829,26 @@ def _place(
             pass  # still in doubt; the next tick looks again before quoting
         return
     except RejectedError as error:
-        _create_refused(tick, tracked, error, pair=pair, now=now, limits=limits, trace_id=trace_id)
+        _create_refused(
+            tick,
+            tracked,
+            error,
+            pair=pair,
+            now=now,
+            limits=limits,
+            accounts=accounts,
+            trace_id=trace_id,
+        )
         return
     except AuthFailedError as error:
-        _failed(tracked, error, pair=pair, now=now, trace_id=trace_id)
+        _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
         _kill_switch_trip(
             tick, reason=f"the exchange refused the API key: {error}", kind="kill_switch_auth"
         )
         return
     except RetryableError as error:
         # Refused before it was carried out (rate limit, maintenance): nothing rests.
-        _failed(tracked, error, pair=pair, now=now, trace_id=trace_id)
+        _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
         return
     if tick.state.consecutive_rejects:
         tick.state.consecutive_rejects = 0
@@ -809,13 +863,14 @@ def _failed(
     *,
     pair: TradingPair,
     now: datetime,
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> None:
     tracked.status = ST.FAILED
     tracked.last_error = str(error)[:500]
     tracked.updated_at = now
     tracked_save(tracked)
-    reservation_release_if_done(pair=pair, tracked=tracked, trace_id=trace_id)
+    reservation_release_if_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
 
 
 def _create_refused(
@@ -826,9 +881,10 @@ def _create_refused(
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> None:
-    _failed(tracked, error, pair=pair, now=now, trace_id=trace_id)
+    _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
     reason = (error.detail or {}).get("reason", "rejected")
     if reason == "insufficient_funds":
         until = now + timedelta(seconds=limits.insufficient_balance_pause_seconds)
@@ -977,14 +1033,15 @@ def executor_order_cancel_all(
     now = now or timezone.now()
     order = MarketMakingOrder.objects.select_related("pair", "pair__exchange").get(pk=order_id)
     pair = order.pair
-    with _market_lease(pair.pk, now) as won:
-        if not won:
+    with _market_lease(pair.pk, now) as lease:
+        if not lease.won:
             raise MarketBusy("a tick of this market is running; try again")
         tracked = list(selectors.unreleased_tracked_orders(order_ids=[str(order.pk)]))
         if not tracked:
             return True
         gateway = gateway_for(order.api_key_id)
         trace_id = context.current_trace_id() or order.trace_id
+        accounts = LedgerAccounts(order_ids=[order.pk], pair=pair)
         cancelled = []
         for t in tracked:
             if t.status == ST.PENDING_CREATE:
@@ -1004,6 +1061,7 @@ def executor_order_cancel_all(
             pair=pair,
             api_key_id=order.api_key_id,
             tracked=tracked,
+            accounts=accounts,
             trace_id=trace_id,
             result=SyncResult(),
         )
