@@ -1,23 +1,27 @@
 """Executor ticks: N running orders over M markets, in-process venue, PostgreSQL.
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_executor \
-        .venv/bin/python benchmarks/tick.py [--orders 1000] [--markets 50] [--rounds 20]
+        .venv/bin/python benchmarks/tick.py [--orders 1000] [--markets 50] [--rounds 20] \
+        [--workers 2]
 
 Runs on a throwaway database (`test_<name>`, created and dropped here). Each market has its
 own simulated venue account (one API key per market) whose makers and takers move the price
 and trade every round. One round = one simulated second: every market's agents take a step,
-then every market is ticked once, one after the other, in this one process. The first round
+then every market is ticked once. With --workers W, W processes (forked after the set-up,
+as W Celery workers would be) each tick their share of the markets, one after the other;
+the venue's markets are independent, so each process keeps its copy. The first round
 places every quote (reservations, tracked rows, create calls) and is reported on its own;
 the later rounds are the steady state: fills to settle, refreshes when the price left the
 tolerance, and otherwise quiet ticks.
 
-Prints order-ticks per second (one process), the p50/p99 time of one market's tick, and
+Prints order-ticks per second (all workers together), the p50/p99 time of one market's tick, and
 the share of tick time spent in the strategy, the gateway and the database (everything else
 in the tick: the ORM, the ledger, Python glue).
 """
 
 import argparse
 import logging
+import multiprocessing
 import os
 import statistics
 import sys
@@ -133,7 +137,9 @@ def setup(orders: int, markets: int, venue: Venue) -> tuple[list[int], dict[int,
                     entries=[
                         Leg(system_account(asset=asset, purpose="external"), -amount),
                         Leg(
-                            order_account(order_id=str(order.pk), asset=asset, purpose="on_exchange"),
+                            order_account(
+                                order_id=str(order.pk), asset=asset, purpose="on_exchange"
+                            ),
                             amount,
                         ),
                     ],
@@ -153,6 +159,41 @@ def tick_round(
     ]
 
 
+def run_rounds(
+    pair_ids: list[int],
+    gateways: dict[int, InProcessGateway],
+    venue: Venue,
+    rounds: range,
+    start: datetime,
+    workers: int,
+) -> list[TickReport]:
+    """Tick `rounds` rounds, the markets split over `workers` forked processes."""
+    if workers == 1:
+        reports = []
+        for number in rounds:
+            reports += tick_round(pair_ids, gateways, venue, start + timedelta(seconds=number))
+        return reports
+    connection.close()  # each child opens its own
+    results: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+
+    def work(share: list[int]) -> None:
+        reports = []
+        for number in rounds:
+            reports += tick_round(share, gateways, venue, start + timedelta(seconds=number))
+        results.put(reports)
+
+    children = [
+        multiprocessing.get_context("fork").Process(target=work, args=(pair_ids[w::workers],))
+        for w in range(workers)
+    ]
+    for child in children:
+        child.start()
+    reports = [report for _ in children for report in results.get()]
+    for child in children:
+        child.join()
+    return reports
+
+
 def summary(label: str, reports: list[TickReport], elapsed: float) -> None:
     order_ticks = sum(r.orders for r in reports)
     durations = sorted(r.seconds * 1000 for r in reports)
@@ -163,7 +204,7 @@ def summary(label: str, reports: list[TickReport], elapsed: float) -> None:
     gateway = sum(r.gateway_seconds for r in reports) / total
     database = sum(r.database_seconds for r in reports) / total
     print(
-        f"{label:<22} {order_ticks:>7} order-ticks in {elapsed:6.2f} s = "
+        f"{label:<34} {order_ticks:>7} order-ticks in {elapsed:6.2f} s = "
         f"{order_ticks / elapsed:7.0f} order-ticks/s | market tick p50 {p50:6.1f} ms "
         f"p99 {p99:6.1f} ms | strategy {strategy:4.0%} gateway {gateway:4.0%} "
         f"database {database:4.0%} | created {sum(r.created for r in reports)} "
@@ -176,6 +217,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--markets", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/tick.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -198,11 +240,10 @@ def main() -> None:
         first = tick_round(pair_ids, gateways, venue, now)
         summary("first round (placing)", first, time.perf_counter() - started)
 
-        steady: list[TickReport] = []
         started = time.perf_counter()
-        for round_number in range(1, args.rounds):
-            steady += tick_round(pair_ids, gateways, venue, now + timedelta(seconds=round_number))
-        summary(f"steady ({args.rounds - 1} rounds)", steady, time.perf_counter() - started)
+        steady = run_rounds(pair_ids, gateways, venue, range(1, args.rounds), now, args.workers)
+        label = f"steady ({args.rounds - 1} rounds, {args.workers} worker(s))"
+        summary(label, steady, time.perf_counter() - started)
         print(f"fills recorded: {ExchangeFill.objects.count()}")
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)

@@ -261,8 +261,10 @@ def executor_tick_market(
 def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickReport) -> datetime:
     """The tick itself; returns when the market is next due."""
     limits = risk.risk_limits()
-    pair = TradingPair.objects.get(pk=pair_id)
     orders = selectors.running_orders_of_market(pair_id=pair_id)
+    if not orders:
+        return now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS)
+    pair = orders[0].pair
     ticks = {str(o.pk): _order_tick(o) for o in orders}
     report.orders = len(ticks)
     for tracked in selectors.unreleased_tracked_orders(order_ids=list(ticks)):

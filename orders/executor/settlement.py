@@ -152,9 +152,11 @@ def fills_settle(
         if fill_settle(pair=pair, tracked=tracked, fill=fill, accounts=accounts, trace_id=trace_id):
             settled.append(SettledFill(tracked.pk, fill))
     if last_trade_id is not None:
-        TradeCursor.objects.update_or_create(
-            api_key_id=api_key_id, symbol=pair.symbol, defaults={"last_trade_id": last_trade_id}
-        )
+        cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
+        if not cursor.update(last_trade_id=last_trade_id):
+            TradeCursor.objects.create(
+                api_key_id=api_key_id, symbol=pair.symbol, last_trade_id=last_trade_id
+            )
     return settled
 
 
