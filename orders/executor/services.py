@@ -298,7 +298,7 @@ def _tick(*, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickR
 
     book = _book_read(gateways, pair, report)
     reference_books = _reference_books(ticks.values(), gateway_for, report)
-    market = next(iter(gateways.values())).market(pair.symbol) if gateways else None
+    market = _market_rules(gateways, pair)
     balances = selectors.free_balances(order_ids=list(ticks), pair=pair)
     switch = GlobalKillSwitch.objects.filter(engaged=True).exists()
 
@@ -390,6 +390,15 @@ def _open_order(tracked: TrackedOrder) -> OpenOrder:
         created_at=tracked.created_at,
         level=tracked.level,
     )
+
+
+def _market_rules(gateways: dict, pair: TradingPair) -> venue.MarketInfo | None:
+    for gateway in gateways.values():
+        try:
+            return gateway.market(pair.symbol)
+        except ExternalServiceError as error:
+            logger.warning("market rules unreadable", extra={"error": str(error)})
+    return None
 
 
 def _book_read(gateways: dict, pair: TradingPair, report: TickReport) -> Book | None:
@@ -1027,8 +1036,9 @@ def executor_order_cancel_all(
     now: datetime | None = None,
 ) -> bool:
     """Cancel every open exchange order of the order, settle its fills, release what the
-    unfilled remainders reserved. True when nothing is left open (pause, stop and the exit
-    chain move on then); False when something must be tried again.
+    unfilled remainders reserved. True when nothing is left open and every reservation is
+    back (pause, stop and the exit chain move on then); False when something must be tried
+    again.
 
     Raises MarketBusy (retryable) while a tick of the order's market runs.
     """
@@ -1076,7 +1086,9 @@ def executor_order_cancel_all(
             reason=reason,
             data={"cancelled": cancelled, "still_open": still_open, "unreleased": unreleased},
         )
-        return not still_open
+        # Exit withdraws what is free on the exchange: a reservation not yet given back
+        # (a fill the exchange reported but whose trade is not listed yet) must wait too.
+        return not still_open and not unreleased
 
 
 # -- kill switches -----------------------------------------------------------------------
