@@ -55,11 +55,8 @@ from exchanges.simulator.inprocess import InProcessGateway  # noqa: E402
 from exchanges.simulator.venue import Venue  # noqa: E402
 from ledger.models import Transaction  # noqa: E402
 from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
-from orders.executor.services import (  # noqa: E402
-    TickReport,
-    executor_order_register,
-    executor_tick_market,
-)
+from orders.executor.services import executor_order_register, executor_tick_market  # noqa: E402
+from orders.executor.tick import TickReport  # noqa: E402
 from orders.models import MarketMakingOrder, StrategyPreset  # noqa: E402
 from orders.models_executor import ExchangeFill  # noqa: E402
 from orders.states import OrderState  # noqa: E402
