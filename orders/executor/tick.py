@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -69,6 +69,7 @@ from orders.strategies import (
     Quote,
     Side,
     StrategyParams,
+    StrategyState,
     decide,
     state_after_fill,
     state_from_dict,
@@ -168,7 +169,7 @@ class _OrderTick:
     order: MarketMakingOrder
     state: ExecutorState
     params: StrategyParams
-    strategy_state: Any
+    strategy_state: StrategyState
     tracked: list[TrackedOrder] = field(default_factory=list)
     balances: Balances | None = None
     decision: Decision | None = None
@@ -230,7 +231,7 @@ def tick_run(
         synced_keys.add(key)
         _after_sync(group, sync, now=now, report=report)
 
-    book = _book_read(gateways, pair, report)
+    book = _book_read(gateways, pair)
     reference_books = _reference_books(ticks.values(), gateway_for, report)
     market = _market_rules(gateways, pair)
     balances = selectors.free_balances(order_ids=list(ticks), pair=pair)
@@ -326,7 +327,7 @@ def _open_order(tracked: TrackedOrder) -> OpenOrder:
     )
 
 
-def _market_rules(gateways: dict, pair: TradingPair) -> venue.MarketInfo | None:
+def _market_rules(gateways: dict[int, Any], pair: TradingPair) -> venue.MarketInfo | None:
     for gateway in gateways.values():
         try:
             return gateway.market(pair.symbol)
@@ -335,23 +336,28 @@ def _market_rules(gateways: dict, pair: TradingPair) -> venue.MarketInfo | None:
     return None
 
 
-def _book_read(gateways: dict, pair: TradingPair, report: TickReport) -> Book | None:
+def _book_read(gateways: dict[int, Any], pair: TradingPair) -> Book | None:
+    """The market's book through the first key that can read it; None unless two-sided."""
     for gateway in gateways.values():
         try:
-            raw = gateway.order_book(symbol=pair.symbol)
+            return _two_sided(gateway.order_book(symbol=pair.symbol))
         except ExternalServiceError as error:
             logger.warning("order book read failed", extra={"error": str(error)})
-            continue
-        if not raw.bids or not raw.asks:
-            return None
-        return Book(
-            bids=tuple((level.price, level.amount) for level in raw.bids),
-            asks=tuple((level.price, level.amount) for level in raw.asks),
-        )
     return None
 
 
-def _reference_books(ticks, gateway_for: GatewayFor, report: TickReport) -> dict:
+def _two_sided(raw: venue.OrderBook) -> Book | None:
+    if not raw.bids or not raw.asks:
+        return None
+    return Book(
+        bids=tuple((level.price, level.amount) for level in raw.bids),
+        asks=tuple((level.price, level.amount) for level in raw.asks),
+    )
+
+
+def _reference_books(
+    ticks: Iterable[_OrderTick], gateway_for: GatewayFor, report: TickReport
+) -> dict[tuple[str, str], Book | None]:
     """The books of the reference markets the orders follow, read once each."""
     books: dict[tuple[str, str], Book | None] = {}
     for tick in ticks:
@@ -370,11 +376,7 @@ def _reference_books(ticks, gateway_for: GatewayFor, report: TickReport) -> dict
             raw = _TimedGateway(gateway_for(key), report).order_book(symbol=reference.symbol)
         except ExternalServiceError:
             continue
-        if raw.bids and raw.asks:
-            books[(reference.exchange, reference.symbol)] = Book(
-                bids=tuple((lv.price, lv.amount) for lv in raw.bids),
-                asks=tuple((lv.price, lv.amount) for lv in raw.asks),
-            )
+        books[(reference.exchange, reference.symbol)] = _two_sided(raw)
     return books
 
 
@@ -383,7 +385,7 @@ def _decide_and_check(
     *,
     book: Book | None,
     market: venue.MarketInfo | None,
-    reference_books: dict,
+    reference_books: dict[tuple[str, str], Book | None],
     now: datetime,
     limits: risk.RiskLimits,
     global_switch: bool,
