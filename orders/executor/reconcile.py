@@ -91,11 +91,20 @@ def account_sync(
     for client_id, order in resting.items():
         if client_id not in seen:
             # Gone from the book: filled, cancelled or expired. Ask how it ended.
-            remote = gateway.fetch_order(
-                symbol=pair.symbol,
-                exchange_order_id=order.exchange_order_id or None,
-                client_order_id=None if order.exchange_order_id else client_id,
-            )
+            try:
+                remote = gateway.fetch_order(
+                    symbol=pair.symbol,
+                    exchange_order_id=order.exchange_order_id or None,
+                    client_order_id=None if order.exchange_order_id else client_id,
+                )
+            except RemoteNotFoundError:
+                # The exchange forgot it (closed orders age out): it no longer rests, and
+                # its trades, if any, still settle below before the release.
+                order.status = ST.CANCELLED
+                order.last_error = "closed and no longer known to the exchange"
+                order.updated_at = now
+                tracked_save(order)
+                continue
             if tracked_apply_remote(order, remote, now=now):
                 tracked_save(order)
 
