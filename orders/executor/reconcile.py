@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from mrmarket.errors import RemoteNotFoundError
@@ -152,8 +154,11 @@ def trades_sync(
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
-    for order in tracked:
-        reservation_release_if_done(pair=pair, tracked=order, accounts=accounts, trace_id=trace_id)
+    with transaction.atomic():  # one commit for the batch
+        for order in tracked:
+            reservation_release_if_done(
+                pair=pair, tracked=order, accounts=accounts, trace_id=trace_id
+            )
 
 
 def pending_resolve(

@@ -912,6 +912,7 @@ _COLD_FIELDS = (
 )
 
 
+@transaction.atomic
 def _persist_states(ticks: list[_OrderTick], *, now: datetime) -> None:
     """Write back what the tick changed. last_tick_at is the last tick that had market data
     to decide on (stale data is measured from it)."""
