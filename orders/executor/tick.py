@@ -654,6 +654,7 @@ def _execute(
     if not planned:
         return
     placed = _reserve(planned, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
+    accepted: list[TrackedOrder] = []
     for tick, tracked in placed:
         if tick.state.kill_switch_tripped:
             # Tripped by an earlier create of this tick: the rest is never sent.
@@ -666,7 +667,8 @@ def _execute(
                 trace_id=trace_id,
             )
             continue
-        _place(
+        report.created += 1
+        if _place(
             tick,
             tracked,
             gateway=gateway,
@@ -675,8 +677,13 @@ def _execute(
             limits=limits,
             accounts=accounts,
             trace_id=trace_id,
-        )
-        report.created += 1
+        ):
+            accepted.append(tracked)
+    # Saved together, one commit: a crash before it leaves them pending_create, which the
+    # next tick resolves by client id.
+    with transaction.atomic():
+        for tracked in accepted:
+            tracked_save(tracked)
 
 
 @transaction.atomic
@@ -751,7 +758,8 @@ def _place(
     limits: risk.RiskLimits,
     accounts: LedgerAccounts,
     trace_id: str,
-) -> None:
+) -> bool:
+    """Send one create; True when the exchange took it (the caller saves the row)."""
     try:
         remote = gateway.create_limit_order(
             symbol=pair.symbol,
@@ -774,7 +782,7 @@ def _place(
             )
         except ExternalServiceError:
             pass  # still in doubt; the next tick looks again before quoting
-        return
+        return False
     except RejectedError as error:
         _create_refused(
             tick,
@@ -786,22 +794,22 @@ def _place(
             accounts=accounts,
             trace_id=trace_id,
         )
-        return
+        return False
     except AuthFailedError as error:
         _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
         _kill_switch_trip(
             tick, reason=f"the exchange refused the API key: {error}", kind="kill_switch_auth"
         )
-        return
+        return False
     except RetryableError as error:
         # Refused before it was carried out (rate limit, maintenance): nothing rests.
         _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
-        return
+        return False
     if tick.state.consecutive_rejects:
         tick.state.consecutive_rejects = 0
         tick.state_dirty = True
     tracked_apply_remote(tracked, remote, now=now)
-    tracked_save(tracked)
+    return True
 
 
 def _failed(
@@ -869,11 +877,13 @@ def _create_refused(
 def tracked_cancel(
     *, gateway: Any, pair: TradingPair, tracked: TrackedOrder, now: datetime
 ) -> bool:
-    """Cancel one resting order; True once the exchange says it is no longer open."""
+    """Cancel one resting order; True once the exchange says it is no longer open.
+
+    The row is saved once, after the call: a cancel needs no key persisted first (asking
+    twice is harmless), and the next sync reads how the order ended anyway."""
     if tracked.status != ST.PENDING_CANCEL:
         tracked.status = ST.PENDING_CANCEL
         tracked.updated_at = now
-        tracked_save(tracked)
     reference = {
         "exchange_order_id": tracked.exchange_order_id or None,
         "client_order_id": None if tracked.exchange_order_id else tracked.client_order_id,
