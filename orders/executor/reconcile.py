@@ -45,7 +45,6 @@ class SyncResult:
     filled: list[TrackedOrder] = field(default_factory=list)  # became completely filled
     settled: list[SettledFill] = field(default_factory=list)
     given_up: list[TrackedOrder] = field(default_factory=list)  # in doubt too long: failed
-    orphans_cancelled: list[str] = field(default_factory=list)  # client order ids
 
 
 def account_sync(
@@ -89,7 +88,7 @@ def account_sync(
         elif remote.client_order_id.startswith(CLIENT_ID_PREFIX) and not _is_live(
             remote.client_order_id, tracked
         ):
-            _orphan_cancel(gateway=gateway, pair=pair, remote=remote, result=result)
+            _orphan_cancel(gateway=gateway, pair=pair, remote=remote)
     for client_id, order in resting.items():
         if client_id not in seen:
             # Gone from the book: filled, cancelled or expired. Ask how it ended.
@@ -194,7 +193,6 @@ def _orphan_cancel(
     gateway: venue.CcxtGateway,
     pair: TradingPair,
     remote: venue.ExchangeOrder,
-    result: SyncResult,
 ) -> None:
     """One of our client ids resting on the book that no live row knows (an in-doubt create
     given up before it landed): take it off rather than quote blind."""
@@ -207,4 +205,3 @@ def _orphan_cancel(
     except RemoteNotFoundError:
         return
     logger.warning("cancelled an orphan order", extra={"client_order_id": remote.client_order_id})
-    result.orphans_cancelled.append(remote.client_order_id)

@@ -7,8 +7,9 @@ import logging
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from uuid import UUID
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -112,7 +113,7 @@ def executor_tick_market(
 
 def executor_order_cancel_all(
     *,
-    order_id: object,
+    order_id: UUID | str,
     reason: str,
     gateway_for: GatewayFor = gateway_for_api_key,
     now: datetime | None = None,
@@ -177,7 +178,7 @@ def executor_order_cancel_all(
 
 
 @transaction.atomic
-def global_kill_switch_set(*, engaged: bool, reason: str, user: Any) -> GlobalKillSwitch:
+def global_kill_switch_set(*, engaged: bool, reason: str, user: AbstractUser) -> GlobalKillSwitch:
     """Engage or release the global kill switch (admins with the toggle permission).
 
     Engaged: every running order is told why, and its quotes are cancelled on commit.
@@ -219,7 +220,9 @@ def global_kill_switch_set(*, engaged: bool, reason: str, user: Any) -> GlobalKi
 
 
 @transaction.atomic
-def order_kill_switch_reset(*, order_id: object, user: Any, reason: str) -> ExecutorState:
+def order_kill_switch_reset(
+    *, order_id: UUID | str, user: AbstractUser, reason: str
+) -> ExecutorState:
     """An operator lets a tripped order quote again."""
     state = ExecutorState.objects.select_for_update().select_related("order").get(order_id=order_id)
     if not state.kill_switch_tripped:
