@@ -1,5 +1,6 @@
-"""Venue simulator speed: orders matched per second in-process, and the round trip of a
-ccxt create + cancel over HTTP against the simulator on loopback.
+"""Venue simulator speed: orders matched per second in-process, the InProcessGateway's
+create + cancel, and the round trip of a ccxt create + cancel over HTTP against the
+simulator on loopback.
 
 The HTTP figures come from a simulator in its own process (`manage.py
 run_venue_simulator`), as the demo and CI run it: a server thread inside the measuring
@@ -36,6 +37,8 @@ from exchanges.simulator.engine import (  # noqa: E402
     Market,
     OrderRequest,
 )
+from exchanges.simulator.inprocess import InProcessGateway  # noqa: E402
+from exchanges.simulator.venue import Venue  # noqa: E402
 
 MARKET = Market(
     symbol="XINUSDT",
@@ -149,6 +152,44 @@ def ccxt_round_trips(count: int) -> dict[str, list[float]]:
         simulator.wait(timeout=10)
 
 
+def in_process_gateway_round_trips(count: int) -> list[float]:
+    """What the other apps' benchmarks pay per create + cancel through InProcessGateway."""
+    venue = Venue()
+    venue.market_create(
+        symbol="XIN/USDT",
+        mid=Decimal(100),
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.001"),
+        min_notional=Decimal(1),
+        agents=False,
+    )
+    account = venue.account_create(label="bench", permissions=["read", "trade"])
+    venue.account_credit(api_key=account.api_key, asset="USDT", amount=Decimal(10**9))
+    gateway = InProcessGateway(venue=venue, api_key=account.api_key)
+    samples = []
+    for n in range(count):
+        started = time.perf_counter()
+        placed = gateway.create_limit_order(
+            symbol="XIN/USDT",
+            side="buy",
+            amount=Decimal(1),
+            price=Decimal(90),
+            client_order_id=f"bench-{n}",
+        )
+        gateway.cancel_order(symbol="XIN/USDT", exchange_order_id=placed.exchange_order_id)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def report(name: str, samples: list[float]) -> None:
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    print(
+        f"{name} create+cancel ({len(samples)} runs): "
+        f"median {statistics.median(samples):.3f} ms, p99 {p99:.3f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=20_000)
@@ -157,13 +198,9 @@ def main() -> None:
 
     rate, trades = matched_orders_per_second(args.orders)
     print(f"in-process engine: {rate:,.0f} orders matched/s ({trades:,} trades)")
+    report("InProcessGateway", in_process_gateway_round_trips(args.round_trips))
     for name, samples in ccxt_round_trips(args.round_trips).items():
-        samples.sort()
-        p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-        print(
-            f"{name} create+cancel over HTTP ({len(samples)} runs, rate limiter off): "
-            f"median {statistics.median(samples):.2f} ms, p99 {p99:.2f} ms"
-        )
+        report(f"{name} over HTTP, rate limiter off,", samples)
 
 
 if __name__ == "__main__":

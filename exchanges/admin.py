@@ -105,6 +105,9 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
     @admin.action(description="Validate the selected keys with their exchange now")
     def validate_now(self, request: HttpRequest, queryset: QuerySet[ExchangeAPIKey]) -> None:
         for api_key in queryset:

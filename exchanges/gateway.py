@@ -7,8 +7,8 @@ Both gateways (`CcxtGateway` over ccxt, `exchanges.simulator.inprocess.InProcess
 over the simulator's engine, for unit tests and benchmarks) offer the same methods and
 return the frozen dataclasses below, amounts as Decimal, never ccxt dicts:
 
-    markets() -> dict[str, MarketInfo]                 # by unified symbol, "XIN/USDT"
-    market(symbol) -> MarketInfo
+    markets(*, reload=False) -> dict[str, MarketInfo]  # by unified symbol, "XIN/USDT"
+    market(symbol) -> MarketInfo                       # reloads once for an unknown symbol
     order_book(*, symbol, depth=20) -> OrderBook
     ticker(*, symbol) -> Ticker
     balances() -> Balances                             # per asset free/locked, can_trade
@@ -459,9 +459,10 @@ class CcxtGateway:
 
     # -- market data ---------------------------------------------------------------------
 
-    def markets(self) -> dict[str, MarketInfo]:
-        if self._markets is None:
-            raw = self._call(self.client.load_markets)
+    def markets(self, *, reload: bool = False) -> dict[str, MarketInfo]:
+        """Loaded once per gateway; `market()` reloads when asked for a symbol it lacks."""
+        if self._markets is None or reload:
+            raw = self._call(lambda: self.client.load_markets(reload))
             mode = self.client.precisionMode
             self._markets = {
                 symbol: MarketInfo(
@@ -480,7 +481,7 @@ class CcxtGateway:
         return self._markets
 
     def market(self, symbol: str) -> MarketInfo:
-        market = self.markets().get(symbol)
+        market = self.markets().get(symbol) or self.markets(reload=True).get(symbol)
         if market is None:
             raise RejectedError(f"unknown symbol {symbol}", detail=_reason("unknown_symbol"))
         return market

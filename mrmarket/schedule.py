@@ -23,6 +23,16 @@ PERIODIC_JOBS = [
         every_seconds=1,
     ),
     PeriodicJob(
+        name="Expire unpaid orders and refund what they received",
+        task="orders.tasks.payments_expire",
+        every_seconds=10,
+    ),
+    PeriodicJob(
+        name="Reconcile orders stuck in the funds loop",
+        task="orders.tasks.reconcile_orders",
+        every_seconds=30,
+    ),
+    PeriodicJob(
         name="Tick running orders (one task per due market)",
         task="orders.executor.tasks.executor_tick_all",
         every_seconds=1,

@@ -69,3 +69,4 @@ class StrategyPresetAdmin(admin.ModelAdmin):
 
 # The executor's admin pages (exchange orders, fills, kill switches).
 import orders.admin_executor  # noqa: E402, F401
+from orders import admin_orders  # noqa: E402, F401 - registers the order admin

@@ -1,9 +1,22 @@
-from drf_spectacular.utils import extend_schema
+import uuid
+from decimal import Decimal
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.selectors import preset_get_enabled, preset_list_enabled
+from mrmarket.errors import ApplicationError
+from orders.selectors import (
+    order_detail,
+    order_get_for_user,
+    order_list_for_user,
+    order_payment,
+    pair_list_for_orders,
+    preset_get_enabled,
+    preset_list_enabled,
+)
 from orders.serializers import (
     DecimalJSONParser,
     PresetListOutputSerializer,
@@ -11,6 +24,8 @@ from orders.serializers import (
     PreviewInputSerializer,
     PreviewOutputSerializer,
 )
+from orders.services.control import order_control
+from orders.services.intents import order_intent_create
 from orders.services.strategy import strategy_config_freeze, strategy_preview
 from orders.strategies import parameter_bounds
 from orders.strategies.preview import preview_report
@@ -46,4 +61,138 @@ class StrategyPreviewApi(APIView):
         )
         return Response(
             {**preview_report(decision), "config_hash": frozen.sha256, "params": frozen.config}
+        )
+
+
+class AmountField(serializers.Field):
+    """An amount as decimal text or an exact JSON number (the parser reads numbers as
+    Decimal); the service checks its sign and places."""
+
+    def to_internal_value(self, data: object) -> str:
+        if isinstance(data, bool) or not isinstance(data, str | int | Decimal):
+            raise serializers.ValidationError("Send the amount as a decimal string or number.")
+        return str(data)
+
+    def to_representation(self, value: object) -> str:
+        return str(value)
+
+
+class OrderCreateInputSerializer(serializers.Serializer):
+    class StrategyInput(serializers.Serializer):
+        preset = serializers.CharField(max_length=50)
+        overrides = serializers.DictField(required=False, default=dict)
+
+    pair_id = serializers.IntegerField()
+    strategy = StrategyInput()
+    # Amounts as decimal text (JSON numbers are read exactly too); the service checks places.
+    base_amount = AmountField()
+    quote_amount = AmountField()
+
+
+class OrderListCreateApi(APIView):
+    parser_classes = [DecimalJSONParser]
+
+    def get(self, request: Request) -> Response:
+        orders = order_list_for_user(user=request.user)[:200]
+        return Response(
+            [
+                {
+                    "id": str(o.pk),
+                    "state": o.state,
+                    "pair": o.pair.symbol,
+                    "exchange": o.pair.exchange.name,
+                    "base_amount": str(o.base_amount),
+                    "quote_amount": str(o.quote_amount),
+                    "created_at": o.created_at.isoformat(),
+                }
+                for o in orders
+            ]
+        )
+
+    @extend_schema(request=OrderCreateInputSerializer)
+    def post(self, request: Request) -> Response:
+        data = OrderCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        order = order_intent_create(
+            user=request.user,
+            pair_id=values["pair_id"],
+            preset_name=values["strategy"]["preset"],
+            overrides=values["strategy"]["overrides"],
+            base_amount=values["base_amount"],
+            quote_amount=values["quote_amount"],
+        )
+        payment = order_payment(order=order)
+        return Response(
+            {
+                "id": str(order.pk),
+                "state": order.state,
+                "memo": order.memo,
+                "payment": payment,
+                "expires_at": order.expires_at.isoformat(),
+                "trace_id": order.trace_id,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class OrderDetailApi(APIView):
+    def get(self, request: Request, order_id: uuid.UUID) -> Response:
+        order = order_get_for_user(user=request.user, order_id=order_id)
+        return Response(order_detail(order=order))
+
+
+class OrderActionApi(APIView):
+    """pause | resume | stop | exit, with an Idempotency-Key header: a replay of the key
+    gets the first answer; a transition the state does not allow is a 409 with the state."""
+
+    action_name = ""
+
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
+        ],
+    )
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > 100:
+            raise ApplicationError(
+                "Send an Idempotency-Key header (1 to 100 characters) with every action.",
+                code="idempotency_key_required",
+                detail={"Idempotency-Key": ["required"]},
+            )
+        order = order_get_for_user(user=request.user, order_id=order_id)
+        answer = order_control(
+            order_id=order.pk,
+            actor=f"user:{request.user.pk}",
+            action=self.action_name,
+            idempotency_key=key,
+        )
+        return Response(answer.body, status=answer.status_code)
+
+
+class PairListApi(APIView):
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "id": p.pk,
+                    "symbol": p.symbol,
+                    "exchange": p.exchange.name,
+                    "base_symbol": p.base_symbol,
+                    "quote_symbol": p.quote_symbol,
+                    "base_asset_id": str(p.base_asset_id),
+                    "quote_asset_id": str(p.quote_asset_id),
+                    "base_chain_id": str(p.base_chain_id),
+                    "quote_chain_id": str(p.quote_chain_id),
+                    "min_order_amount": str(p.min_order_amount),
+                    "max_order_amount": None
+                    if p.max_order_amount is None
+                    else str(p.max_order_amount),
+                    "amount_precision": p.amount_precision,
+                    "price_precision": p.price_precision,
+                }
+                for p in pair_list_for_orders()
+            ]
         )

@@ -10,4 +10,5 @@ class OrdersConfig(AppConfig):
         from orders import models
 
         auditlog.register(models.StrategyPreset)
+        auditlog.register(models.FundsLoopConfig)
         auditlog.register(models.GlobalKillSwitch)

@@ -81,6 +81,9 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "state_changed_at"])]
+        permissions = [
+            ("approve_recovery", "Approve the refund of a failed order's wallet funds"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(base_amount__gte=0) & Q(quote_amount__gte=0),
@@ -230,6 +233,9 @@ class PaymentEntry(models.Model):
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="payment_paid_not_neg"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.amount_paid}/{self.amount_due}"
+
     @property
     def is_paid(self) -> bool:
         return self.amount_paid >= self.amount_due
@@ -253,6 +259,159 @@ class OrderActionRequest(models.Model):
                 fields=["order", "idempotency_key"], name="order_action_key_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.idempotency_key}) → {self.status_code}"
+
+
+class OrderLeg(models.Model):
+    """One asset of an order on its way to the exchange and back.
+
+    Both assets of the pair have a leg: trading can leave funds in an asset that was not
+    funded, and exit brings back whatever the order holds on the exchange.
+
+    Every external effect of the leg has its id here, written before the call that
+    makes it (the Mixin withdrawal's key, the exchange withdrawal's client id) and
+    completed with what the other side answered (hashes, exchange ids, amounts).
+    """
+
+    order = models.ForeignKey(MarketMakingOrder, on_delete=models.CASCADE, related_name="legs")
+    leg = models.CharField(max_length=10, choices=MarketMakingOrder.Leg.choices)
+    asset_id = models.UUIDField()
+    chain_id = models.UUIDField()
+    exchange_coin = models.CharField(max_length=20)
+    network = models.CharField(max_length=50)
+    amount = MoneyField(
+        help_text="What goes to the exchange for market making (0: this side is not funded)."
+    )
+    deposit_address = models.CharField(max_length=256, blank=True)
+    deposit_tag = models.CharField(max_length=128, blank=True)
+    withdrawal_fee_asset_id = models.UUIDField(null=True, blank=True)
+    withdrawal_fee = MoneyField(default=0, help_text="Mixin's network fee quoted at intent.")
+    # Funding: Mixin wallet → exchange.
+    withdrawal_key = models.CharField(max_length=200, blank=True)
+    withdrawal_hash = models.CharField(max_length=256, blank=True)
+    withdrawal_hash_at = models.DateTimeField(null=True, blank=True)
+    exchange_deposit_ref = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="<exchange id>:<deposit id>; one exchange deposit funds one leg only.",
+    )
+    deposited_amount = MoneyField(null=True, blank=True)
+    deposit_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Exit: exchange → Mixin wallet → user.
+    exit_client_id = models.CharField(max_length=64, blank=True)
+    exit_amount = MoneyField(null=True, blank=True)
+    exit_withdrawal_id = models.CharField(max_length=100, blank=True)
+    exit_tx_hash = models.CharField(max_length=256, blank=True)
+    exit_snapshot_id = models.UUIDField(null=True, blank=True, unique=True)
+    returned_amount = MoneyField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "leg"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "leg"], name="order_leg_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="order_leg_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.leg}"
+
+
+class FundsLoopConfig(models.Model):
+    """The operators' switches of the funds loop: one row, edited in the admin, audited."""
+
+    queue_withdraw_on_payment_complete = models.BooleanField(
+        default=True, help_text="Queue the withdrawal to the exchange once an order is paid."
+    )
+    withdraw_to_exchange_enabled = models.BooleanField(
+        default=True,
+        help_text="Send withdrawals to exchanges. Off: paid orders wait at payment_complete.",
+    )
+    market_making_fee_rate = models.DecimalField(
+        max_digits=12,
+        decimal_places=8,
+        default=0,
+        help_text="Fee per leg as a fraction of its amount (0.001 = 0.1%), paid with the invoice.",
+    )
+    payment_window_seconds = models.PositiveIntegerField(
+        default=900, help_text="How long an order waits for its payment before it expires."
+    )
+    deposit_amount_tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=8,
+        default=0,
+        help_text="Fraction by which an exchange deposit may fall short of the leg's amount.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "funds loop settings"
+        verbose_name_plural = "funds loop settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="funds_loop_config_singleton"),
+            models.CheckConstraint(
+                condition=Q(market_making_fee_rate__gte=0) & Q(market_making_fee_rate__lt=1),
+                name="funds_loop_fee_rate_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "funds loop settings"
+
+    @classmethod
+    def current(cls) -> "FundsLoopConfig":
+        config, _ = cls.objects.get_or_create(pk=1)
+        return config
+
+
+class Payout(models.Model):
+    """A payment from the bot's wallet to a user: an exit payout or a refund.
+
+    Written, with the ledger posting that takes the funds out of the order or the payer's
+    account, before the Mixin transfer is sent under the same idempotency key.
+    """
+
+    class Kind(models.TextChoices):
+        PAYOUT = "payout"
+        REFUND = "refund"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.ForeignKey(
+        MarketMakingOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
+    )
+    snapshot_id = models.UUIDField(null=True, blank=True, help_text="The payment refunded.")
+    asset_id = models.UUIDField()
+    amount = MoneyField()
+    receiver_id = models.UUIDField(help_text="Mixin user id.")
+    memo = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    trace_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.asset_id} ({self.status})"
 
 
 # The executor's models live in their own module; importing it registers them here.

@@ -1,7 +1,10 @@
 from django.db.models import QuerySet
 
-from mrmarket.errors import ApplicationError
-from orders.models import StrategyPreset
+from exchanges.models import TradingPair
+from ledger.selectors import order_balances
+from mrmarket.errors import ApplicationError, NotFoundError
+from orders.models import MarketMakingOrder, StrategyPreset
+from wallet.invoices import InvoiceLeg, market_making_invoice
 
 
 def preset_list_enabled() -> QuerySet[StrategyPreset]:
@@ -18,3 +21,127 @@ def preset_get_enabled(*, name: str) -> StrategyPreset:
             detail={"preset": ["Unknown or disabled preset."]},
         )
     return preset
+
+
+def order_list_for_user(*, user) -> QuerySet[MarketMakingOrder]:
+    return MarketMakingOrder.objects.filter(user=user).select_related("pair__exchange")
+
+
+def order_get_for_user(*, user, order_id: object) -> MarketMakingOrder:
+    """The user's own order; someone else's order is as unknown as a missing one."""
+    order = order_list_for_user(user=user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFoundError("There is no such order.", detail={"id": str(order_id)})
+    return order
+
+
+def order_payment(*, order: MarketMakingOrder) -> dict:
+    """The invoice the user pays: one MIN link for every entry, and the entries themselves."""
+    entries = list(order.payment_entries.all())
+    invoice = market_making_invoice(
+        pair_id=order.pair.uuid,
+        order_id=order.pk,
+        legs=[
+            InvoiceLeg(asset_id=e.asset_id, amount=e.amount_due, trace_id=e.trace_id)
+            for e in entries
+        ],
+    )
+    return {
+        "url": invoice.pay_url(),
+        "entries": [
+            {
+                "purpose": e.purpose,
+                "asset_id": str(e.asset_id),
+                "amount": str(e.amount_due),
+                "paid": str(e.amount_paid),
+                "trace_id": str(e.trace_id),
+            }
+            for e in entries
+        ],
+    }
+
+
+def order_detail(*, order: MarketMakingOrder) -> dict:
+    """Everything the order page shows: state, legs with their external ids, the ledger's
+    balances and the timeline."""
+    balances = order_balances(order_id=order.pk)
+    return {
+        "id": str(order.pk),
+        "state": order.state,
+        "pair": {
+            "id": order.pair_id,
+            "symbol": order.pair.symbol,
+            "exchange": order.pair.exchange.name,
+        },
+        "preset": order.strategy_preset.name,
+        "overrides": order.strategy_overrides,
+        "config_hash": order.config_hash,
+        "base_amount": str(order.base_amount),
+        "quote_amount": str(order.quote_amount),
+        "memo": order.memo,
+        "expires_at": order.expires_at.isoformat(),
+        "trace_id": order.trace_id,
+        "lifecycle_error": order.lifecycle_error,
+        "attention": order.attention,
+        "created_at": order.created_at.isoformat(),
+        "payment": order_payment(order=order),
+        "legs": [
+            {
+                "leg": leg.leg,
+                "asset_id": str(leg.asset_id),
+                "amount": str(leg.amount),
+                "network": leg.network,
+                "withdrawal_fee": str(leg.withdrawal_fee),
+                "withdrawal_hash": leg.withdrawal_hash,
+                "exchange_deposit_ref": leg.exchange_deposit_ref,
+                "deposited_amount": None
+                if leg.deposited_amount is None
+                else str(leg.deposited_amount),
+                "exit_amount": None if leg.exit_amount is None else str(leg.exit_amount),
+                "exit_withdrawal_id": leg.exit_withdrawal_id,
+                "exit_tx_hash": leg.exit_tx_hash,
+                "returned_amount": None
+                if leg.returned_amount is None
+                else str(leg.returned_amount),
+            }
+            for leg in order.legs.all()
+        ],
+        "balances": {
+            str(asset): {
+                "available": str(b.available),
+                "in_transit": str(b.in_transit),
+                "on_exchange": str(b.on_exchange),
+                "locked": str(b.locked),
+                "fees_paid": str(b.fees_paid),
+            }
+            for asset, b in balances.items()
+        },
+        "payouts": [
+            {
+                "kind": p.kind,
+                "asset_id": str(p.asset_id),
+                "amount": str(p.amount),
+                "status": p.status,
+                "reason": p.reason,
+            }
+            for p in order.payouts.all()
+        ],
+        "timeline": [
+            {
+                "at": e.created_at.isoformat(),
+                "kind": e.kind,
+                "from": e.from_state,
+                "to": e.to_state,
+                "actor": e.actor,
+                "reason": e.reason,
+                "data": e.data,
+            }
+            for e in order.events.all()
+        ],
+    }
+
+
+def pair_list_for_orders() -> QuerySet[TradingPair]:
+    return TradingPair.objects.filter(
+        enabled=True, kind=TradingPair.Kind.MARKET_MAKING, exchange__enabled=True
+    ).select_related("exchange")

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from wallet.models import DepositEntry, MixinSnapshot, MixinTransfer, MixinUser, SnapshotCursor
+from wallet.models import (
+    DepositEntry,
+    MixinSnapshot,
+    MixinTransfer,
+    MixinUser,
+    OutputReservation,
+    SnapshotCursor,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -67,3 +74,9 @@ class MixinUserAdmin(ReadOnlyAdmin):
 @admin.register(SnapshotCursor)
 class SnapshotCursorAdmin(ReadOnlyAdmin):
     list_display = ["name", "offset", "updated_at"]
+
+
+@admin.register(OutputReservation)
+class OutputReservationAdmin(ReadOnlyAdmin):
+    list_display = ["output_key", "transfer", "created_at"]
+    list_select_related = ["transfer"]

@@ -21,10 +21,11 @@ from mixinsdk.clients._sign import sign_authentication_token
 from mrmarket.errors import InDoubtError, RemoteNotFoundError, RetryableError
 from wallet.errors import WalletNotConfiguredError, error_for_code
 from wallet.keystore import MixinKeystore
+from wallet.mixin.crypto import hash_members
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_PAGE_LIMIT = 500
+PAGE_LIMIT = 500
 
 
 class MixinClient:
@@ -54,14 +55,13 @@ class MixinClient:
         has_effect: bool = False,
         signed: bool = True,
         bearer: str | None = None,
-        request_id: str | None = None,
     ) -> Any:
         params = {k: v for k, v in (query or {}).items() if v is not None}
         uri = f"{path}?{urlencode(params)}" if params else path
         raw_body = "" if body is None else json.dumps(body, separators=(",", ":"))
         headers = {
             "Content-Type": "application/json",
-            "X-Request-Id": request_id or str(uuid.uuid4()),
+            "X-Request-Id": str(uuid.uuid4()),
         }
         if signed:
             token = sign_authentication_token(
@@ -141,7 +141,7 @@ class MixinClient:
         self,
         *,
         offset: str | None,
-        limit: int = SNAPSHOT_PAGE_LIMIT,
+        limit: int = PAGE_LIMIT,
         asset: str | None = None,
         opponent: str | None = None,
     ) -> list[dict]:
@@ -157,7 +157,7 @@ class MixinClient:
         asset: str | None,
         state: str = "unspent",
         offset: int = 0,
-        limit: int = 500,
+        limit: int = PAGE_LIMIT,
     ) -> list[dict]:
         query = {
             "members": members_hash,
@@ -168,6 +168,20 @@ class MixinClient:
             "limit": limit,
         }
         return self._call("GET", "/safe/outputs", query=query)
+
+    def unspent_outputs(self, *, asset: str | None) -> list[dict]:
+        """Every unspent output of the bot (of one asset, or all), in sequence order."""
+        members = hash_members([self.keystore.app_id])
+        found: list[dict] = []
+        offset = 0
+        while True:
+            page = self.outputs(
+                members_hash=members, threshold=1, asset=asset, offset=offset, limit=PAGE_LIMIT
+            )
+            found.extend(page)
+            if len(page) < PAGE_LIMIT:
+                return found
+            offset = int(page[-1]["sequence"]) + 1
 
     def ghost_keys(self, requests: list[dict]) -> list[dict]:
         """`[{receivers, index, hint}]` → `[{mask, keys}]`, one per request, in order."""

@@ -4,6 +4,7 @@ each carrying the order's memo, all paid to the bot."""
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
@@ -41,3 +42,12 @@ def market_making_invoice(
             for leg in legs
         ),
     )
+
+
+def invoice_pay_link(invoice: Invoice) -> str:
+    """Where a user goes to pay: Mixin's pay URL, or, when MIXIN_OAUTH_BASE is not Mixin
+    (the demo's simulator), the simulator's payment page with the invoice filled in."""
+    pay_url = invoice.pay_url()
+    if urlsplit(settings.MIXIN_OAUTH_BASE).netloc == urlsplit(pay_url).netloc:
+        return pay_url
+    return f"{settings.MIXIN_OAUTH_BASE.rstrip('/')}/?{urlencode({'url': pay_url})}"

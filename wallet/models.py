@@ -47,7 +47,7 @@ class MixinSnapshot(models.Model):
         indexes = [models.Index(fields=["processing_state", "direction"])]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(direction="incoming") & Q(amount__gt=0))
+                condition=(Q(direction="incoming") & Q(amount__gte=0))
                 | (Q(direction="outgoing") & Q(amount__lt=0)),
                 name="snapshot_direction_matches_amount_sign",
             )
@@ -130,6 +130,20 @@ class MixinTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.asset_id} ({self.state})"
+
+
+class OutputReservation(models.Model):
+    """An unspent output of the bot that an unfinished transfer's transaction spends, so
+    that no other transfer selects it meanwhile."""
+
+    output_key = models.CharField(max_length=80, unique=True, help_text="hash:index")
+    transfer = models.ForeignKey(
+        MixinTransfer, on_delete=models.CASCADE, related_name="reserved_outputs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.output_key
 
 
 class DepositEntry(models.Model):

@@ -1,1 +1,14 @@
-"""A simulated exchange speaking the Binance Spot REST dialect (see server.py to run it)."""
+"""A simulated exchange speaking the Binance Spot REST dialect, for the demo and the tests.
+
+    engine     matching engine and balances (pure, Decimal, no I/O)
+    agents     background market participants per symbol (random-walk mid, makers, takers)
+    wallet     coins and networks, deposit addresses, deposit and withdrawal records
+    venue      one venue: accounts and permissions, engine, wallet, agents, time, one lock
+    dialect    the Binance REST endpoints and signatures over a venue
+    control    the unsigned /_sim/ control API, and SimulatorControl, a client for it
+    faults     injected misbehaviour per path and method
+    server     the HTTP server (keep-alive + TCP_NODELAY); start_in_thread() for tests
+    inprocess  InProcessGateway: the exchanges.gateway interface straight over a venue
+
+Run it with `python manage.py run_venue_simulator`; see docs/venue-simulator.md.
+"""

@@ -1,10 +1,10 @@
 """The unsigned control API under /_sim/ (tests and the demo), and a small client for it.
 
-    POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]}
-         → {"api_key", "secret", "account_id"}
+    POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]
+         [, "api_key", "secret"]} → {"api_key", "secret", "account_id"}
     POST /_sim/accounts/<api_key>/credit {"asset", "amount"}
     POST /_sim/markets {"symbol": "XIN/USDT", "mid", "tick_size", "step_size",
-         "min_notional", "volatility", "agents": true}
+         "min_notional", "volatility", "agents": true[, "maker_fee_rate", "taker_fee_rate"]}
     POST /_sim/markets/<symbol>/step {"rounds": n}
     POST /_sim/markets/<symbol>/pause {"paused": true}   (false resumes)
     POST /_sim/coins {"coin", "network", "withdraw_fee", "withdraw_min",
@@ -64,6 +64,20 @@ def _flag(body: dict, name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false")
 
 
+def apply_setup(venue: Venue, setup: dict) -> None:
+    """Replay a setup document through the control API: {"coins": [...], "markets": [...],
+    "accounts": [{...POST /_sim/accounts body, "credits": {"USDT": "10000"}}]}."""
+    for coin in setup.get("coins", []):
+        _route(venue, "POST", "/_sim/coins", coin)
+    for market in setup.get("markets", []):
+        _route(venue, "POST", "/_sim/markets", market)
+    for spec in setup.get("accounts", []):
+        account = _route(venue, "POST", "/_sim/accounts", spec)
+        for asset, amount in spec.get("credits", {}).items():
+            path = f"/_sim/accounts/{account['api_key']}/credit"
+            _route(venue, "POST", path, {"asset": asset, "amount": amount})
+
+
 def handle_control(venue: Venue, method: str, path: str, body: dict) -> tuple[int, object]:
     try:
         return 200, _route(venue, method, path, body)
@@ -78,7 +92,10 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
         return venue.state()
     if method == "POST" and path == "/_sim/accounts":
         account = venue.account_create(
-            label=str(body.get("label", "")), permissions=list(body.get("permissions", []))
+            label=str(body.get("label", "")),
+            permissions=list(body.get("permissions", [])),
+            api_key=str(body.get("api_key") or ""),
+            secret=str(body.get("secret") or ""),
         )
         return {
             "api_key": account.api_key,
@@ -99,6 +116,8 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
             min_notional=_amount(body, "min_notional", "0"),
             volatility=_amount(body, "volatility", "0.001"),
             agents=_flag(body, "agents", True),
+            maker_fee_rate=_amount(body, "maker_fee_rate", "0.001"),
+            taker_fee_rate=_amount(body, "taker_fee_rate", "0.001"),
         )
         return {"symbol": market.unified_symbol, "id": market.symbol}
     if method == "POST" and (match := _MARKET_ACTION.match(path)):
@@ -162,7 +181,11 @@ class SimulatorControl:
         response = self.session.request(
             method, self.base_url + path, json=body if method != "GET" else None, timeout=10
         )
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise requests.HTTPError(
+                f"{method} {path} answered {response.status_code}: {response.text}",
+                response=response,
+            )
         return response.json()
 
     def account_create(self, *, label: str, permissions: list[str]) -> dict:

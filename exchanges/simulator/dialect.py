@@ -130,18 +130,22 @@ class Dialect:
 
     def authenticate(self, request: Request) -> tuple[Account, dict[str, str]]:
         account = self.venue.account_by_key(request.api_key)
+        # The signature covers the bytes as sent (http.server hands the query over as latin-1).
         if request.method == "POST" and request.body:
-            raw = request.body.decode("utf-8", errors="replace")
+            raw = request.body
         else:
-            raw = request.query
-        payload, marker, signature = raw.rpartition("&signature=")
+            raw = request.query.encode("iso-8859-1")
+        payload, marker, signature = raw.rpartition(b"&signature=")
         if not marker:
             raise VenueError.mandatory_parameter("signature")
-        expected = hmac.new(account.secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, signature.lower()):
+        expected = hmac.new(account.secret.encode(), payload, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected.encode(), signature.lower()):
             raise VenueError.bad_signature()
         # ccxt sends withdraw/apply values unencoded; everything else quote()-encoded.
-        params = _split_pairs(payload, decode=request.path != "/sapi/v1/capital/withdraw/apply")
+        params = _split_pairs(
+            payload.decode("utf-8", errors="replace"),
+            decode=request.path != "/sapi/v1/capital/withdraw/apply",
+        )
         timestamp = _int(params, "timestamp")
         window = _int(params, "recvWindow") or DEFAULT_RECV_WINDOW_MS
         if timestamp is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ GTC, IOC, FOK = "GTC", "IOC", "FOK"
 NEW, PARTIALLY_FILLED, FILLED = "NEW", "PARTIALLY_FILLED", "FILLED"
 CANCELED, EXPIRED = "CANCELED", "EXPIRED"
 OPEN_STATUSES = frozenset({NEW, PARTIALLY_FILLED})
+CLIENT_ORDER_ID = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")  # Binance's rule
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def _crosses(side: str, limit: Decimal | None, resting_price: Decimal) -> bool:
 class _Plan:
     matches: list[tuple[Order, Decimal]]
     self_trade_stop: bool
+    complete: bool  # the whole quantity (or quote budget) is matched
 
     @property
     def qty(self) -> Decimal:
@@ -324,10 +327,11 @@ class Engine:
         if request.type == MARKET:
             if (request.quantity is None) == (request.quote_order_qty is None):
                 raise VenueError.mandatory_parameter("quantity' or 'quoteOrderQty")
-            if request.quote_order_qty is not None and (
-                request.side != BUY or request.quote_order_qty <= 0
-            ):
-                raise VenueError.bad_parameter("quoteOrderQty")
+            if request.quote_order_qty is not None:
+                if request.side != BUY or request.quote_order_qty <= 0:
+                    raise VenueError.bad_parameter("quoteOrderQty")
+                if request.quote_order_qty < market.min_notional:
+                    raise VenueError.filter_failure("NOTIONAL")
         else:
             if request.price is None or request.quantity is None:
                 raise VenueError.mandatory_parameter("price' or 'quantity")
@@ -347,6 +351,8 @@ class Engine:
             if request.price is not None and request.price * qty < market.min_notional:
                 raise VenueError.filter_failure("NOTIONAL")
         if request.client_order_id:
+            if not CLIENT_ORDER_ID.fullmatch(request.client_order_id):
+                raise VenueError.bad_parameter("newClientOrderId")
             existing = self.find_order(
                 account=request.account,
                 symbol=market.symbol,
@@ -365,24 +371,22 @@ class Engine:
             if not _crosses(request.side, limit, resting.price):
                 break
             if resting.account == request.account:
-                return _Plan(matches, self_trade_stop=True)
+                return _Plan(matches, self_trade_stop=True, complete=False)
             if remaining_quote is not None:
                 affordable = ROUNDING.divide(remaining_quote, resting.price).quantize(
                     market.step_size, rounding=ROUND_DOWN, context=ROUNDING
                 )
+                if affordable == 0:  # the budget is spent, to the last step
+                    return _Plan(matches, self_trade_stop=False, complete=bool(matches))
                 qty = min(resting.remaining, affordable)
-            else:
-                qty = min(resting.remaining, remaining_qty)
-            if qty <= 0:
-                break
-            matches.append((resting, qty))
-            if remaining_quote is not None:
                 remaining_quote -= resting.price * qty
             else:
+                qty = min(resting.remaining, remaining_qty)
                 remaining_qty -= qty
-                if remaining_qty == 0:
-                    break
-        return _Plan(matches, self_trade_stop=False)
+            matches.append((resting, qty))
+            if remaining_qty == 0:
+                return _Plan(matches, self_trade_stop=False, complete=True)
+        return _Plan(matches, self_trade_stop=False, complete=False)
 
     def _check_market_notional(self, market: Market, plan: _Plan) -> None:
         if plan.matches and plan.cost < market.min_notional:
@@ -405,9 +409,10 @@ class Engine:
 
     def _apply(self, market: Market, book: Book, request: OrderRequest, plan: _Plan) -> Order:
         now = self.clock_ms()
+        order_id = next(self._order_ids)
         order = Order(
-            order_id=next(self._order_ids),
-            client_order_id="",
+            order_id=order_id,
+            client_order_id=request.client_order_id or f"sim-{order_id}",
             account=request.account,
             symbol=market.symbol,
             side=request.side,
@@ -419,9 +424,7 @@ class Engine:
             time_ms=now,
             update_time_ms=now,
         )
-        order.client_order_id = request.client_order_id or f"sim-{order.order_id}"
-        would_fill_entirely = plan.qty == order.orig_qty and not plan.self_trade_stop
-        if request.time_in_force == FOK and request.type != MARKET and not would_fill_entirely:
+        if request.time_in_force == FOK and request.type != MARKET and not plan.complete:
             order.status = EXPIRED
             self._register(order)
             return order
@@ -433,7 +436,7 @@ class Engine:
             and order.remaining > 0
             and not plan.self_trade_stop
         )
-        if order.remaining == 0 and order.orig_qty > 0:
+        if plan.complete:
             order.status = FILLED
         elif rests:
             order.status = PARTIALLY_FILLED if order.executed_qty > 0 else NEW

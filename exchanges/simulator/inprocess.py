@@ -103,7 +103,8 @@ class InProcessGateway:
 
     # -- market data ---------------------------------------------------------------------
 
-    def markets(self) -> dict[str, MarketInfo]:
+    def markets(self, *, reload: bool = False) -> dict[str, MarketInfo]:
+        """Always current: the engine is right here (`reload` is for the same signature)."""
         with self.venue.lock:
             markets = list(self.venue.engine.markets.values())
         return {

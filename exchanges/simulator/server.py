@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import socket
 import threading
 import time
@@ -142,11 +141,7 @@ def _clock_loop(venue: Venue, stop: threading.Event, agent_interval_s: float) ->
 
 def _peer_loop(venue: Venue, stop: threading.Event) -> None:
     """Hands completed withdrawals to the peer, retrying while the peer is not up yet."""
-    while not stop.is_set():
-        try:
-            record = venue.peer_outbox.get(timeout=0.2)
-        except queue.Empty:
-            continue
+    while (record := venue.peer_outbox.get()) is not None:  # None: the server stops
         for _ in range(PEER_ATTEMPTS):
             if venue.peer_deliver(record) or stop.wait(PEER_RETRY_S):
                 break
@@ -169,6 +164,7 @@ def serve(
 
     def stop() -> None:
         stop_event.set()
+        venue.peer_outbox.put(None)
         server.shutdown()
         server.server_close()
         for worker in workers:

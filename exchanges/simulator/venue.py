@@ -90,20 +90,29 @@ class Venue:
         self.withdrawals_by_client_id: dict[tuple[str, str], wallet.Withdrawal] = {}
         self._ids = itertools.count(1)
         self._due: list[tuple[int, int, Callable[[], None]]] = []
-        self.peer_outbox: queue.Queue[wallet.Withdrawal] = queue.Queue()
+        self.peer_outbox: queue.Queue[wallet.Withdrawal | None] = queue.Queue()
 
     # -- control ---------------------------------------------------------------------------
 
-    def account_create(self, *, label: str, permissions: list[str]) -> Account:
+    def account_create(
+        self, *, label: str, permissions: list[str], api_key: str = "", secret: str = ""
+    ) -> Account:
+        """A new account; fixed credentials (both or neither) keep a demo key across restarts."""
         unknown = set(permissions) - PERMISSIONS
         if unknown:
             raise ValueError(f"unknown permissions {sorted(unknown)}; use {sorted(PERMISSIONS)}")
+        if bool(api_key) != bool(secret):
+            raise ValueError("give both api_key and secret, or neither")
+        if api_key and (len(api_key) < 16 or len(secret) < 16):
+            raise ValueError("a fixed api_key and secret need at least 16 characters each")
         with self.lock:
+            if api_key in self.accounts:
+                raise ValueError("that api_key is taken")
             account = Account(
                 account_id=f"acct-{next(self._ids)}",
                 label=label,
-                api_key=secrets.token_hex(32),
-                secret=secrets.token_hex(32),
+                api_key=api_key or secrets.token_hex(32),
+                secret=secret or secrets.token_hex(32),
                 permissions=frozenset(permissions),
             )
             self.accounts[account.api_key] = account
@@ -231,7 +240,11 @@ class Venue:
             self.engine.market(symbol)
             bids, asks = self.engine.depth(symbol, 1)
             now = now_ms()
-            day = [t for t in self.engine.trades[symbol] if t.time_ms >= now - DAY_MS]
+            day = list(
+                itertools.takewhile(
+                    lambda t: t.time_ms >= now - DAY_MS, reversed(self.engine.trades[symbol])
+                )
+            )[::-1]
             agents = self.agents.get(symbol)
         if day:
             last = day[-1].price
@@ -303,14 +316,18 @@ class Venue:
         account.require("read")
         with self.lock:
             self.engine.market(symbol)
-            mine = [
-                t
-                for t in self.engine.trades[symbol]
-                if account.account_id in (t.buyer, t.seller)
-                and (from_id is None or t.trade_id >= from_id)
-                and (start_ms is None or t.time_ms >= start_ms)
-            ]
-            return mine[:limit]
+            trades = self.engine.trades[symbol]
+            # Trade ids count up from 1 per symbol, so id n sits at index n - 1.
+            first = max((from_id or 1) - 1, 0)
+            mine = []
+            for trade in itertools.islice(trades, first, None):
+                if len(mine) == limit:
+                    break
+                if account.account_id in (trade.buyer, trade.seller) and (
+                    start_ms is None or trade.time_ms >= start_ms
+                ):
+                    mine.append(trade)
+            return mine
 
     def balances_of(self, account: Account) -> dict[str, tuple[Decimal, Decimal]]:
         account.require("read")
@@ -337,6 +354,18 @@ class Venue:
                 self.addresses[address] = record
             return record
 
+    def _address_owner(self, address: str) -> wallet.DepositAddress | None:
+        """An address handed out before a restart: addresses derive from seed and account."""
+        for account in self.accounts.values():
+            for coin, network in self.coins:
+                if address == wallet.deposit_address_for(
+                    seed=self.seed, account=account.account_id, coin=coin, network=network
+                ):
+                    record = wallet.DepositAddress(account.account_id, coin, network, address)
+                    self.addresses[address] = record
+                    return record
+        return None
+
     def chain_incoming(
         self,
         *,
@@ -351,7 +380,7 @@ class Venue:
         if amount <= 0 or not tx_hash:
             raise ValueError("an incoming transfer needs a positive amount and a tx_hash")
         with self.lock:
-            target = self.addresses.get(address)
+            target = self.addresses.get(address) or self._address_owner(address)
             if target is None:
                 raise ValueError(f"{address} is not a deposit address of this venue")
             if (coin and coin != target.coin) or (network and network != target.network):

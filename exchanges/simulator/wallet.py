@@ -6,7 +6,7 @@ Records only; the venue (exchanges.simulator.venue) moves the balances and keeps
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 # Binance's deposit history statuses: 0 pending, 1 success. Withdrawals: 4 processing,
@@ -63,7 +63,7 @@ class Withdrawal:
     apply_time_ms: int
     status: int = WITHDRAWAL_PROCESSING
     tx_hash: str = ""
-    peer_delivery: str = field(default="")  # "", "sent" or the last error
+    peer_delivery: str = ""  # "", "sent" or the last error
 
     @property
     def chain_amount(self) -> Decimal:

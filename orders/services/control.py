@@ -25,44 +25,30 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     from orders import tasks
 
+    def then(job):
+        return lambda: job.delay(order_id=str(order.pk), trace_id=order.trace_id)
+
     if action == "exit" and order.state in EXIT_STATES | {OrderState.EXITED}:
         return  # exit was asked already; a repeat changes nothing
-    if action == "pause":
-        order_transition(
-            order=order,
-            transition=order.pause,
-            actor=actor,
-            reason="paused by the user",
-            on_commit=lambda: tasks.quotes_cancel.delay(
-                order_id=str(order.pk), trace_id=order.trace_id
-            ),
-        )
-    elif action == "resume":
+    if action == "resume":
         # Resuming from `stopped` starts the strategy afresh; from `paused` it continues.
         transition = order.start_running if order.state == OrderState.STOPPED else order.resume
         order_transition(
             order=order, transition=transition, actor=actor, reason="resumed by the user"
         )
-    elif action == "stop":
-        order_transition(
-            order=order,
-            transition=order.stop,
-            actor=actor,
-            reason="stopped by the user; funds stay on the exchange",
-            on_commit=lambda: tasks.quotes_cancel.delay(
-                order_id=str(order.pk), trace_id=order.trace_id
-            ),
-        )
-    elif action == "exit":
-        order_transition(
-            order=order,
-            transition=order.request_exit,
-            actor=actor,
-            reason="exit requested by the user",
-            on_commit=lambda: tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id),
-        )
-    else:  # the API validates the action; a new one must be added above
-        raise ValueError(f"unknown action {action!r}")
+        return
+    transition, reason, job = {
+        "pause": (order.pause, "paused by the user", tasks.quotes_cancel),
+        "stop": (
+            order.stop,
+            "stopped by the user; funds stay on the exchange",
+            tasks.quotes_cancel,
+        ),
+        "exit": (order.request_exit, "exit requested by the user", tasks.exit_mm),
+    }[action]
+    order_transition(
+        order=order, transition=transition, actor=actor, reason=reason, on_commit=then(job)
+    )
 
 
 def order_control(

@@ -94,6 +94,18 @@ def run(engine: Engine, action) -> None:
 @given(actions)
 def test_balances_stay_whole_and_the_book_never_rests_crossed(flow):
     engine = new_engine()
+    for step in range(1, 6):  # a ladder to trade against from the first action on
+        for side, price in ((BUY, 100 - Decimal(step) / 10), (SELL, 100 + Decimal(step) / 10)):
+            engine.submit(
+                OrderRequest(
+                    account="carol",
+                    symbol="XINUSDT",
+                    side=side,
+                    type=LIMIT_MAKER,
+                    quantity=Decimal(2),
+                    price=price,
+                )
+            )
     for action in flow:
         run(engine, action)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mrmarket.errors import InDoubtError, RejectedError, RetryableError
+from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError, RetryableError
 from tests.exchanges.venue_fixtures import XIN_USDT
 
 ORDER = "/api/v3/order"
@@ -76,10 +76,15 @@ def test_a_rejected_create_says_why(trader, venue_control, code, msg, reason):
     assert raised.value.detail["reason"] == reason
 
 
-def test_a_server_error_on_create_is_in_doubt(trader, venue_control):
+def test_a_create_in_doubt_that_never_happened_is_looked_up_then_sent_once(trader, venue_control):
     venue_control.fault(path=ORDER, method="POST", kind="http_500")
     with pytest.raises(InDoubtError):
-        quote(trader)
+        quote(trader, client_order_id="o8:quote:b0")
+
+    with pytest.raises(RemoteNotFoundError):
+        trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="o8:quote:b0")
+    quote(trader, client_order_id="o8:quote:b0")
+    assert len(trader.gateway.open_orders(symbol=XIN_USDT)) == 1
 
 
 def test_an_unanswered_create_is_resolved_by_client_id_without_a_second_order(
@@ -87,15 +92,17 @@ def test_an_unanswered_create_is_resolved_by_client_id_without_a_second_order(
 ):
     venue_control.fault(path=ORDER, method="POST", kind="timeout", delay_ms=900)
     with pytest.raises(InDoubtError):
-        quote(trader, client_order_id="mm-7-2")
+        quote(trader, client_order_id="o7:quote:b0")
 
-    found = trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="mm-7-2")
+    found = trader.gateway.fetch_order(symbol=XIN_USDT, client_order_id="o7:quote:b0")
     assert found.is_open and found.amount == 1 and found.price == 99
     # Resending the same client id while the order is open cannot place a second one.
     with pytest.raises(RejectedError) as raised:
-        quote(trader, client_order_id="mm-7-2")
+        quote(trader, client_order_id="o7:quote:b0")
     assert raised.value.detail["reason"] == "duplicate_order"
-    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == ["mm-7-2"]
+    assert [o.client_order_id for o in trader.gateway.open_orders(symbol=XIN_USDT)] == [
+        "o7:quote:b0"
+    ]
 
 
 def test_an_unanswered_withdrawal_is_in_doubt_and_found_by_its_client_id(trader, venue_control):

@@ -148,3 +148,18 @@ def test_deposit_address_deposits_withdraw_and_withdrawals(maker, venue_control)
     assert maker.gateway.balances().free("USDT") == Decimal("1002.5")
     with pytest.raises(RemoteNotFoundError):
         maker.gateway.withdrawal_by_client_id(asset="USDT", client_id="unknown")
+
+
+def test_a_market_listed_after_the_first_load_is_found_by_reloading(maker, venue_control):
+    assert "BTC/USDT" not in maker.gateway.markets()
+    venue_control.market_create(
+        symbol="BTC/USDT", mid="60000", tick_size="0.1", step_size="0.0001", agents=False
+    )
+    order = maker.gateway.create_limit_order(
+        symbol="BTC/USDT",
+        side="buy",
+        amount=Decimal("0.01"),
+        price=Decimal("59000"),
+        client_order_id="btc-1",
+    )
+    assert order.is_open and maker.gateway.market("BTC/USDT").tick_size == Decimal("0.1")

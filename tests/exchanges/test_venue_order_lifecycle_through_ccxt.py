@@ -82,6 +82,26 @@ def test_a_crossing_post_only_order_is_refused_with_the_dialects_message(
     assert len(venue_control.state()["open_orders"]) == 1
 
 
+def test_fee_rates_follow_the_market_and_the_side(venue_control, venue_trader):
+    venue_control.market_create(
+        symbol="BTC/USDT",
+        mid="60000",
+        tick_size="0.1",
+        step_size="0.0001",
+        maker_fee_rate="0",
+        taker_fee_rate="0.002",
+        agents=False,
+    )
+    maker = venue_trader(BTC="1")
+    taker = venue_trader(USDT="10000")
+    maker.ccxt.create_order("BTC/USDT", "limit", "sell", "0.1", "60000", {"postOnly": True})
+    taken = taker.ccxt.create_order("BTC/USDT", "limit", "buy", "0.1", "60000")
+
+    assert taken["info"]["fills"][0]["commission"] == "0.00020000"  # 0.2% of 0.1 BTC
+    assert maker.gateway.balances().free("USDT") == Decimal(6000)  # maker pays nothing
+    assert taker.gateway.balances().free("BTC") == Decimal("0.0998")
+
+
 def test_ioc_and_fok_do_not_rest(xin_usdt, venue_trader):
     seller = venue_trader(XIN="10")
     seller.ccxt.create_order(XIN_USDT, "limit", "sell", "1", "101")

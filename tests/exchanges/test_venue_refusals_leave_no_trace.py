@@ -100,3 +100,20 @@ def test_the_gateway_refuses_below_the_minimums_without_calling(trader, venue_co
         )
     assert raised.value.detail["reason"] == "below_min"
     assert venue_control.state() == before
+
+
+@pytest.mark.parametrize("client_order_id", ["x" * 37, "has space", "ünïcode"])
+def test_a_client_order_id_outside_the_dialects_rule_is_refused(
+    trader, venue_control, client_order_id
+):
+    before = venue_control.state()
+    with pytest.raises(RejectedError) as raised:
+        trader.gateway.create_limit_order(
+            symbol=XIN_USDT,
+            side="sell",
+            amount=Decimal("0.1"),
+            price=Decimal("101"),
+            client_order_id=client_order_id,
+        )
+    assert raised.value.detail["reason"] == "bad_request"
+    assert venue_control.state() == before

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import ccxt
 import pytest
+import requests
 
 from exchanges.simulator.control import SimulatorControl
 from exchanges.simulator.server import start_in_thread
@@ -146,3 +147,9 @@ def test_a_completed_withdrawal_arrives_at_the_peer_as_a_chain_transfer(peer):
     assert transfer["path"] == "/_sim/chain/incoming"
     assert transfer["asset_id"] == MIXIN_XIN and transfer["amount"] == "1.99"
     assert transfer["address"] == "mixin-dest" and len(transfer["tx_hash"]) == 64
+
+
+def test_a_transfer_to_an_address_the_venue_never_gave_out_is_refused(venue_control):
+    with pytest.raises(requests.HTTPError, match="not a deposit address of this venue"):
+        venue_control.chain_incoming(address="sim-unknown", tag="", amount="1", tx_hash="0x9")
+    assert venue_control.state()["deposits"] == []

@@ -1,12 +1,17 @@
 """Mixin OAuth login: authorize redirect, code → token → /me, one Django user per Mixin id."""
 
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
+from tests.conftest import requires_postgres
+from wallet.client import MixinClient
 from wallet.models import MixinUser
+from wallet.services.login import mixin_login
 
 
 def start_login(client) -> dict[str, str]:
@@ -101,3 +106,46 @@ def test_the_profile_api_says_when_no_mixin_account_is_linked(api_admin):
     response = api_admin.get("/api/v1/wallet/me/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+class _MeetingClient(MixinClient):
+    """The real client, except that two logins meet after reading the profile."""
+
+    barrier: threading.Barrier
+
+    def me_with_access_token(self, access_token: str) -> dict:
+        profile = super().me_with_access_token(access_token)
+        self.barrier.wait(timeout=10)
+        return profile
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_logins_at_once_create_one_user(wallet_settings, keystore, mixin_sim, caplog):
+    dave = mixin_sim.user("Dave")
+    codes = [mixin_sim.control("POST", "/_sim/oauth/codes", {"user_id": dave})["code"]]
+    codes.append(mixin_sim.control("POST", "/_sim/oauth/codes", {"user_id": dave})["code"])
+    barrier, logged_in, errors = threading.Barrier(2), [], []
+
+    def login(code: str) -> None:
+        client = _MeetingClient(base_url=mixin_sim.url, keystore=keystore, timeout_seconds=5)
+        client.barrier = barrier
+        try:
+            logged_in.append(mixin_login(code=code, client=client).user_id)
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            client.close()
+            connection.close()
+
+    threads = [threading.Thread(target=login, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert len(set(logged_in)) == 1 and len(logged_in) == 2
+    assert MixinUser.objects.count() == 1
+    assert get_user_model().objects.count() == 1
+    assert "a concurrent first login" in caplog.text  # the race really happened

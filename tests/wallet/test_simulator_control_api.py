@@ -6,6 +6,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from wallet.errors import MixinRejectedError, RejectReason
 from wallet.invoices import InvoiceLeg, market_making_invoice
 from wallet.mixin.invoice import PayRequest
 
@@ -35,10 +36,10 @@ def test_a_payment_moves_the_balance_to_the_bot_with_memo_and_trace(mixin_sim, m
 
 
 def test_paying_the_same_trace_twice_pays_once(mixin_sim, mixin):
-    payer = mixin_sim.user("Payer", **{ASSET: "5"})
+    payer = mixin_sim.user("Payer", **{ASSET: "2"})
     url = pay_url(mixin.keystore.app_id, "2")
     assert mixin_sim.pay(payer, url) == mixin_sim.pay(payer, url)
-    assert mixin_sim.control("GET", f"/_sim/users/{payer}/balances") == {ASSET: "3"}
+    assert mixin_sim.control("GET", f"/_sim/users/{payer}/balances") == {ASSET: "0"}
 
 
 def test_a_payment_beyond_the_balance_or_from_nobody_is_refused(mixin_sim, mixin):
@@ -119,3 +120,9 @@ def test_the_simulator_has_no_access_to_the_product_database(mixin_sim):
     payer = mixin_sim.user("Payer", **{ASSET: "1"})
     mixin_sim.pay(payer, pay_url(mixin_sim.world.bot.app_id, "1"))
     assert not MixinSnapshot.objects.exists()
+
+
+def test_a_malformed_parameter_is_an_invalid_field_not_a_crash(mixin):
+    with pytest.raises(MixinRejectedError) as refused:
+        mixin.outputs(members_hash="00", threshold=1, asset=None, limit="many")
+    assert refused.value.reason == RejectReason.INVALID_FIELD

@@ -9,7 +9,7 @@ import pytest
 
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.mixin import builders
-from wallet.mixin.crypto import GhostKeys, hash_members, sign_transaction
+from wallet.mixin.crypto import GhostKeys, sign_transaction
 from wallet.mixin.kernel import decode_transaction_hex
 
 ASSET = str(uuid.uuid4())
@@ -20,9 +20,7 @@ def registered_transfer(mixin, mixin_sim, *, amount: str = "1", extra: bytes = b
     answer (raw unsigned transaction and the views)."""
     mixin_sim.fund_bot(ASSET, "3")
     receiver = mixin_sim.user("Receiver")
-    outputs = mixin.outputs(
-        members_hash=hash_members([mixin.keystore.app_id]), threshold=1, asset=ASSET
-    )
+    outputs = mixin.unspent_outputs(asset=ASSET)
     request = builders.build_transfer(
         request_id=str(uuid.uuid4()),
         asset_id=ASSET,

@@ -9,6 +9,7 @@ import pytest
 
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import DepositEntry, MixinSnapshot, MixinTransfer
+from wallet.selectors import withdrawals_awaiting_hash
 from wallet.services.deposits import deposit_entry_for_chain
 from wallet.services.intake import snapshots_poll
 from wallet.services.transfers import withdrawal_send, withdrawal_track
@@ -113,9 +114,11 @@ def test_the_chain_hash_is_recorded_from_the_outgoing_snapshot_too(mixin, mixin_
     mixin_sim.fund_bot(TOKEN, "10")
     transfer = withdraw(mixin, "1")
     MixinTransfer.objects.filter(pk=transfer.pk).update(withdrawal_hash="", withdrawal_hash_at=None)
+    assert list(withdrawals_awaiting_hash()) == [transfer]
 
     snapshots_poll(client=mixin)
 
+    assert not withdrawals_awaiting_hash().exists()
     transfer.refresh_from_db()
     outgoing = MixinSnapshot.objects.get(direction=MixinSnapshot.Direction.OUTGOING)
     assert outgoing.withdrawal["withdrawal_hash"] == transfer.withdrawal_hash
@@ -141,8 +144,8 @@ def test_a_withdrawal_to_the_peers_deposit_address_arrives_there_with_the_same_h
 ):
     peer_url, peer_world = peer_sim
     peer_address = peer_world.deposit_entry(chain_id=TOKEN)[0]["destination"]
-    world = SimWorld(BotIdentity.from_keystore(keystore))
-    url, stop = start_in_thread(world, peer_url=peer_url)
+    world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=peer_url)
+    url, stop = start_in_thread(world)
     try:
         from wallet.client import MixinClient
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from mrmarket.errors import RetryableError
 from wallet.client import MixinClient
 from wallet.models import DepositEntry
+from wallet.selectors import deposit_entry_stored
 
 
 @transaction.atomic
@@ -24,7 +25,7 @@ def deposit_entry_store(*, chain_id: uuid.UUID, entry: dict) -> DepositEntry:
 
 def deposit_entry_for_chain(*, chain_id: uuid.UUID, client: MixinClient) -> DepositEntry:
     """The stored deposit address for `chain_id`, asking Mixin the first time."""
-    stored = DepositEntry.objects.filter(chain_id=chain_id).first()
+    stored = deposit_entry_stored(chain_id=chain_id)
     if stored is not None:
         return stored
     entries = client.deposit_entries(chain_id=str(chain_id))

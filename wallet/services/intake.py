@@ -19,7 +19,7 @@ from mrmarket import context
 from mrmarket.celery import app as celery_app
 from mrmarket.money import to_decimal
 from wallet import rfc3339
-from wallet.client import SNAPSHOT_PAGE_LIMIT, MixinClient
+from wallet.client import PAGE_LIMIT, MixinClient
 from wallet.models import MixinSnapshot, MixinTransfer, SnapshotCursor
 
 logger = logging.getLogger(__name__)
@@ -59,14 +59,17 @@ def payment_snapshot_dispatch(*, snapshot: MixinSnapshot) -> None:
             pk=snapshot.pk, processing_state=MixinSnapshot.ProcessingState.RECORDED
         ).update(processing_state=MixinSnapshot.ProcessingState.DISPATCHED)
 
-    transaction.on_commit(send)
+    # robust: a broker outage must not stop intake; snapshots_redispatch sends it later.
+    transaction.on_commit(send, robust=True)
 
 
 @transaction.atomic
 def snapshot_record(*, item: dict) -> tuple[MixinSnapshot, bool]:
     """Store one snapshot from /safe/snapshots; `created` is True for exactly one caller."""
     amount = to_decimal(item["amount"])
-    incoming = amount > 0
+    incoming = amount >= 0
+    # A zero-amount snapshot moves nothing: kept for the record, not handed over.
+    hand_over = amount > 0
     created_at_text = str(item["created_at"])
     state = MixinSnapshot.ProcessingState
     snapshot, created = MixinSnapshot.objects.get_or_create(
@@ -87,7 +90,7 @@ def snapshot_record(*, item: dict) -> tuple[MixinSnapshot, bool]:
             "direction": MixinSnapshot.Direction.INCOMING
             if incoming
             else MixinSnapshot.Direction.OUTGOING,
-            "processing_state": state.RECORDED if incoming else state.IGNORED,
+            "processing_state": state.RECORDED if hand_over else state.IGNORED,
             "trace_id": _snapshot_trace_id(item),
         },
     )
@@ -103,7 +106,7 @@ def snapshot_record(*, item: dict) -> tuple[MixinSnapshot, bool]:
                 "direction": snapshot.direction,
             },
         )
-    if incoming:
+    if hand_over:
         payment_snapshot_dispatch(snapshot=snapshot)
     elif snapshot.withdrawal and snapshot.withdrawal.get("withdrawal_hash"):
         withdrawal_hash_record(
@@ -137,7 +140,7 @@ def snapshot_cursor_advance(*, offset: str) -> bool:
 
 
 def snapshots_poll(
-    *, client: MixinClient, page_limit: int = SNAPSHOT_PAGE_LIMIT, max_pages: int = 1000
+    *, client: MixinClient, page_limit: int = PAGE_LIMIT, max_pages: int = 1000
 ) -> IntakeResult:
     """Read snapshots from the stored cursor until caught up; record and hand over new ones."""
     result = IntakeResult()

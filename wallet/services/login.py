@@ -44,7 +44,7 @@ def mixin_login(
     try:
         return _mixin_user_upsert(profile=profile, link_to=link_to)
     except IntegrityError:
-        # A concurrent first login of the same Mixin user won the insert.
+        logger.info("a concurrent first login of this Mixin user won; using its user")
         return _mixin_user_upsert(profile=profile, link_to=link_to)
 
 

@@ -14,19 +14,25 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mrmarket import context
-from mrmarket.errors import ApplicationError, ConflictError
+from mrmarket.errors import (
+    ApplicationError,
+    ConflictError,
+    ExternalServiceError,
+    RetryableError,
+)
 from mrmarket.money import to_decimal
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.mixin import builders
-from wallet.mixin.crypto import GhostKeys, hash_members, sign_transaction
+from wallet.mixin.crypto import GhostKeys, sign_transaction
 from wallet.mixin.errors import InsufficientInputsError, MixinCodecError
 from wallet.mixin.kernel import AMOUNT_PRECISION, EXTRA_SIZE_GENERAL_LIMIT
-from wallet.models import MixinTransfer
+from wallet.models import MixinTransfer, OutputReservation
 from wallet.services.intake import withdrawal_hash_record
 
 logger = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ logger = logging.getLogger(__name__)
 REQUEST_ID_NAMESPACE = uuid.UUID("5b7b3d0e-6c1f-4f0a-9d57-0c2f3a9e8b41")
 # States of a Mixin transaction request that mean it was signed and sent.
 SENT_STATES = frozenset({"signed", "spent"})
+RESERVE_ATTEMPTS = 3
 
 
 def transfer_request_id(idempotency_key: str) -> uuid.UUID:
@@ -59,9 +66,19 @@ def _memo(memo: str) -> str:
     return memo
 
 
-@transaction.atomic
+# Durable: the key must be committed before Mixin hears of the transfer, so this cannot
+# run inside a caller's transaction (Django refuses it with a RuntimeError).
+@transaction.atomic(durable=True)
 def _transfer_persist(*, idempotency_key: str, fields: dict[str, object]) -> MixinTransfer:
     """The transfer under this key: created now, or the existing one if it asks the same."""
+    if fields["purpose"] not in MixinTransfer.Purpose.values:
+        raise ApplicationError(
+            f"Unknown transfer purpose {fields['purpose']!r}.",
+            code="invalid_purpose",
+            detail={"allowed": MixinTransfer.Purpose.values},
+        )
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise ApplicationError("An idempotency key has 1 to 200 characters.", code="invalid_key")
     existing = (
         MixinTransfer.objects.select_for_update().filter(idempotency_key=idempotency_key).first()
     )
@@ -159,7 +176,7 @@ def _transfer_complete(*, transfer: MixinTransfer, client: MixinClient) -> Mixin
     if transfer.state in (MixinTransfer.State.SUBMITTED, MixinTransfer.State.FAILED):
         return transfer
     with context.bound(trace_id=transfer.trace_id):
-        MixinTransfer.objects.filter(pk=transfer.pk).update(attempts=transfer.attempts + 1)
+        MixinTransfer.objects.filter(pk=transfer.pk).update(attempts=F("attempts") + 1)
         try:
             known = _requests_read_back(transfer=transfer, client=client)
             if known and all(r["state"] in SENT_STATES for r in known):
@@ -170,6 +187,10 @@ def _transfer_complete(*, transfer: MixinTransfer, client: MixinClient) -> Mixin
                 _transfer_build_and_send(transfer=transfer, client=client)
         except MixinRejectedError as exc:
             _transfer_mark_failed(transfer=transfer, error=exc)
+            raise
+        except ExternalServiceError as exc:
+            # Retryable or in doubt: the next call with the same key reads Mixin back first.
+            MixinTransfer.objects.filter(pk=transfer.pk).update(error_message=exc.message[:2000])
             raise
     transfer.refresh_from_db()
     return transfer
@@ -188,19 +209,25 @@ def _requests_read_back(*, transfer: MixinTransfer, client: MixinClient) -> list
     if answers[0] is None:
         return []
     if any(answer is None for answer in answers):
-        # The fee request was lost with the first attempt: register it again below.
+        # Only the fee request is unknown. Rebuilding gives the same withdrawal transaction
+        # (same inputs, ghost keys derived from the request id), which Mixin answers with
+        # the copy it holds, and registers the fee transaction next to it.
         logger.warning("a withdrawal's fee request is unknown to Mixin; rebuilding it")
         return []
     return answers
 
 
 def _transfer_build_and_send(*, transfer: MixinTransfer, client: MixinClient) -> None:
+    _outputs_release(transfer=transfer)  # Mixin holds nothing of an earlier attempt
     ghost_keys = _ghost_key_source(client)
     request_id = str(transfer.request_id)
     try:
         if transfer.kind == MixinTransfer.Kind.TRANSFER:
             inputs = _select_inputs(
-                client=client, asset_id=str(transfer.asset_id), amount=transfer.amount
+                client=client,
+                transfer=transfer,
+                asset_id=str(transfer.asset_id),
+                amount=transfer.amount,
             )
             requests = [
                 builders.build_transfer(
@@ -248,13 +275,16 @@ def _withdrawal_requests(
     same_asset_fee = fee_asset_id == asset_id
     inputs = _select_inputs(
         client=client,
+        transfer=transfer,
         asset_id=asset_id,
         amount=transfer.amount + (fee_amount if same_asset_fee else 0),
     )
     fee_inputs = (
         ()
         if same_asset_fee or not fee_amount
-        else _select_inputs(client=client, asset_id=fee_asset_id, amount=fee_amount)
+        else _select_inputs(
+            client=client, transfer=transfer, asset_id=fee_asset_id, amount=fee_amount
+        )
     )
     requests = builders.build_withdrawal(
         request_id=str(transfer.request_id),
@@ -296,25 +326,48 @@ def _ghost_key_source(client: MixinClient) -> builders.GhostKeySource:
 
 
 def _select_inputs(
-    *, client: MixinClient, asset_id: str, amount: Decimal
+    *, client: MixinClient, transfer: MixinTransfer, asset_id: str, amount: Decimal
 ) -> tuple[builders.SpendableOutput, ...]:
-    unspent: list[builders.SpendableOutput] = []
-    members = hash_members([client.keystore.app_id])
-    offset = 0
-    while True:
-        page = client.outputs(members_hash=members, threshold=1, asset=asset_id, offset=offset)
-        unspent.extend(
+    """Unspent outputs covering `amount` that no other unfinished transfer spends, reserved
+    for this one (a concurrent transfer picking the same outputs would make one of the
+    two transactions spend outputs already spent)."""
+    for _ in range(RESERVE_ATTEMPTS):
+        taken = set(
+            OutputReservation.objects.exclude(transfer=transfer).values_list(
+                "output_key", flat=True
+            )
+        )
+        unspent = [
             builders.SpendableOutput(
                 transaction_hash=o["transaction_hash"],
                 output_index=int(o["output_index"]),
                 amount=to_decimal(o["amount"]),
             )
-            for o in page
-        )
-        if len(page) < 500:
-            break
-        offset = int(page[-1]["sequence"]) + 1
-    return builders.select_inputs(unspent=unspent, amount=amount)
+            for o in client.unspent_outputs(asset=asset_id)
+            if _output_key(o["transaction_hash"], o["output_index"]) not in taken
+        ]
+        chosen = builders.select_inputs(unspent=unspent, amount=amount)
+        try:
+            with transaction.atomic():
+                OutputReservation.objects.bulk_create(
+                    OutputReservation(
+                        output_key=_output_key(o.transaction_hash, o.output_index),
+                        transfer=transfer,
+                    )
+                    for o in chosen
+                )
+        except IntegrityError:
+            continue  # another transfer reserved one of them first: choose again
+        return chosen
+    raise RetryableError("Unspent outputs are contended by other transfers; try again.")
+
+
+def _output_key(transaction_hash: str, output_index: object) -> str:
+    return f"{transaction_hash}:{int(output_index)}"
+
+
+def _outputs_release(*, transfer: MixinTransfer) -> None:
+    OutputReservation.objects.filter(transfer=transfer).delete()
 
 
 def _requests_sign_and_submit(
@@ -351,6 +404,7 @@ def _transfer_mark_submitted(*, transfer: MixinTransfer, answers: list[dict]) ->
         error_reason="",
         error_message="",
     )
+    _outputs_release(transfer=transfer)  # spent now: Mixin no longer lists them
     logger.info(
         "Mixin transfer submitted",
         extra={"transfer_id": transfer.pk, "kernel_hash": main["transaction_hash"]},
@@ -374,10 +428,13 @@ def _withdrawal_hash(answer: dict) -> str:
 
 
 def _transfer_mark_failed(*, transfer: MixinTransfer, error: MixinRejectedError) -> None:
-    """A refusal by Mixin is final; one found before sending leaves the transfer pending."""
+    """A refusal by Mixin is final, except a short balance: funds may arrive (or outputs
+    taken by a concurrent transfer come back as change), so that one stays pending and
+    the same key may be tried again later."""
     fields = {"error_reason": error.reason.value, "error_message": error.message[:2000]}
-    if error.mixin_code is not None:
+    if error.mixin_code is not None and error.reason != RejectReason.INSUFFICIENT_BALANCE:
         fields["state"] = MixinTransfer.State.FAILED
+    _outputs_release(transfer=transfer)
     MixinTransfer.objects.filter(pk=transfer.pk).exclude(
         state=MixinTransfer.State.SUBMITTED
     ).update(**fields)

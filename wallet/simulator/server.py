@@ -23,7 +23,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from wallet import rfc3339
-from wallet.simulator.state import ChainDelivery, SimError, SimWorld, amount_text
+from wallet.simulator.records import ChainDelivery, SimError, amount_text
+from wallet.simulator.state import SimWorld
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class SimHandler(BaseHTTPRequestHandler):
             status, payload = self._dispatch(method)
         except SimError as exc:
             status, payload = exc.http_status, self._error_payload(exc)
+        except (ValueError, TypeError, KeyError) as exc:  # a malformed parameter or field
+            status, payload = 202, self._error_payload(SimError(10002, f"invalid field: {exc}"))
         except Exception:  # the simulator answers 500 like a server that broke
             logger.exception("mixin simulator failed on %s %s", method, self.path)
             status, payload = 500, self._error_payload(SimError(500, "Internal Server Error"))
@@ -278,10 +281,9 @@ class SimServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], world: SimWorld, peer_url: str | None) -> None:
+    def __init__(self, address: tuple[str, int], world: SimWorld) -> None:
         super().__init__(address, SimHandler)
         self.world = world
-        self.peer_url = peer_url.rstrip("/") if peer_url else None
 
     def deliver_to_peer(self, delivery: ChainDelivery) -> None:
         """Send a withdrawal over the 'chain' to the peer simulator, off the request thread."""
@@ -291,11 +293,11 @@ class SimServer(ThreadingHTTPServer):
             "tag": delivery.tag,
             "amount": amount_text(delivery.amount),
             "asset_id": delivery.asset_id,
-            "status": "pending" if self.peer_url else "external",
+            "status": "pending" if self.world.peer_url else "external",
         }
         with self.world.lock:
             self.world.chain_deliveries.append(record)
-        if self.peer_url:
+        if self.world.peer_url:
             threading.Thread(target=self._post_to_peer, args=(record,), daemon=True).start()
 
     def _post_to_peer(self, record: dict) -> None:
@@ -303,7 +305,7 @@ class SimServer(ThreadingHTTPServer):
         for attempt in range(PEER_DELIVERY_ATTEMPTS):
             try:
                 response = httpx.post(
-                    f"{self.peer_url}/_sim/chain/incoming", json=payload, timeout=5
+                    f"{self.world.peer_url}/_sim/chain/incoming", json=payload, timeout=5
                 )
             except httpx.HTTPError:
                 time.sleep(0.2 * 2**attempt)
@@ -318,10 +320,10 @@ class SimServer(ThreadingHTTPServer):
 
 
 def start_in_thread(
-    world: SimWorld, *, host: str = "127.0.0.1", port: int = 0, peer_url: str | None = None
+    world: SimWorld, *, host: str = "127.0.0.1", port: int = 0
 ) -> tuple[str, Callable[[], None]]:
     """Serve `world` on a background thread; returns its base URL and a stop function."""
-    server = SimServer((host, port), world, peer_url)
+    server = SimServer((host, port), world)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 

@@ -1,8 +1,11 @@
+import json
 import signal
 import threading
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from exchanges.simulator.control import apply_setup
 from exchanges.simulator.server import serve
 from exchanges.simulator.venue import Venue
 
@@ -20,6 +23,14 @@ class Command(BaseCommand):
             help="The Mixin simulator: completed withdrawals arrive there as chain transfers.",
         )
         parser.add_argument(
+            "--setup",
+            type=Path,
+            help=(
+                "A JSON file of coins, markets and accounts to create at start (the control "
+                "API's bodies; see docs/venue-simulator.md), e.g. for the demo."
+            ),
+        )
+        parser.add_argument(
             "--agent-interval",
             type=float,
             default=0.5,
@@ -28,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         venue = Venue(seed=int(options["seed"]), peer_url=str(options["peer_url"]))
+        if options["setup"]:
+            apply_setup(venue, json.loads(Path(options["setup"]).read_text()))
         server, stop = serve(
             venue=venue,
             host=str(options["host"]),

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from wallet.simulator.records import BotIdentity
 from wallet.simulator.server import SimServer
-from wallet.simulator.state import BotIdentity, SimWorld
+from wallet.simulator.state import SimWorld
 
 
 class Command(BaseCommand):
@@ -18,8 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if settings.MIXIN_KEYSTORE is None:
             raise CommandError("Set MIXIN_KEYSTORE or MIXIN_KEYSTORE_FILE (or run with DEBUG).")
-        world = SimWorld(BotIdentity.from_keystore(settings.MIXIN_KEYSTORE))
-        server = SimServer((options["host"], options["port"]), world, options["peer_url"])
+        world = SimWorld(
+            BotIdentity.from_keystore(settings.MIXIN_KEYSTORE), peer_url=options["peer_url"]
+        )
+        server = SimServer((options["host"], options["port"]), world)
         self.stdout.write(
             f"Mixin simulator for bot {world.bot.app_id} on "
             f"http://{options['host']}:{server.server_address[1]}"

@@ -1,0 +1,266 @@
+"""Creating a market-making order: validate, quote the fees, and issue the invoice."""
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from decimal import ROUND_UP, Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from exchanges.gateway import gateway_for_api_key
+from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
+from mrmarket import context
+from mrmarket.errors import ApplicationError, ConflictError
+from mrmarket.money import to_decimal
+from orders.models import (
+    FundsLoopConfig,
+    MarketMakingOrder,
+    OrderLeg,
+    PaymentEntry,
+    StrategyPreset,
+)
+from orders.selectors import preset_get_enabled
+from orders.services.lifecycle import order_event_record
+from orders.services.strategy import strategy_params_build
+from wallet.client import mixin_client
+from wallet.memo import MarketMakingMemo, market_making_memo_encode
+
+# Mixin moves amounts with 8 decimal places.
+MIXIN_PLACES = 8
+Purpose = PaymentEntry.Purpose
+
+
+class ExchangeNotReady(ConflictError):
+    code = "exchange_not_ready"
+
+
+@dataclass(frozen=True)
+class LegQuote:
+    leg: str
+    asset_id: uuid.UUID
+    chain_id: uuid.UUID
+    coin: str
+    network: str
+    amount: Decimal
+    deposit_address: str
+    deposit_tag: str
+    fee_asset_id: uuid.UUID | None
+    fee: Decimal
+
+
+def _field_error(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, code="invalid", detail={field: [message]})
+
+
+def _amount(field: str, value: object, *, places: int) -> Decimal:
+    try:
+        amount = to_decimal(value, places=places)
+    except ValueError as error:
+        raise _field_error(field, str(error)) from None
+    if amount < 0:
+        raise _field_error(field, "must not be negative")
+    return amount
+
+
+def _trading_key(pair: TradingPair) -> ExchangeAPIKey:
+    """The exchange account that will run the order: an enabled, validated trading key."""
+    key = (
+        ExchangeAPIKey.objects.filter(
+            exchange=pair.exchange,
+            enabled=True,
+            permission=ExchangeAPIKey.Permission.READ_TRADE,
+            validation_status=ExchangeAPIKey.ValidationStatus.VALID,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if key is None:
+        raise ExchangeNotReady(
+            f"{pair.exchange} has no validated trading key; an operator must add one.",
+            detail={"exchange": pair.exchange.name},
+        )
+    return key
+
+
+def _leg_route(*, leg: str, pair: TradingPair) -> LegQuote:
+    """The leg's asset, chain and exchange network, before anything is funded."""
+    is_base = leg == MarketMakingOrder.Leg.BASE
+    chain_id = pair.base_chain_id if is_base else pair.quote_chain_id
+    coin = pair.base_symbol if is_base else pair.quote_symbol
+    mapping = NetworkMapping.objects.filter(exchange=pair.exchange, chain_id=chain_id).first()
+    if mapping is None:
+        raise ExchangeNotReady(
+            f"{pair.exchange} has no network mapped for the chain of {coin}.",
+            detail={"chain_id": str(chain_id)},
+        )
+    return LegQuote(
+        leg=leg,
+        asset_id=pair.base_asset_id if is_base else pair.quote_asset_id,
+        chain_id=chain_id,
+        coin=coin,
+        network=mapping.network_code,
+        amount=Decimal(0),
+        deposit_address="",
+        deposit_tag="",
+        fee_asset_id=None,
+        fee=Decimal(0),
+    )
+
+
+def _leg_quote(*, route: LegQuote, api_key: ExchangeAPIKey, amount: Decimal) -> LegQuote:
+    """Where a funded leg's funds go on the exchange and what Mixin charges to send them."""
+    address = gateway_for_api_key(api_key.pk).deposit_address(
+        asset=route.coin, network=route.network
+    )
+    with mixin_client() as client:
+        fees = client.asset_fees(asset_id=str(route.asset_id), destination=address.address)
+    if not fees:
+        raise ExchangeNotReady(f"Mixin quoted no withdrawal fee for {route.coin}.")
+    # As the wallet pays it: in the withdrawn asset when Mixin offers that.
+    fee = next((f for f in fees if uuid.UUID(str(f["asset_id"])) == route.asset_id), fees[0])
+    return replace(
+        route,
+        amount=amount,
+        deposit_address=address.address,
+        deposit_tag=address.tag or "",
+        fee_asset_id=uuid.UUID(str(fee["asset_id"])),
+        fee=to_decimal(fee["amount"]),
+    )
+
+
+def _payment_entries(
+    quotes: list[LegQuote], fee_rate: Decimal
+) -> list[tuple[str, uuid.UUID, Decimal]]:
+    entries: list[tuple[str, uuid.UUID, Decimal]] = []
+    funded = [q for q in quotes if q.amount > 0]
+    for quote in funded:
+        entries.append((quote.leg, quote.asset_id, quote.amount))
+        if quote.fee > 0:
+            entries.append((f"{quote.leg}_withdrawal_fee", quote.fee_asset_id, quote.fee))
+    # The market-making fee is charged on the quote leg when it is funded, else on base.
+    fee_leg = next((q for q in funded if q.leg == MarketMakingOrder.Leg.QUOTE), funded[0])
+    mm_fee = (fee_leg.amount * fee_rate).quantize(
+        Decimal(1).scaleb(-MIXIN_PLACES), rounding=ROUND_UP
+    )
+    if mm_fee > 0:
+        entries.append((Purpose.MARKET_MAKING_FEE, fee_leg.asset_id, mm_fee))
+    return entries
+
+
+def order_intent_create(
+    *,
+    user: AbstractBaseUser,
+    pair_id: int,
+    preset_name: str,
+    overrides: dict,
+    base_amount: object,
+    quote_amount: object,
+) -> MarketMakingOrder:
+    """An order waiting for its payment, with one invoice entry per thing the user pays."""
+    if not hasattr(user, "mixin"):
+        raise ApplicationError(
+            "Log in with Mixin first: payments and payouts go to your Mixin account.",
+            code="mixin_login_required",
+            status_code=403,
+        )
+    pair = (
+        TradingPair.objects.select_related("exchange")
+        .filter(pk=pair_id, enabled=True, kind=TradingPair.Kind.MARKET_MAKING)
+        .first()
+    )
+    if pair is None or not pair.exchange.enabled:
+        raise _field_error("pair_id", "Unknown or disabled pair.")
+    base = _amount("base_amount", base_amount, places=min(pair.amount_precision, MIXIN_PLACES))
+    quote = _amount("quote_amount", quote_amount, places=MIXIN_PLACES)
+    if base == 0 and quote == 0:
+        raise _field_error("base_amount", "Fund at least one side of the book.")
+    if base and base < pair.min_order_amount:
+        raise _field_error("base_amount", f"must be at least {pair.min_order_amount}")
+    if base and pair.max_order_amount is not None and base > pair.max_order_amount:
+        raise _field_error("base_amount", f"must be at most {pair.max_order_amount}")
+    preset = preset_get_enabled(name=preset_name)
+    strategy_params_build(preset=preset, overrides=overrides)  # refuses bad overrides now
+
+    api_key = _trading_key(pair)
+    config = FundsLoopConfig.current()
+    # Both assets get a leg (exit brings back whatever trading left in either); only the
+    # funded ones are sent to the exchange.
+    quotes = [
+        _leg_quote(route=route, api_key=api_key, amount=amount) if amount > 0 else route
+        for route, amount in (
+            (_leg_route(leg=MarketMakingOrder.Leg.BASE, pair=pair), base),
+            (_leg_route(leg=MarketMakingOrder.Leg.QUOTE, pair=pair), quote),
+        )
+    ]
+    return _order_store(
+        user=user,
+        pair=pair,
+        api_key=api_key,
+        preset=preset,
+        overrides=overrides,
+        base=base,
+        quote=quote,
+        quotes=quotes,
+        config=config,
+    )
+
+
+@transaction.atomic
+def _order_store(
+    *,
+    user: AbstractBaseUser,
+    pair: TradingPair,
+    api_key: ExchangeAPIKey,
+    preset: StrategyPreset,
+    overrides: dict,
+    base: Decimal,
+    quote: Decimal,
+    quotes: list[LegQuote],
+    config: FundsLoopConfig,
+) -> MarketMakingOrder:
+    order_id = uuid.uuid4()
+    trace_id = context.current_trace_id() or context.new_trace_id()
+    order = MarketMakingOrder.objects.create(
+        id=order_id,
+        user=user,
+        pair=pair,
+        api_key=api_key,
+        strategy_preset=preset,
+        strategy_overrides=overrides,
+        base_amount=base,
+        quote_amount=quote,
+        memo=market_making_memo_encode(MarketMakingMemo(pair_id=pair.uuid, order_id=order_id)),
+        expires_at=timezone.now() + timedelta(seconds=config.payment_window_seconds),
+        trace_id=trace_id,
+    )
+    OrderLeg.objects.bulk_create(
+        OrderLeg(
+            order=order,
+            leg=q.leg,
+            asset_id=q.asset_id,
+            chain_id=q.chain_id,
+            exchange_coin=q.coin,
+            network=q.network,
+            amount=q.amount,
+            deposit_address=q.deposit_address,
+            deposit_tag=q.deposit_tag,
+            withdrawal_fee_asset_id=q.fee_asset_id,
+            withdrawal_fee=q.fee,
+        )
+        for q in quotes
+    )
+    PaymentEntry.objects.bulk_create(
+        PaymentEntry(order=order, purpose=purpose, asset_id=asset_id, amount_due=amount)
+        for purpose, asset_id, amount in _payment_entries(quotes, config.market_making_fee_rate)
+    )
+    order_event_record(
+        order=order,
+        kind="created",
+        to_state=order.state,
+        actor=f"user:{user.pk}",
+        reason="order created; waiting for payment",
+        data={"expires_at": order.expires_at.isoformat()},
+    )
+    return order

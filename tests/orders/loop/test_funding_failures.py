@@ -1,0 +1,118 @@
+"""The funding steps under failure (FUNDS-LOOP.md failure modes): a refused withdrawal,
+an unanswered one, an exchange that does not answer reads, and the operators' gates."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from ledger.models import Transaction
+from ledger.selectors import ledger_violations, order_balances
+from mrmarket.errors import RetryableError
+from orders import tasks
+from orders.models import FundsLoopConfig, MarketMakingOrder
+from orders.services import funding
+from orders.services.reconcile import reconcile_run
+from tests.orders.loop.harness import USDT, XIN
+from tests.orders.loop.test_payment_to_exchange import create_order
+from wallet.models import MixinTransfer
+
+pytestmark = pytest.mark.django_db
+
+
+def paid_order(world, django_user_model) -> MarketMakingOrder:
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    body = create_order(world, user)
+    world.pay(user, body["payment"]["url"])
+    order = MarketMakingOrder.objects.get(pk=body["id"])
+    world.intake()
+    order.refresh_from_db()
+    assert order.state == "payment_complete"
+    return order
+
+
+def test_refused_withdrawal_fails_the_order_and_reverses_the_booking(world, django_user_model):
+    order = paid_order(world, django_user_model)
+    world.mixin(
+        "POST",
+        "/_sim/faults",
+        {"path": "/safe/transaction/requests", "method": "POST", "kind": "error", "code": 30102},
+    )
+    assert funding.withdraw_to_exchange(order_id=order.pk) is funding.Step.SKIPPED
+    order.refresh_from_db()
+    assert order.state == "failed"
+    assert "invalid_address" in order.lifecycle_error
+    base = order.legs.get(leg="base")
+    original = Transaction.objects.get(idempotency_key=base.withdrawal_key)
+    assert Transaction.objects.filter(reverses=original).count() == 1
+    # The funds are back with the order in the wallet, as the ledger says.
+    assert order_balances(order_id=order.pk)[base.asset_id].available == Decimal("1.01")
+    assert order.events.filter(to_state="failed").exists()
+    assert ledger_violations() == []
+
+
+def test_unanswered_withdrawal_is_looked_up_and_sent_once(world, django_user_model):
+    order = paid_order(world, django_user_model)
+    world.mixin(
+        "POST",
+        "/_sim/faults",
+        {"path": "/safe/transactions", "method": "POST", "kind": "timeout", "count": 1},
+    )
+    world.drive(order, until="deposit_confirmed")
+    assert world.outages, "the timeout surfaced as a retry"
+    deposits = world.venue.state()["deposits"]
+    assert sorted(Decimal(d["amount"]) for d in deposits) == [Decimal("1"), Decimal("100")]
+    assert ledger_violations() == []
+
+
+def test_exchange_down_on_reads_keeps_the_order_waiting(world, django_user_model):
+    order = paid_order(world, django_user_model)
+    funding.withdraw_to_exchange(order_id=order.pk)
+    while funding.monitor_mixin_withdrawal(order_id=order.pk) is funding.Step.WAITING:
+        pass
+    world.venue.fault(
+        path="/sapi/v1/capital/deposit/hisrec", method="GET", kind="http_500", count=1
+    )
+    with pytest.raises(RetryableError):
+        funding.confirm_exchange_deposit(order_id=order.pk)
+    order.refresh_from_db()
+    assert order.state == "deposit_confirming"
+    world.drive(order, until="deposit_confirmed")
+
+
+def test_withdrawal_gate_holds_paid_orders(world, django_user_model):
+    FundsLoopConfig.objects.update_or_create(pk=1, defaults={"withdraw_to_exchange_enabled": False})
+    order = paid_order(world, django_user_model)
+    assert funding.withdraw_to_exchange(order_id=order.pk) is funding.Step.SKIPPED
+    assert funding.withdraw_to_exchange(order_id=order.pk) is funding.Step.SKIPPED
+    order.refresh_from_db()
+    assert order.state == "payment_complete"
+    assert order.events.filter(kind="withdrawals_disabled").count() == 1
+    assert not MixinTransfer.objects.exists()
+
+    FundsLoopConfig.objects.filter(pk=1).update(withdraw_to_exchange_enabled=True)
+    world.drive(order, until="deposit_confirmed")
+
+
+def test_queue_gate_leaves_the_withdrawal_to_an_operator(
+    world, django_user_model, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(tasks.withdraw_to_exchange, "delay", lambda **kw: queued.append(kw))
+    FundsLoopConfig.objects.update_or_create(
+        pk=1, defaults={"queue_withdraw_on_payment_complete": False}
+    )
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    body = create_order(world, user)
+    world.pay(user, body["payment"]["url"])
+    with django_capture_on_commit_callbacks(execute=True):
+        world.intake()
+    assert queued == []
+    assert MarketMakingOrder.objects.get(pk=body["id"]).state == "payment_complete"
+    report = reconcile_run(older_than=timedelta(0))
+    assert body["id"] not in [order_id for order_id, _ in report.rerun]
+    assert queued == []
+
+    FundsLoopConfig.objects.filter(pk=1).update(queue_withdraw_on_payment_complete=True)
+    reconcile_run(older_than=timedelta(0))
+    assert queued == [{"order_id": body["id"], "trace_id": body["trace_id"]}]

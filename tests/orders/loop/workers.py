@@ -1,0 +1,103 @@
+"""Real Celery worker (and beat) processes for the end-to-end and crash tests: they share
+the test's PostgreSQL database and Redis broker and reach the simulators over HTTP."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from mrmarket.celery import app as celery_app
+from tests.conftest import database_env_for_subprocess
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class Processes:
+    def __init__(self, world, log_dir: Path) -> None:
+        self.world = world
+        self.log_dir = log_dir
+        self.running: list[subprocess.Popen] = []
+        self.env = database_env_for_subprocess() | {
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "MIXIN_KEYSTORE": world.keystore_json,
+            "MIXIN_API_BASE": world.mixin_url,
+            "MIXIN_OAUTH_BASE": world.mixin_url,
+            "MIXIN_HTTP_TIMEOUT_MS": "3000",
+            "DEBUG": "true",
+            "LOG_LEVEL": "INFO",
+        }
+
+    def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}-{len(self.running)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "mrmarket", *args],
+            cwd=ROOT,
+            env=self.env | extra_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.running.append(process)
+        return process
+
+    def worker(
+        self, *, crash_at: str | None = None, pool: str = "solo", concurrency: int = 1
+    ) -> subprocess.Popen:
+        # The solo pool runs tasks in the worker process itself, so a crash point kills the
+        # whole worker, as a machine losing power would.
+        return self._start(
+            "worker",
+            [
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                str(concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
+            ],
+            {"MRMARKET_CRASH_AT": crash_at} if crash_at else {},
+        )
+
+    def beat(self) -> subprocess.Popen:
+        call_command("setup_periodic_tasks", verbosity=0)
+        return self._start(
+            "beat",
+            ["beat", "-l", "INFO", "-S", "django_celery_beat.schedulers:DatabaseScheduler"],
+            {},
+        )
+
+    def stop(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.running:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.log_dir.glob("*.log")))
+
+
+def purge_broker() -> None:
+    celery_app.control.purge()
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
+def crash_env_present() -> bool:
+    return "MRMARKET_CRASH_AT" in os.environ
