@@ -39,3 +39,14 @@ def database_env_for_subprocess() -> dict[str, str]:
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     return env
+
+
+@pytest.fixture
+def presets_seeded(db) -> None:
+    """The strategy presets as their data migration writes them: a transactional test's
+    flush empties every table, the migrations' rows included."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("orders.migrations.0001_initial").seed_presets(apps, None)

@@ -27,7 +27,7 @@ def act(client, order, action, key=None):
 
 
 @pytest.fixture
-def running_order(db):
+def running_order(db, presets_seeded):
     order = MarketMakingOrderFactory()
     MarketMakingOrder.objects.filter(pk=order.pk).update(state="running")
     order.refresh_from_db()

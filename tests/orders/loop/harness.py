@@ -291,7 +291,7 @@ def world_build(settings) -> tuple[World, Callable[[], None]]:
 
 
 @pytest.fixture
-def world(db, settings) -> Iterator[World]:
+def world(db, settings, presets_seeded) -> Iterator[World]:
     built, stop = world_build(settings)
     yield built
     stop()

@@ -48,7 +48,7 @@ def reconcile_until(order_id, state: str, *, timeout: float) -> None:
 
 @requires_postgres
 @requires_redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("point", FUNDING_POINTS + EXIT_POINTS)
 def test_killed_worker_is_replaced_and_every_effect_happens_once(
     world, django_user_model, tmp_path, point

@@ -23,7 +23,7 @@ def state_of(order_id) -> str:
 
 @requires_postgres
 @requires_redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path):
     purge_broker()
     processes = Processes(world, tmp_path)
