@@ -12,10 +12,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from mrmarket.errors import RemoteNotFoundError
 from orders.executor.settlement import (
+    LedgerAccounts,
     SettledFill,
     fills_settle,
     reservation_release_if_done,
@@ -42,7 +45,6 @@ class SyncResult:
     filled: list[TrackedOrder] = field(default_factory=list)  # became completely filled
     settled: list[SettledFill] = field(default_factory=list)
     given_up: list[TrackedOrder] = field(default_factory=list)  # in doubt too long: failed
-    orphans_cancelled: list[str] = field(default_factory=list)  # client order ids
 
 
 def account_sync(
@@ -53,6 +55,7 @@ def account_sync(
     tracked: list[TrackedOrder],
     now: datetime,
     in_doubt_timeout: timedelta,
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> SyncResult:
     """Bring one API key's tracked orders on one market in line with the exchange.
@@ -85,15 +88,24 @@ def account_sync(
         elif remote.client_order_id.startswith(CLIENT_ID_PREFIX) and not _is_live(
             remote.client_order_id, tracked
         ):
-            _orphan_cancel(gateway=gateway, pair=pair, remote=remote, result=result)
+            _orphan_cancel(gateway=gateway, pair=pair, remote=remote)
     for client_id, order in resting.items():
         if client_id not in seen:
             # Gone from the book: filled, cancelled or expired. Ask how it ended.
-            remote = gateway.fetch_order(
-                symbol=pair.symbol,
-                exchange_order_id=order.exchange_order_id or None,
-                client_order_id=None if order.exchange_order_id else client_id,
-            )
+            try:
+                remote = gateway.fetch_order(
+                    symbol=pair.symbol,
+                    exchange_order_id=order.exchange_order_id or None,
+                    client_order_id=None if order.exchange_order_id else client_id,
+                )
+            except RemoteNotFoundError:
+                # The exchange forgot it (closed orders age out): it no longer rests, and
+                # its trades, if any, still settle below before the release.
+                order.status = ST.CANCELLED
+                order.last_error = "closed and no longer known to the exchange"
+                order.updated_at = now
+                tracked_save(order)
+                continue
             if tracked_apply_remote(order, remote, now=now):
                 tracked_save(order)
 
@@ -102,6 +114,7 @@ def account_sync(
         pair=pair,
         api_key_id=api_key_id,
         tracked=tracked,
+        accounts=accounts,
         trace_id=trace_id,
         result=result,
     )
@@ -115,6 +128,7 @@ def trades_sync(
     pair: TradingPair,
     api_key_id: int,
     tracked: list[TrackedOrder],
+    accounts: LedgerAccounts,
     trace_id: str,
     result: SyncResult,
 ) -> None:
@@ -133,13 +147,17 @@ def trades_sync(
                 api_key_id=api_key_id,
                 fills=fills,
                 tracked_by_exchange_id=by_exchange_id,
+                accounts=accounts,
                 trace_id=trace_id,
             )
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
-    for order in tracked:
-        reservation_release_if_done(pair=pair, tracked=order, trace_id=trace_id)
+    with transaction.atomic():  # one commit for the batch
+        for order in tracked:
+            reservation_release_if_done(
+                pair=pair, tracked=order, accounts=accounts, trace_id=trace_id
+            )
 
 
 def pending_resolve(
@@ -175,7 +193,6 @@ def _orphan_cancel(
     gateway: venue.CcxtGateway,
     pair: TradingPair,
     remote: venue.ExchangeOrder,
-    result: SyncResult,
 ) -> None:
     """One of our client ids resting on the book that no live row knows (an in-doubt create
     given up before it landed): take it off rather than quote blind."""
@@ -188,4 +205,3 @@ def _orphan_cancel(
     except RemoteNotFoundError:
         return
     logger.warning("cancelled an orphan order", extra={"client_order_id": remote.client_order_id})
-    result.orphans_cancelled.append(remote.client_order_id)

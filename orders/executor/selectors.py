@@ -20,7 +20,7 @@ def running_orders_of_market(*, pair_id: int) -> list[MarketMakingOrder]:
         MarketMakingOrder.objects.filter(
             pair_id=pair_id, state=OrderState.RUNNING, executor_state__isnull=False
         )
-        .select_related("executor_state")
+        .select_related("executor_state", "pair")
         .order_by("created_at")
     )
 

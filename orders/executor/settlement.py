@@ -15,13 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from ledger.models import Account, Transaction
-from ledger.services import Leg, ledger_post, order_account, reservation_release, system_account
+from ledger.services import Leg, ledger_post, order_account, system_account
 from orders.models_executor import (
     FINAL_STATUSES,
     ExchangeFill,
@@ -72,23 +74,65 @@ def tracked_save(tracked: TrackedOrder) -> None:
     )
 
 
+class LedgerAccounts:
+    """The ledger accounts of a set of orders on one pair, read in one query on first use,
+    so that a fill or a reservation does not look each of its accounts up again."""
+
+    def __init__(self, *, order_ids: Iterable[object], pair: TradingPair) -> None:
+        self._order_ids = [str(order_id) for order_id in order_ids]
+        self._assets = [pair.base_asset_id, pair.quote_asset_id]
+        self._accounts: dict[tuple[str, str, object, str], Account] | None = None
+
+    def _load(self) -> dict[tuple[str, str, object, str], Account]:
+        if self._accounts is None:
+            kinds = Account.OwnerKind
+            rows = Account.objects.filter(asset__in=self._assets).filter(
+                Q(owner_kind=kinds.ORDER, owner_id__in=self._order_ids)
+                | Q(owner_kind=kinds.SYSTEM, purpose=Account.Purpose.EXTERNAL)
+            )
+            self._accounts = {(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows}
+        return self._accounts
+
+    def order(self, *, order_id: object, asset: UUID, purpose: str) -> Account:
+        key = (Account.OwnerKind.ORDER, str(order_id), asset, purpose)
+        account = self._load().get(key)
+        if account is None:
+            account = self._load()[key] = order_account(
+                order_id=str(order_id), asset=asset, purpose=purpose
+            )
+        return account
+
+    def external(self, *, asset: UUID) -> Account:
+        key = (Account.OwnerKind.SYSTEM, "", asset, Account.Purpose.EXTERNAL)
+        account = self._load().get(key)
+        if account is None:
+            account = self._load()[key] = system_account(
+                asset=asset, purpose=Account.Purpose.EXTERNAL
+            )
+        return account
+
+
 @dataclass(frozen=True, slots=True)
 class SettledFill:
     tracked_order_id: int
     fill: venue.Fill
 
 
+@transaction.atomic
 def fills_settle(
     *,
     pair: TradingPair,
     api_key_id: int,
     fills: Iterable[venue.Fill],
     tracked_by_exchange_id: dict[str, TrackedOrder],
+    accounts: LedgerAccounts,
     trace_id: str,
 ) -> list[SettledFill]:
     """Record and settle the fills of our tracked orders; others (and replays) are skipped.
 
-    Advances the key's trade cursor past every fill read, ours or not.
+    Advances the key's trade cursor past every fill read, ours or not. One transaction for
+    the batch: a commit per fill would cost a disk flush each, and a batch cut short is
+    simply read again from the unchanged cursor.
     """
     settled = []
     last_trade_id = None
@@ -108,18 +152,25 @@ def fills_settle(
                 extra={"trade_id": fill.trade_id, "exchange_order_id": fill.exchange_order_id},
             )
             continue
-        if fill_settle(pair=pair, tracked=tracked, fill=fill, trace_id=trace_id):
+        if fill_settle(pair=pair, tracked=tracked, fill=fill, accounts=accounts, trace_id=trace_id):
             settled.append(SettledFill(tracked.pk, fill))
     if last_trade_id is not None:
-        TradeCursor.objects.update_or_create(
-            api_key_id=api_key_id, symbol=pair.symbol, defaults={"last_trade_id": last_trade_id}
-        )
+        cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
+        if not cursor.update(last_trade_id=last_trade_id):
+            TradeCursor.objects.create(
+                api_key_id=api_key_id, symbol=pair.symbol, last_trade_id=last_trade_id
+            )
     return settled
 
 
 @transaction.atomic
 def fill_settle(
-    *, pair: TradingPair, tracked: TrackedOrder, fill: venue.Fill, trace_id: str
+    *,
+    pair: TradingPair,
+    tracked: TrackedOrder,
+    fill: venue.Fill,
+    accounts: LedgerAccounts,
+    trace_id: str,
 ) -> bool:
     """One trade into the ledger: the asset given leaves `locked`, the asset got arrives in
     `on_exchange`, the fee goes to `fees`. False when the trade was settled already."""
@@ -142,10 +193,10 @@ def fill_settle(
         idempotency_key=key,
         code=Transaction.Code.FILL_SETTLE,
         entries=[
-            Leg(order_account(order_id=order_id, asset=given_asset, purpose="locked"), -given),
-            Leg(system_account(asset=given_asset, purpose=Account.Purpose.EXTERNAL), given),
-            Leg(system_account(asset=got_asset, purpose=Account.Purpose.EXTERNAL), -got),
-            Leg(order_account(order_id=order_id, asset=got_asset, purpose="on_exchange"), got),
+            Leg(accounts.order(order_id=order_id, asset=given_asset, purpose="locked"), -given),
+            Leg(accounts.external(asset=given_asset), given),
+            Leg(accounts.external(asset=got_asset), -got),
+            Leg(accounts.order(order_id=order_id, asset=got_asset, purpose="on_exchange"), got),
         ],
         trace_id=trace_id,
         ref=ref,
@@ -193,7 +244,9 @@ def fill_settle(
     return True
 
 
-def reservation_release_if_done(*, pair: TradingPair, tracked: TrackedOrder, trace_id: str) -> bool:
+def reservation_release_if_done(
+    *, pair: TradingPair, tracked: TrackedOrder, accounts: LedgerAccounts, trace_id: str
+) -> bool:
     """Give the unspent reservation back once the order is final and fully settled."""
     if (
         tracked.released
@@ -207,17 +260,44 @@ def reservation_release_if_done(*, pair: TradingPair, tracked: TrackedOrder, tra
             asset = (
                 pair.quote_asset_id if tracked.side == TrackedOrder.Side.BUY else pair.base_asset_id
             )
-            reservation_release(
-                order_id=str(tracked.order_id),
+            reservation_post(
+                accounts=accounts,
+                lock=False,
+                order_id=tracked.order_id,
                 asset=asset,
                 amount=rest,
                 idempotency_key=f"{tracked.order_id}:release:{tracked.client_order_id}",
-                trace_id=trace_id,
                 ref=f"client-order:{tracked.client_order_id}",
+                trace_id=trace_id,
             )
         tracked.released = True
         tracked_save(tracked)
     return True
+
+
+def reservation_post(
+    *,
+    accounts: LedgerAccounts,
+    lock: bool,
+    order_id: object,
+    asset: UUID,
+    amount: Decimal,
+    idempotency_key: str,
+    ref: str,
+    trace_id: str,
+) -> Transaction:
+    """ledger.services.reservation_lock / reservation_release (same code, legs and keys),
+    on accounts already at hand: on_exchange → locked to lock, back to release."""
+    free = accounts.order(order_id=order_id, asset=asset, purpose="on_exchange")
+    locked = accounts.order(order_id=order_id, asset=asset, purpose="locked")
+    source, target = (free, locked) if lock else (locked, free)
+    return ledger_post(
+        idempotency_key=idempotency_key,
+        code=Transaction.Code.RESERVE_LOCK if lock else Transaction.Code.RESERVE_RELEASE,
+        entries=[Leg(source, -amount), Leg(target, amount)],
+        trace_id=trace_id,
+        ref=ref,
+    )
 
 
 def reservation_amount(*, side: str, price: Decimal, amount: Decimal) -> Decimal:

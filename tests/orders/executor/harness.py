@@ -28,7 +28,8 @@ from exchanges.simulator.venue import Account, Venue
 from ledger.models import Transaction
 from ledger.selectors import OrderAssetBalances, order_balances
 from ledger.services import Leg, ledger_post, order_account, system_account
-from orders.executor.services import TickReport, executor_order_register, executor_tick_market
+from orders.executor.services import executor_order_register, executor_tick_market
+from orders.executor.tick import TickReport
 from orders.models import MarketMakingOrder
 from orders.models_executor import TrackedOrder
 from orders.states import OrderState

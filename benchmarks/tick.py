@@ -1,0 +1,250 @@
+"""Executor ticks: N running orders over M markets, in-process venue, PostgreSQL.
+
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_executor \
+        .venv/bin/python benchmarks/tick.py [--orders 1000] [--markets 50] [--rounds 20] \
+        [--workers 2]
+
+Runs on a throwaway database (`test_<name>`, created and dropped here). Each market has its
+own simulated venue account (one API key per market) whose makers and takers move the price
+and trade every round. One round = one simulated second: every market's agents take a step,
+then every market is ticked once. With --workers W, W processes (forked after the set-up,
+as W Celery workers would be) each tick their share of the markets, one after the other;
+the venue's markets are independent, so each process keeps its copy. The first round
+places every quote (reservations, tracked rows, create calls) and is reported on its own;
+the later rounds are the steady state: fills to settle, refreshes when the price left the
+tolerance, and otherwise quiet ticks.
+
+Prints order-ticks per second (all workers together), the p50/p99 time of one market's tick, and
+the share of tick time spent in the strategy, the gateway and the database (everything else
+in the tick: the ORM, the ledger, Python glue).
+"""
+
+import argparse
+import logging
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrmarket.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# DEBUG (needed for the demo secrets) would keep every query in memory, and JSON log lines
+# per tick would flood the terminal; neither is part of what is measured.
+settings.DEBUG = False
+logging.disable(logging.INFO)
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from exchanges.models import Exchange, ExchangeAPIKey, TradingPair  # noqa: E402
+from exchanges.services import api_key_set_secret  # noqa: E402
+from exchanges.simulator.inprocess import InProcessGateway  # noqa: E402
+from exchanges.simulator.venue import Venue  # noqa: E402
+from ledger.models import Transaction  # noqa: E402
+from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
+from orders.executor.services import executor_order_register, executor_tick_market  # noqa: E402
+from orders.executor.tick import TickReport  # noqa: E402
+from orders.models import MarketMakingOrder, StrategyPreset  # noqa: E402
+from orders.models_executor import ExchangeFill  # noqa: E402
+from orders.states import OrderState  # noqa: E402
+from orders.strategies import freeze_config, validate_params  # noqa: E402
+
+D = Decimal
+PARAMS = {
+    "bid_spread": "0.002",
+    "ask_spread": "0.002",
+    "order_amount": "1",
+    "order_levels": 1,
+    "order_refresh_time": 1,
+    "order_refresh_tolerance_pct": "0.003",
+    "filled_order_delay": 1,
+}
+
+
+def setup(orders: int, markets: int, venue: Venue) -> tuple[list[int], dict[int, InProcessGateway]]:
+    frozen = freeze_config(validate_params(PARAMS))
+    exchange = Exchange.objects.create(name="bench venue", ccxt_id="binance")
+    user = get_user_model().objects.create(username="bench")
+    preset = StrategyPreset.objects.create(name="bench", title="Bench", rationale="-", params={})
+    gateways: dict[int, InProcessGateway] = {}
+    pair_ids = []
+    for m in range(markets):
+        base = f"B{m}"
+        venue.market_create(
+            symbol=f"{base}/USDT",
+            mid=D(100),
+            tick_size=D("0.01"),
+            step_size=D("0.001"),
+            min_notional=D(1),
+            volatility=D("0.001"),
+        )
+        account = venue.account_create(label=f"mm{m}", permissions=["read", "trade"])
+        venue.account_credit(api_key=account.api_key, asset=base, amount=D(1_000_000))
+        venue.account_credit(api_key=account.api_key, asset="USDT", amount=D(100_000_000))
+        key = ExchangeAPIKey(exchange=exchange, label=f"mm{m}", api_key=account.api_key)
+        api_key_set_secret(api_key=key, secret=account.secret)
+        key.save()
+        gateways[key.pk] = InProcessGateway(venue=venue, api_key=account.api_key)
+        pair = TradingPair.objects.create(
+            exchange=exchange,
+            symbol=f"{base}/USDT",
+            base_symbol=base,
+            quote_symbol="USDT",
+            base_asset_id=uuid.uuid4(),
+            quote_asset_id=uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5"),
+            base_chain_id=uuid.uuid4(),
+            quote_chain_id=uuid.uuid4(),
+            min_order_amount=D("0.001"),
+            price_precision=2,
+            amount_precision=3,
+        )
+        pair_ids.append(pair.pk)
+        for n in range(orders // markets):
+            order = MarketMakingOrder.objects.create(
+                user=user,
+                pair=pair,
+                api_key=key,
+                strategy_preset=preset,
+                frozen_config=frozen.config,
+                config_hash=frozen.sha256,
+                base_amount=D(100),
+                quote_amount=D(10_000),
+                state=OrderState.RUNNING,
+                memo=f"bench-{m}-{n}",
+                expires_at=timezone.now(),
+                trace_id=uuid.uuid4().hex,
+            )
+            for asset, amount in ((pair.base_asset_id, D(100)), (pair.quote_asset_id, D(10_000))):
+                ledger_post(
+                    idempotency_key=f"{order.pk}:deposit:{asset}",
+                    code=Transaction.Code.DEPOSIT_CONFIRMED,
+                    entries=[
+                        Leg(system_account(asset=asset, purpose="external"), -amount),
+                        Leg(
+                            order_account(
+                                order_id=str(order.pk), asset=asset, purpose="on_exchange"
+                            ),
+                            amount,
+                        ),
+                    ],
+                    trace_id="benchmark-tick",
+                )
+            executor_order_register(order=order)
+    return pair_ids, gateways
+
+
+def tick_round(
+    pair_ids: list[int], gateways: dict[int, InProcessGateway], venue: Venue, now: datetime
+) -> list[TickReport]:
+    venue.agents_run_round()
+    return [
+        executor_tick_market(pair_id=pair_id, now=now, gateway_for=gateways.__getitem__)
+        for pair_id in pair_ids
+    ]
+
+
+def run_rounds(
+    pair_ids: list[int],
+    gateways: dict[int, InProcessGateway],
+    venue: Venue,
+    rounds: range,
+    start: datetime,
+    workers: int,
+) -> list[TickReport]:
+    """Tick `rounds` rounds, the markets split over `workers` forked processes."""
+    if workers == 1:
+        reports = []
+        for number in rounds:
+            reports += tick_round(pair_ids, gateways, venue, start + timedelta(seconds=number))
+        return reports
+    connection.close()  # each child opens its own
+    results: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+
+    def work(share: list[int]) -> None:
+        reports = []
+        for number in rounds:
+            reports += tick_round(share, gateways, venue, start + timedelta(seconds=number))
+        results.put(reports)
+
+    children = [
+        multiprocessing.get_context("fork").Process(target=work, args=(pair_ids[w::workers],))
+        for w in range(workers)
+    ]
+    for child in children:
+        child.start()
+    reports = [report for _ in children for report in results.get()]
+    for child in children:
+        child.join()
+    return reports
+
+
+def summary(label: str, reports: list[TickReport], elapsed: float) -> None:
+    order_ticks = sum(r.orders for r in reports)
+    durations = sorted(r.seconds * 1000 for r in reports)
+    p50 = statistics.median(durations)
+    p99 = durations[min(len(durations) - 1, int(len(durations) * 0.99))]
+    total = sum(r.seconds for r in reports) or 1.0
+    strategy = sum(r.strategy_seconds for r in reports) / total
+    gateway = sum(r.gateway_seconds for r in reports) / total
+    database = sum(r.database_seconds for r in reports) / total
+    print(
+        f"{label:<34} {order_ticks:>7} order-ticks in {elapsed:6.2f} s = "
+        f"{order_ticks / elapsed:7.0f} order-ticks/s | market tick p50 {p50:6.1f} ms "
+        f"p99 {p99:6.1f} ms | strategy {strategy:4.0%} gateway {gateway:4.0%} "
+        f"database {database:4.0%} | created {sum(r.created for r in reports)} "
+        f"cancelled {sum(r.cancelled for r in reports)} fills {sum(r.fills for r in reports)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--markets", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("benchmarks/tick.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+
+    real_name = connection.settings_dict["NAME"]
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        print(
+            f"PostgreSQL {version}, database {test_name}, python {sys.version.split()[0]}, "
+            f"{args.orders} orders over {args.markets} markets, {os.cpu_count()} CPUs"
+        )
+        venue = Venue(seed=11)
+        pair_ids, gateways = setup(args.orders, args.markets, venue)
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+
+        started = time.perf_counter()
+        first = tick_round(pair_ids, gateways, venue, now)
+        summary("first round (placing)", first, time.perf_counter() - started)
+
+        started = time.perf_counter()
+        steady = run_rounds(pair_ids, gateways, venue, range(1, args.rounds), now, args.workers)
+        label = f"steady ({args.rounds - 1} rounds, {args.workers} worker(s))"
+        summary(label, steady, time.perf_counter() - started)
+        print(f"fills recorded: {ExchangeFill.objects.count()}")
+    finally:
+        connection.creation.destroy_test_db(real_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
