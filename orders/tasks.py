@@ -76,13 +76,6 @@ def payout_send(*, payout_id: int, trace_id: str) -> str:
 
 
 @shared_task(base=MrMarketTask)
-def quotes_cancel(*, order_id: str, trace_id: str) -> bool:
-    from orders.executor.services import executor_order_cancel_all
-
-    return executor_order_cancel_all(order_id=order_id, reason="paused or stopped by the user")
-
-
-@shared_task(base=MrMarketTask)
 def payments_expire(*, trace_id: str | None = None) -> int:
     return payments.payments_expire_due()
 

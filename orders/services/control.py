@@ -24,6 +24,7 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     from orders import tasks
+    from orders.executor.tasks import quotes_cancel
 
     def then(job):
         return lambda: job.delay(order_id=str(order.pk), trace_id=order.trace_id)
@@ -31,18 +32,18 @@ def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     if action == "exit" and order.state in EXIT_STATES | {OrderState.EXITED}:
         return  # exit was asked already; a repeat changes nothing
     if action == "resume":
-        # Resuming from `stopped` starts the strategy afresh; from `paused` it continues.
+        # stopped → running is its own edge of the state machine; paused → running is resume.
         transition = order.start_running if order.state == OrderState.STOPPED else order.resume
         order_transition(
             order=order, transition=transition, actor=actor, reason="resumed by the user"
         )
         return
     transition, reason, job = {
-        "pause": (order.pause, "paused by the user", tasks.quotes_cancel),
+        "pause": (order.pause, "paused by the user", quotes_cancel),
         "stop": (
             order.stop,
             "stopped by the user; funds stay on the exchange",
-            tasks.quotes_cancel,
+            quotes_cancel,
         ),
         "exit": (order.request_exit, "exit requested by the user", tasks.exit_mm),
     }[action]
