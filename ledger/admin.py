@@ -6,21 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ledger.models import Account, Balance, Entry, Transaction
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    # Counting millions of entries on every page load is what makes big changelists slow.
-    show_full_result_count = False
-    list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from mrmarket.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Account)
@@ -36,19 +22,11 @@ class AccountAdmin(ReadOnlyAdmin):
         return account.balance.amount
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = Entry
     fields = ["account", "asset", "amount"]
     readonly_fields = fields
     raw_id_fields = ["account"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Transaction)

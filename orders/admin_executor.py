@@ -6,23 +6,9 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from mrmarket.admin import ReadOnlyAdmin
 from orders.executor.services import global_kill_switch_set, order_kill_switch_reset
 from orders.models_executor import ExchangeFill, ExecutorState, GlobalKillSwitch, TrackedOrder
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Facts from the exchange: written by the executor only."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(TrackedOrder)

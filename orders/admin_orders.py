@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mrmarket.admin import ReadOnlyAdmin, ReadOnlyInline
 from mrmarket.errors import ApplicationError
 from orders.models import (
     FundsLoopConfig,
@@ -14,17 +15,6 @@ from orders.models import (
     Payout,
 )
 from orders.services.recovery import order_recovery_refund, order_withdrawal_queue
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -147,7 +137,7 @@ class FundsLoopConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(ReadOnlyAdmin):
     list_display = [
         "idempotency_key",
         "kind",
@@ -159,14 +149,3 @@ class PayoutAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "status"]
     search_fields = ["idempotency_key", "receiver_id", "order__id", "snapshot_id"]
-    show_full_result_count = False
-    readonly_fields = [f.name for f in Payout._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from mrmarket.admin import ReadOnlyAdmin
 from wallet.models import (
     DepositEntry,
     MixinSnapshot,
@@ -10,19 +11,6 @@ from wallet.models import (
     OutputReservation,
     SnapshotCursor,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(MixinSnapshot)
