@@ -3,7 +3,7 @@
 Rules (docs/ledger.md, FUNDS-LOOP.md):
 - a tracked order's cumulative fill only grows: a lower value from the exchange is ignored;
 - each exchange trade is recorded once (unique exchange + symbol + trade id) and settled
-  into the ledger under `{order_id}:fill:{trade_id}` (and `{order_id}:fee:{trade_id}`);
+  into the ledger under `{order_id}:fill:{trade_id}`, its fee in the same posting;
 - the reservation's unspent rest is released once the order is final *and* every fill the
   exchange reported is settled, under `{order_id}:release:{client_order_id}`.
 """
@@ -188,38 +188,44 @@ def fill_settle(
     )
     given, got = (cost, fill.amount) if buying else (fill.amount, cost)
     key = f"{order_id}:fill:{fill.trade_id}"
-    ref = f"trade:{fill.trade_id}"
-    ledger_post(
-        idempotency_key=key,
-        code=Transaction.Code.FILL_SETTLE,
-        entries=[
-            Leg(accounts.order(order_id=order_id, asset=given_asset, purpose="locked"), -given),
-            Leg(accounts.external(asset=given_asset), given),
-            Leg(accounts.external(asset=got_asset), -got),
-            Leg(accounts.order(order_id=order_id, asset=got_asset, purpose="on_exchange"), got),
-        ],
-        trace_id=trace_id,
-        ref=ref,
-    )
+    entries = [
+        Leg(accounts.order(order_id=order_id, asset=given_asset, purpose="locked"), -given),
+        Leg(accounts.external(asset=given_asset), given),
+        Leg(accounts.external(asset=got_asset), -got),
+    ]
+    # The trade's fee is part of the same posting: one ledger write per fill.
     fee_asset = {pair.base_symbol: pair.base_asset_id, pair.quote_symbol: pair.quote_asset_id}
-    if fill.fee > 0 and fill.fee_asset in fee_asset:
-        asset = fee_asset[fill.fee_asset]
-        ledger_post(
-            idempotency_key=f"{order_id}:fee:{fill.trade_id}",
-            code=Transaction.Code.FEE,
-            entries=[
+    fee = fill.fee if fill.fee > 0 and fill.fee_asset in fee_asset else Decimal(0)
+    fee_paid_in = fee_asset.get(fill.fee_asset)
+    if fee and fee_paid_in == got_asset:
+        got_kept = got - fee
+    else:
+        got_kept = got
+        if fee:
+            entries.append(
                 Leg(
-                    order_account(order_id=order_id, asset=asset, purpose="on_exchange"), -fill.fee
-                ),
-                Leg(order_account(order_id=order_id, asset=asset, purpose="fees"), fill.fee),
-            ],
-            trace_id=trace_id,
-            ref=ref,
+                    accounts.order(order_id=order_id, asset=given_asset, purpose="on_exchange"),
+                    -fee,
+                )
+            )
+    entries.append(
+        Leg(accounts.order(order_id=order_id, asset=got_asset, purpose="on_exchange"), got_kept)
+    )
+    if fee:
+        entries.append(
+            Leg(accounts.order(order_id=order_id, asset=fee_paid_in, purpose="fees"), fee)
         )
     elif fill.fee > 0:
         # Paid in a third asset (a venue token): recorded on the fill, outside the order's
         # books, since the order never held that asset.
         logger.warning("fee in an asset the order does not hold", extra={"asset": fill.fee_asset})
+    ledger_post(
+        idempotency_key=key,
+        code=Transaction.Code.FILL_SETTLE,
+        entries=entries,
+        trace_id=trace_id,
+        ref=f"trade:{fill.trade_id}",
+    )
     ExchangeFill.objects.create(
         tracked_order=tracked,
         exchange_id=pair.exchange_id,

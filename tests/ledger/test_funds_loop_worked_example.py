@@ -59,7 +59,7 @@ PAY_IN_AND_DEPOSIT = [
      [(ext(USDT), "-1005"), (order("available", USDT), "1005")]),
     ("payment_credit", "snapshot-credit:s-xin", "snapshot:s-xin",
      [(ext(XIN), "-10"), (order("available", XIN), "10")]),
-    ("fee", "ord-1:mm_fee", "", [(order("available", USDT), "-5"), (rev(USDT), "5")]),
+    ("fee", "ord-1:market_making_fee", "", [(order("available", USDT), "-5"), (rev(USDT), "5")]),
     ("withdraw_to_exchange", "ord-1:withdraw_to_exchange:quote", "withdrawal:w-q",
      [(order("available", USDT), "-1000"), (order("in_transit", USDT), "999"),
       (order("fees", USDT), "1")]),
@@ -73,9 +73,7 @@ PAY_IN_AND_DEPOSIT = [
 FILL_AND_FEE = [
     ("fill_settle", "ord-1:fill:t-1", "trade:t-1",
      [(order("locked", USDT), "-60"), (ext(USDT), "60"),
-      (ext(XIN), "-12"), (order("on_exchange", XIN), "12")]),
-    ("fee", "ord-1:fee:t-1", "trade:t-1",
-     [(order("on_exchange", XIN), "-0.012"), (order("fees", XIN), "0.012")]),
+      (ext(XIN), "-12"), (order("on_exchange", XIN), "11.988"), (order("fees", XIN), "0.012")]),
 ]  # fmt: skip
 EXIT_AND_PAY_OUT = [
     ("withdraw_from_exchange", "ord-1:exit_withdraw:quote", "",
@@ -84,9 +82,9 @@ EXIT_AND_PAY_OUT = [
     ("withdraw_from_exchange", "ord-1:exit_withdraw:base", "",
      [(order("on_exchange", XIN), "-21.988"), (order("in_transit", XIN), "21.888"),
       (order("fees", XIN), "0.1")]),
-    ("return_confirmed", "ord-1:exit_confirm:quote", "",
+    ("return_confirmed", "ord-1:return:quote", "",
      [(order("in_transit", USDT), "-938"), (order("available", USDT), "938")]),
-    ("return_confirmed", "ord-1:exit_confirm:base", "",
+    ("return_confirmed", "ord-1:return:base", "",
      [(order("in_transit", XIN), "-21.888"), (order("available", XIN), "21.888")]),
     ("reward_credit", "ord-1:reward:camp-1:2026-11-25", "campaign:camp-1",
      [(ext(USDT), "-3"), (order("available", USDT), "3")]),
