@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
+    # Tests on a file, not in memory: a shared in-memory database answers a second
+    # connection (the live server's thread) with "table is locked" instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-mrmarket.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
