@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from exchanges.models import ExchangeAPIKey, TradingPair
 from mrmarket.money import MoneyField
-from orders.states import AWAITING_PAYMENT, EXIT_STATES, NON_TERMINAL, OrderState
+from orders.states import AWAITING_PAYMENT, NON_TERMINAL, OrderState
 
 S = OrderState
 
@@ -179,10 +179,6 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=list(NON_TERMINAL - {S.FAILED}), target=S.FAILED)
     def fail(self, error: str) -> None:
         self.lifecycle_error = error
-
-    @property
-    def is_exiting(self) -> bool:
-        return self.state in EXIT_STATES
 
 
 class OrderEvent(models.Model):

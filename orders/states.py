@@ -31,17 +31,6 @@ EXIT_STATES = frozenset(
     {S.EXIT_REQUESTED, S.EXIT_CANCELLING, S.EXIT_WITHDRAWING, S.EXIT_CONFIRMING}
 )
 AWAITING_PAYMENT = frozenset({S.PAYMENT_PENDING, S.PAYMENT_INCOMPLETE})
-FUNDING_STATES = frozenset(
-    {
-        S.PAYMENT_COMPLETE,
-        S.WITHDRAWING,
-        S.WITHDRAWAL_CONFIRMED,
-        S.DEPOSIT_CONFIRMING,
-        S.DEPOSIT_CONFIRMED,
-    }
-)
-# States in which the executor quotes or may hold open exchange orders.
-QUOTING_STATES = frozenset({S.RUNNING})
 NON_TERMINAL = frozenset(set(OrderState) - TERMINAL_STATES)
 
 # How long an order may sit in a state before `reconcile` looks at it (seconds).

@@ -12,7 +12,7 @@ from ledger.services import Leg, account_get_or_create, ledger_post, order_accou
 from orders.models import FundsLoopConfig, MarketMakingOrder, PaymentEntry, Payout
 from orders.services.lifecycle import order_transition
 from orders.services.payouts import payout_create
-from orders.states import AWAITING_PAYMENT, EXIT_STATES
+from orders.states import AWAITING_PAYMENT, OrderState
 from wallet.memo import MemoError, snapshot_memo_decode
 from wallet.models import MixinSnapshot
 from wallet.services.intake import snapshot_mark_processed
@@ -225,8 +225,11 @@ def _chain_deposit_seen(snapshot: MixinSnapshot) -> str:
     it to the order's exchange withdrawal by hash; wake the orders that wait for one."""
     from orders import tasks
 
+    # Only an order whose exchange withdrawal was asked for can be waiting for this deposit.
     waiting = list(
-        MarketMakingOrder.objects.filter(state__in=EXIT_STATES).values_list("pk", "trace_id")
+        MarketMakingOrder.objects.filter(
+            state__in=[OrderState.EXIT_WITHDRAWING, OrderState.EXIT_CONFIRMING]
+        ).values_list("pk", "trace_id")
     )
     for order_id, trace_id in waiting:
         transaction.on_commit(

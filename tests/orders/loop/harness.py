@@ -7,7 +7,6 @@ test reads top to bottom; the end-to-end test runs them on a real Celery worker 
 """
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,10 +69,7 @@ class World:
 
     def mixin_balance(self, user, asset_id: str) -> Decimal:
         balances = self.mixin("GET", f"/_sim/users/{user.mixin.mixin_user_id}/balances")
-        found = balances.get("balances", balances)
-        if isinstance(found, list):
-            found = {b["asset_id"]: b["amount"] for b in found}
-        return Decimal(str(found.get(asset_id, "0")))
+        return Decimal(balances.get(asset_id, "0"))
 
     def pay(self, user, url: str) -> list[str]:
         return self.mixin(
@@ -294,7 +290,3 @@ def world(db, settings, presets_seeded) -> Iterator[World]:
     built, stop = world_build(settings)
     yield built
     stop()
-
-
-def new_trace() -> str:
-    return uuid.uuid4().hex

@@ -1,7 +1,6 @@
 """Real Celery worker (and beat) processes for the end-to-end and crash tests: they share
 the test's PostgreSQL database and Redis broker and reach the simulators over HTTP."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -97,7 +96,3 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = ""
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
-
-
-def crash_env_present() -> bool:
-    return "MRMARKET_CRASH_AT" in os.environ
