@@ -167,12 +167,9 @@ def reservation_lock(
     ref: str | None = None,
 ) -> Transaction:
     """Reserve an order's free exchange funds (on_exchange → locked) for an open order."""
-    return _reservation_move(
-        code=Transaction.Code.RESERVE_LOCK,
-        source=Account.Purpose.ON_EXCHANGE,
-        target=Account.Purpose.LOCKED,
-        order_id=order_id,
-        asset=asset,
+    return reservation_move(
+        **_reservation_accounts(order_id=order_id, asset=asset),
+        lock=True,
         amount=amount,
         idempotency_key=idempotency_key,
         trace_id=trace_id,
@@ -190,12 +187,9 @@ def reservation_release(
     ref: str | None = None,
 ) -> Transaction:
     """Give back what a cancelled or finished exchange order held (locked → on_exchange)."""
-    return _reservation_move(
-        code=Transaction.Code.RESERVE_RELEASE,
-        source=Account.Purpose.LOCKED,
-        target=Account.Purpose.ON_EXCHANGE,
-        order_id=order_id,
-        asset=asset,
+    return reservation_move(
+        **_reservation_accounts(order_id=order_id, asset=asset),
+        lock=False,
         amount=amount,
         idempotency_key=idempotency_key,
         trace_id=trace_id,
@@ -204,27 +198,35 @@ def reservation_release(
 
 
 @transaction.atomic
-def _reservation_move(
+def _reservation_accounts(*, order_id: str, asset: UUID | str) -> dict[str, Account]:
+    return {
+        "free": order_account(order_id=order_id, asset=asset, purpose=Account.Purpose.ON_EXCHANGE),
+        "locked": order_account(order_id=order_id, asset=asset, purpose=Account.Purpose.LOCKED),
+    }
+
+
+def reservation_move(
     *,
-    code: str,
-    source: str,
-    target: str,
-    order_id: str,
-    asset: UUID | str,
+    free: Account,
+    locked: Account,
+    lock: bool,
     amount: Decimal,
     idempotency_key: str,
     trace_id: str,
     ref: str | None,
 ) -> Transaction:
+    """The posting behind reservation_lock / reservation_release, for a caller that has the
+    order's `on_exchange` and `locked` accounts at hand (the executor, per tick)."""
     _check_amount(amount)
     if amount <= 0:
         raise InvalidPosting("a reservation amount must be positive")
-    legs = [
-        Leg(order_account(order_id=order_id, asset=asset, purpose=source), amount.copy_negate()),
-        Leg(order_account(order_id=order_id, asset=asset, purpose=target), amount),
-    ]
+    source, target = (free, locked) if lock else (locked, free)
     return ledger_post(
-        idempotency_key=idempotency_key, code=code, entries=legs, trace_id=trace_id, ref=ref
+        idempotency_key=idempotency_key,
+        code=Transaction.Code.RESERVE_LOCK if lock else Transaction.Code.RESERVE_RELEASE,
+        entries=[Leg(source, amount.copy_negate()), Leg(target, amount)],
+        trace_id=trace_id,
+        ref=ref,
     )
 
 

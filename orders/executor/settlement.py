@@ -23,7 +23,7 @@ from django.db.models import Q
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from ledger.models import Account, Transaction
-from ledger.services import Leg, ledger_post, order_account, system_account
+from ledger.services import Leg, ledger_post, order_account, reservation_move, system_account
 from orders.models_executor import (
     FINAL_STATUSES,
     ExchangeFill,
@@ -292,15 +292,13 @@ def reservation_post(
     ref: str,
     trace_id: str,
 ) -> Transaction:
-    """ledger.services.reservation_lock / reservation_release (same code, legs and keys),
-    on accounts already at hand: on_exchange → locked to lock, back to release."""
-    free = accounts.order(order_id=order_id, asset=asset, purpose="on_exchange")
-    locked = accounts.order(order_id=order_id, asset=asset, purpose="locked")
-    source, target = (free, locked) if lock else (locked, free)
-    return ledger_post(
+    """A reservation lock or release on the accounts of this tick (ledger.services)."""
+    return reservation_move(
+        free=accounts.order(order_id=order_id, asset=asset, purpose="on_exchange"),
+        locked=accounts.order(order_id=order_id, asset=asset, purpose="locked"),
+        lock=lock,
+        amount=amount,
         idempotency_key=idempotency_key,
-        code=Transaction.Code.RESERVE_LOCK if lock else Transaction.Code.RESERVE_RELEASE,
-        entries=[Leg(source, -amount), Leg(target, amount)],
         trace_id=trace_id,
         ref=ref,
     )
