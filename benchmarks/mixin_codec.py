@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wallet.mixin import crypto, kernel  # noqa: E402
+from mixin_kernel import crypto, kernel  # noqa: E402
 
 
 def rate(label: str, count: int, action) -> None:

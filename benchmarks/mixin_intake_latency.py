@@ -34,9 +34,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from mixin_kernel.invoice import PayRequest  # noqa: E402
 from mrmarket.celery import app as celery_app  # noqa: E402
-from wallet.mixin.invoice import PayRequest  # noqa: E402
-from wallet.simulator import BotIdentity, SimWorld, start_in_thread  # noqa: E402
+from simulators.mixin import BotIdentity, SimWorld, start_in_thread  # noqa: E402
 from wallet.tasks import poll_mixin_snapshots  # noqa: E402
 
 BEAT_SECONDS = 1.0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orders.strategies import (  # noqa: E402
+from strategy import (  # noqa: E402
     Balances,
     Book,
     MarketSnapshot,

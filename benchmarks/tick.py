@@ -49,18 +49,18 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from demo.inprocess_gateway import InProcessGateway  # noqa: E402
 from exchanges.models import Exchange, ExchangeAPIKey, TradingPair  # noqa: E402
 from exchanges.services import api_key_set_secret  # noqa: E402
-from exchanges.simulator.inprocess import InProcessGateway  # noqa: E402
-from exchanges.simulator.venue import Venue  # noqa: E402
+from executor.models import ExchangeFill  # noqa: E402
+from executor.services import executor_order_register, executor_tick_market  # noqa: E402
+from executor.tick import TickReport  # noqa: E402
 from ledger.models import Transaction  # noqa: E402
 from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
-from orders.executor.services import executor_order_register, executor_tick_market  # noqa: E402
-from orders.executor.tick import TickReport  # noqa: E402
 from orders.models import MarketMakingOrder, StrategyPreset  # noqa: E402
-from orders.models_executor import ExchangeFill  # noqa: E402
 from orders.states import OrderState  # noqa: E402
-from orders.strategies import freeze_config, validate_params  # noqa: E402
+from simulators.venue.venue import Venue  # noqa: E402
+from strategy import freeze_config, validate_params  # noqa: E402
 
 D = Decimal
 PARAMS = {

@@ -26,9 +26,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from demo.inprocess_gateway import InProcessGateway  # noqa: E402
 from exchanges.gateway import CcxtGateway, ccxt_client  # noqa: E402
-from exchanges.simulator.control import SimulatorControl  # noqa: E402
-from exchanges.simulator.engine import (  # noqa: E402
+from simulators.venue.control import SimulatorControl  # noqa: E402
+from simulators.venue.engine import (  # noqa: E402
     BUY,
     IOC,
     LIMIT,
@@ -37,8 +38,7 @@ from exchanges.simulator.engine import (  # noqa: E402
     Market,
     OrderRequest,
 )
-from exchanges.simulator.inprocess import InProcessGateway  # noqa: E402
-from exchanges.simulator.venue import Venue  # noqa: E402
+from simulators.venue.venue import Venue  # noqa: E402
 
 MARKET = Market(
     symbol="XINUSDT",

@@ -3,7 +3,7 @@
     from exchanges.gateway import gateway_for_api_key
     gateway = gateway_for_api_key(api_key_id)          # a CcxtGateway, cached per key
 
-Both gateways (`CcxtGateway` over ccxt, `exchanges.simulator.inprocess.InProcessGateway`
+Both gateways (`CcxtGateway` over ccxt, `demo.inprocess_gateway.InProcessGateway`
 over the simulator's engine, for unit tests and benchmarks) offer the same methods and
 return the frozen dataclasses below, amounts as Decimal, never ccxt dicts:
 
@@ -32,7 +32,7 @@ Decimal before the call (amounts truncated; buy prices rounded down, sell prices
 quote is never more aggressive than asked); what falls below the market's minimums is
 refused here, without a call.
 
-Errors are classified once, here, into mrmarket.errors:
+Errors are classified once, here, into core.errors:
   RetryableError      network failure or timeout on a read or a cancel, rate limit,
                       maintenance, clock skew: try again later.
   InDoubtError        no answer to create_limit_order or withdraw: the effect may have
@@ -60,9 +60,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import ccxt
 
-from exchanges.models import ExchangeAPIKey
-from mrmarket.crypto import decrypt_secret
-from mrmarket.errors import (
+from core.crypto import decrypt_secret
+from core.errors import (
     AuthFailedError,
     ExternalServiceError,
     InDoubtError,
@@ -70,6 +69,7 @@ from mrmarket.errors import (
     RemoteNotFoundError,
     RetryableError,
 )
+from exchanges.models import ExchangeAPIKey
 
 DEFAULT_TIMEOUT_MS = 10_000
 BUY, SELL = "buy", "sell"

@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from mrmarket.money import MoneyField, RateField
+from core.money import MoneyField, RateField
 
 
 class Exchange(models.Model):
@@ -48,7 +48,7 @@ class ExchangeAPIKey(models.Model):
     exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="api_keys")
     label = models.CharField(max_length=100)
     api_key = models.CharField(max_length=200)
-    # Fernet ciphertext (mrmarket.crypto); the plaintext is never shown after it is saved.
+    # Fernet ciphertext (core.crypto); the plaintext is never shown after it is saved.
     secret_encrypted = models.TextField(editable=False)
     permission = models.CharField(
         max_length=20, choices=Permission.choices, default=Permission.READ_TRADE

@@ -3,10 +3,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from core import context
+from core.crypto import encrypt_secret, rotate_secret
+from core.errors import ApplicationError
 from exchanges.models import Exchange, ExchangeAPIKey
-from mrmarket import context
-from mrmarket.crypto import encrypt_secret, rotate_secret
-from mrmarket.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

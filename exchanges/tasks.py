@@ -2,11 +2,11 @@ import logging
 
 from celery import shared_task
 
+from core import context
+from core.errors import AuthFailedError
+from core.jobs import MrMarketTask
 from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_record_validation
-from mrmarket import context
-from mrmarket.errors import AuthFailedError
-from mrmarket.jobs import MrMarketTask
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from ledger.models import Account, Balance, Entry, Transaction
-from mrmarket.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Account)

@@ -1,6 +1,6 @@
 """Errors the ledger's services raise; all are ApplicationErrors with stable codes."""
 
-from mrmarket.errors import ApplicationError, ConflictError
+from core.errors import ApplicationError, ConflictError
 
 
 class InvalidPosting(ApplicationError):

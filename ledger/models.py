@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from mrmarket.money import MoneyField
+from core.money import MoneyField
 
 
 class Account(models.Model):

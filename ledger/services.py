@@ -18,6 +18,8 @@ from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
 
+from core import context
+from core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from ledger.errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -26,8 +28,6 @@ from ledger.errors import (
     Unbalanced,
 )
 from ledger.models import Account, Balance, Entry, Transaction
-from mrmarket import context
-from mrmarket.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 logger = logging.getLogger(__name__)
 

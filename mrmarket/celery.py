@@ -8,8 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mrmarket.settings")
 app = Celery("mrmarket")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The executor keeps its tasks in its own package, which autodiscovery does not look into.
-app.autodiscover_tasks(["orders.executor"])
 
 
 @setup_logging.connect

@@ -34,7 +34,7 @@ PERIODIC_JOBS = [
     ),
     PeriodicJob(
         name="Tick running orders (one task per due market)",
-        task="orders.executor.tasks.executor_tick_all",
+        task="executor.tasks.executor_tick_all",
         every_seconds=1,
     ),
 ]

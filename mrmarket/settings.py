@@ -1,4 +1,4 @@
-"""Settings, read strictly from the environment (see mrmarket.env and the README table)."""
+"""Settings, read strictly from the environment (see core.env and the README table)."""
 
 import secrets
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from mrmarket.env import (
+from core.env import (
     env_bool,
     env_broker_url,
     env_database,
@@ -67,14 +67,17 @@ INSTALLED_APPS = [
     "exchanges",
     "wallet",
     "ledger",
+    "executor",
     "orders",
     "campaigns",
     "reports",
+    "simulators",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "mrmarket.middleware.TraceIdMiddleware",
+    "core.middleware.TraceIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,7 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "mrmarket.middleware.CredentialFieldGuardMiddleware",
+    "core.middleware.CredentialFieldGuardMiddleware",
 ]
 
 ROOT_URLCONF = "mrmarket.urls"
@@ -139,11 +142,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Request bodies in error reports never show credential fields.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "mrmarket.middleware.CredentialSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.middleware.CredentialSafeExceptionReporterFilter"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "mrmarket.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -169,12 +172,14 @@ CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        # Without it kombu writes its exchange files to ./control of the working directory.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -190,13 +195,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
 # auditlog: the acting user from the middleware, the trace id as correlation id.
-AUDITLOG_CID_GETTER = "mrmarket.context.current_trace_id"
+AUDITLOG_CID_GETTER = "core.context.current_trace_id"
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "mrmarket.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
@@ -227,8 +232,8 @@ _MIXIN_DEFAULT_BASE = "http://127.0.0.1:8102" if MIXIN_DEMO_KEYSTORE else None
 MIXIN_API_BASE = env_str("MIXIN_API_BASE", _MIXIN_DEFAULT_BASE or "https://api.mixin.one")
 MIXIN_OAUTH_BASE = env_str("MIXIN_OAUTH_BASE", _MIXIN_DEFAULT_BASE or "https://mixin.one")
 
-# Executor (orders/executor). A market is ticked at least this often (more often when an
+# Executor (executor/). A market is ticked at least this often (more often when an
 # order's refresh time is shorter), so fills and risk limits are seen between refreshes.
 EXECUTOR_MAX_TICK_INTERVAL_SECONDS = env_int("EXECUTOR_MAX_TICK_INTERVAL_SECONDS", 5)
-# Overrides of orders.executor.risk.RiskLimits by name, e.g. {"max_drawdown_pct": "0.1"}.
+# Overrides of executor.risk.RiskLimits by name, e.g. {"max_drawdown_pct": "0.1"}.
 EXECUTOR_RISK_LIMITS: dict[str, str] = {}

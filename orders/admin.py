@@ -1,14 +1,29 @@
+"""The operators' views of market-making orders and strategy presets: read-only facts, a few
+audited actions, presets validated on save."""
+
 import json
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from orders.models import StrategyPreset
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.errors import ApplicationError
+from orders.models import (
+    FundsLoopConfig,
+    MarketMakingOrder,
+    OrderEvent,
+    OrderLeg,
+    PaymentEntry,
+    Payout,
+    StrategyPreset,
+)
+from orders.services.recovery import order_recovery_refund, order_withdrawal_queue
 from orders.services.strategy import strategy_preset_save
-from orders.strategies import StrategyInputError, validate_preset_params
+from strategy import StrategyInputError, validate_preset_params
 
 
 class DecimalJSONDecoder(json.JSONDecoder):
@@ -67,6 +82,135 @@ class StrategyPresetAdmin(admin.ModelAdmin):
         strategy_preset_save(preset=obj)
 
 
-# The executor's admin pages (exchange orders, fills, kill switches).
-import orders.admin_executor  # noqa: E402, F401
-from orders import admin_orders  # noqa: E402, F401 - registers the order admin
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ["created_at", "kind", "from_state", "to_state", "actor", "reason", "data"]
+    readonly_fields = fields
+
+
+class OrderLegInline(ReadOnlyInline):
+    model = OrderLeg
+    fields = [
+        "leg",
+        "amount",
+        "network",
+        "withdrawal_hash",
+        "exchange_deposit_ref",
+        "deposited_amount",
+        "exit_amount",
+        "exit_withdrawal_id",
+        "exit_tx_hash",
+        "returned_amount",
+    ]
+    readonly_fields = fields
+
+
+class PaymentEntryInline(ReadOnlyInline):
+    model = PaymentEntry
+    fields = ["purpose", "asset_id", "amount_due", "amount_paid", "trace_id"]
+    readonly_fields = fields
+
+
+class PayoutInline(ReadOnlyInline):
+    model = Payout
+    fields = ["kind", "asset_id", "amount", "status", "reason", "error", "sent_at"]
+    readonly_fields = fields
+
+
+def _operator(request: HttpRequest) -> str:
+    return f"operator:{request.user.pk}"
+
+
+@admin.register(MarketMakingOrder)
+class MarketMakingOrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "state", "pair", "user", "attention", "state_changed_at", "created_at"]
+    list_filter = ["state", "pair__exchange", "pair"]
+    search_fields = ["id", "memo", "trace_id", "user__username"]
+    list_select_related = ["pair__exchange", "user"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "id",
+        "state",
+        "user",
+        "pair",
+        "api_key",
+        "strategy_preset",
+        "strategy_overrides",
+        "frozen_config",
+        "config_hash",
+        "base_amount",
+        "quote_amount",
+        "memo",
+        "expires_at",
+        "lifecycle_error",
+        "attention",
+        "trace_id",
+        "created_at",
+        "state_changed_at",
+    ]
+    inlines = [PaymentEntryInline, OrderLegInline, PayoutInline, OrderEventInline]
+    actions = ["queue_withdrawal", "approve_recovery_refund"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Queue the withdrawal to the exchange (paid orders)")
+    def queue_withdrawal(self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]) -> None:
+        self._each(request, queryset, order_withdrawal_queue)
+
+    @admin.action(
+        description="Approve recovery: refund a failed order's wallet funds",
+        permissions=["approve_recovery"],
+    )
+    def approve_recovery_refund(
+        self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]
+    ) -> None:
+        self._each(request, queryset, order_recovery_refund)
+
+    def has_approve_recovery_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.approve_recovery")
+
+    def _each(self, request: HttpRequest, queryset, action) -> None:
+        for order in queryset:
+            try:
+                action(order_id=order.pk, operator=_operator(request))
+            except ApplicationError as error:
+                self.message_user(request, f"{order.pk}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{order.pk}: done")
+
+
+@admin.register(FundsLoopConfig)
+class FundsLoopConfigAdmin(admin.ModelAdmin):
+    list_display = [
+        "queue_withdraw_on_payment_complete",
+        "withdraw_to_exchange_enabled",
+        "market_making_fee_rate",
+        "payment_window_seconds",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not FundsLoopConfig.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = [
+        "idempotency_key",
+        "kind",
+        "asset_id",
+        "amount",
+        "status",
+        "reason",
+        "created_at",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["idempotency_key", "receiver_id", "order__id", "snapshot_id"]

@@ -7,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mrmarket.errors import ApplicationError
-from mrmarket.money import decimal_text
+from core.errors import ApplicationError
+from core.money import decimal_text
 from orders.selectors import (
     order_detail,
     order_get_for_user,
@@ -28,8 +28,8 @@ from orders.serializers import (
 from orders.services.control import order_control
 from orders.services.intents import order_intent_create
 from orders.services.strategy import strategy_config_freeze, strategy_preview
-from orders.strategies import parameter_bounds
-from orders.strategies.preview import preview_report
+from strategy import parameter_bounds
+from strategy.preview import preview_report
 
 
 class PresetListApi(APIView):

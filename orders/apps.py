@@ -11,4 +11,3 @@ class OrdersConfig(AppConfig):
 
         auditlog.register(models.StrategyPreset)
         auditlog.register(models.FundsLoopConfig)
-        auditlog.register(models.GlobalKillSwitch)

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.money import MoneyField
 from exchanges.models import ExchangeAPIKey, TradingPair
-from mrmarket.money import MoneyField
 from orders.states import AWAITING_PAYMENT, NON_TERMINAL, OrderState
 
 S = OrderState
@@ -408,14 +408,3 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.asset_id} ({self.status})"
-
-
-# The executor's models live in their own module; importing it registers them here.
-from orders.models_executor import (  # noqa: E402, F401
-    ExchangeFill,
-    ExecutorState,
-    GlobalKillSwitch,
-    MarketTickSchedule,
-    TrackedOrder,
-    TradeCursor,
-)

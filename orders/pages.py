@@ -19,8 +19,8 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from core.errors import ApplicationError, ExternalServiceError, NotFoundError
 from exchanges.models import TradingPair
-from mrmarket.errors import ApplicationError, ExternalServiceError, NotFoundError
 from orders.models import MarketMakingOrder, StrategyPreset
 from orders.selectors import (
     order_detail,
@@ -34,7 +34,7 @@ from orders.selectors import (
 from orders.services.control import ACTIONS
 from orders.services.intents import order_intent_create
 from orders.states import AWAITING_PAYMENT
-from orders.strategies import parameter_bounds
+from strategy import parameter_bounds
 from wallet.invoices import invoice_pay_link
 
 mixin_login_required = login_required(login_url=reverse_lazy("mixin-login"))

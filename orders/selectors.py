@@ -1,13 +1,13 @@
 from django.db.models import QuerySet
 
+from core.errors import ApplicationError, NotFoundError
+from core.money import decimal_text
 from exchanges.gateway import CcxtGateway, ccxt_client
 from exchanges.models import TradingPair
 from ledger.selectors import order_balances
-from mrmarket.errors import ApplicationError, NotFoundError
-from mrmarket.money import decimal_text
+from mixin_kernel.invoice import Invoice
 from orders.models import MarketMakingOrder, StrategyPreset
 from wallet.invoices import InvoiceLeg, market_making_invoice
-from wallet.mixin.invoice import Invoice
 
 # A preview is interactive: a slow exchange should fail fast rather than hang the page.
 PREVIEW_TIMEOUT_MS = 5000

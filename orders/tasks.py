@@ -8,7 +8,7 @@ import random
 from celery import shared_task
 from celery.exceptions import MaxRetriesExceededError
 
-from mrmarket.jobs import MrMarketTask
+from core.jobs import MrMarketTask
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts, reconcile
 from orders.services.funding import Step

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from orders import pages
 from orders.api import (
     OrderActionApi,
     OrderDetailApi,
@@ -10,7 +11,7 @@ from orders.api import (
 )
 from orders.services.control import ACTIONS
 
-urlpatterns = [
+api_urlpatterns = [
     path("market-making/presets/", PresetListApi.as_view(), name="strategy-preset-list"),
     path(
         "market-making/strategy-preview/",
@@ -32,4 +33,12 @@ urlpatterns = [
         )
         for action in ACTIONS
     ],
+]
+
+page_urlpatterns = [
+    path("", pages.home, name="home"),
+    path("orders/new/", pages.OrderCreatePage.as_view(), name="order-create"),
+    path("orders/pairs/<int:pair_id>/market/", pages.pair_market, name="pair-market"),
+    path("orders/<uuid:order_id>/", pages.order_page, name="order-page"),
+    path("orders/<uuid:order_id>/pay/", pages.order_pay, name="order-pay"),
 ]

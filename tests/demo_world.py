@@ -11,20 +11,20 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from exchanges.models import ExchangeAPIKey, TradingPair
-from exchanges.simulator.control import SimulatorControl
-from exchanges.simulator.server import start_in_thread as start_venue
-from exchanges.simulator.venue import Venue
-from mrmarket.demo import (
+from demo.services import (
     DEMO_MIXIN_USER_ID,
     MARKETS,
     demo_mixin_configure,
     demo_product_seed,
     demo_venue_configure,
 )
+from exchanges.models import ExchangeAPIKey, TradingPair
+from simulators.mixin import BotIdentity, SimWorld
+from simulators.mixin import start_in_thread as start_mixin
+from simulators.venue.control import SimulatorControl
+from simulators.venue.server import start_in_thread as start_venue
+from simulators.venue.venue import Venue
 from wallet.keystore import generate_keystore_json, keystore_from_json
-from wallet.simulator import BotIdentity, SimWorld
-from wallet.simulator import start_in_thread as start_mixin
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from mrmarket.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from wallet.models import (
     DepositEntry,
     MixinSnapshot,

@@ -6,7 +6,7 @@ What the ledger's reconcile report compares with its `available` accounts.
 import uuid
 from decimal import Decimal
 
-from mrmarket.money import to_decimal
+from core.money import to_decimal
 from wallet.client import MixinClient
 
 

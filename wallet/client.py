@@ -18,10 +18,10 @@ import httpx
 from django.conf import settings
 from mixinsdk.clients._sign import sign_authentication_token
 
-from mrmarket.errors import InDoubtError, RemoteNotFoundError, RetryableError
+from core.errors import InDoubtError, RemoteNotFoundError, RetryableError
+from mixin_kernel.crypto import hash_members
 from wallet.errors import WalletNotConfiguredError, error_for_code
 from wallet.keystore import MixinKeystore
-from wallet.mixin.crypto import hash_members
 
 logger = logging.getLogger(__name__)
 

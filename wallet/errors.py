@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from mrmarket.errors import (
+from core.errors import (
     ApplicationError,
     AuthFailedError,
     ExternalServiceError,

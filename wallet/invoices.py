@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
+from mixin_kernel.invoice import Invoice, InvoiceEntry, MixAddress
 from wallet.errors import WalletNotConfiguredError
 from wallet.memo import MarketMakingMemo, market_making_memo_encode
-from wallet.mixin.invoice import Invoice, InvoiceEntry, MixAddress
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from enum import IntEnum
 
 import base58
 
-from mrmarket.errors import ApplicationError
+from core.errors import ApplicationError
 
 MEMO_VERSION = 1
 CHECKSUM_LENGTH = 4

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from mrmarket.money import MoneyField
+from core.money import MoneyField
 
 
 class MixinSnapshot(models.Model):

@@ -4,7 +4,7 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from mrmarket.jobs import MrMarketTask
+from core.jobs import MrMarketTask
 from wallet.client import mixin_client
 from wallet.services.intake import snapshots_poll, snapshots_redispatch
 

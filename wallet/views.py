@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mrmarket.errors import ApplicationError, AuthFailedError, NotFoundError
+from core.errors import ApplicationError, AuthFailedError, NotFoundError
 from wallet.client import mixin_client
 from wallet.services.login import mixin_login, oauth_authorize_url
 

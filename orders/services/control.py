@@ -23,8 +23,8 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
+    from executor.tasks import quotes_cancel
     from orders import tasks
-    from orders.executor.tasks import quotes_cancel
 
     def then(job):
         return lambda: job.delay(order_id=str(order.pk), trace_id=order.trace_id)

@@ -12,12 +12,12 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import InDoubtError, RejectedError, RemoteNotFoundError
+from core.faults import crash_point
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
 from ledger.selectors import order_balances
 from ledger.services import ledger_reverse, order_account
-from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError
-from mrmarket.faults import crash_point
 from orders.models import MarketMakingOrder, OrderLeg, Payout
 from orders.services.funding import Step
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
@@ -66,7 +66,7 @@ def _begin(order_id: uuid.UUID) -> Step:
 
 
 def _cancel_quotes(order_id: uuid.UUID) -> Step:
-    from orders.executor.services import executor_order_cancel_all
+    from executor.services import executor_order_cancel_all
 
     if not executor_order_cancel_all(order_id=order_id, reason="exit"):
         return Step.WAITING

@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.faults import crash_point
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
 from ledger.services import Leg, ledger_reverse, order_account
-from mrmarket.faults import crash_point
 from orders.models import FundsLoopConfig, MarketMakingOrder, OrderLeg
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
 from orders.services.moves import order_funds_move
@@ -262,7 +262,7 @@ def _deposit_book(order_id: uuid.UUID, leg_id: int, deposit, exchange_id: int) -
 
 def start_mm(*, order_id: uuid.UUID) -> Step:
     """Freeze the strategy config (and its hash) and hand the order to the executor."""
-    from orders.executor.services import executor_order_register
+    from executor.services import executor_order_register
 
     with transaction.atomic():
         order = order_lock(order_id)

@@ -9,11 +9,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from core import context
+from core.errors import ApplicationError, ConflictError
+from core.money import decimal_text, to_decimal
 from exchanges.gateway import gateway_for_api_key
 from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
-from mrmarket import context
-from mrmarket.errors import ApplicationError, ConflictError
-from mrmarket.money import decimal_text, to_decimal
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,

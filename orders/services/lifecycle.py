@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from mrmarket import context
-from mrmarket.errors import ConflictError
+from core import context
+from core.errors import ConflictError
 from orders.models import MarketMakingOrder, OrderEvent
 
 logger = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core import context
+from core.faults import crash_point
 from ledger.models import Account, Transaction
 from ledger.services import Leg, ledger_post, ledger_reverse, system_account
-from mrmarket import context
-from mrmarket.faults import crash_point
 from orders.models import MarketMakingOrder, Payout
 from wallet.client import mixin_client
 from wallet.errors import MixinRejectedError

@@ -5,9 +5,9 @@ import uuid
 
 from django.db import transaction
 
+from core.errors import ConflictError
 from ledger.selectors import order_balances
 from ledger.services import order_account
-from mrmarket.errors import ConflictError
 from orders.models import MarketMakingOrder, Payout
 from orders.services.lifecycle import order_event_record, order_lock
 from orders.services.payouts import payout_create

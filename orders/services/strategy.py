@@ -4,9 +4,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from mrmarket.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.models import StrategyPreset
-from orders.strategies import (
+from strategy import (
     Decision,
     FrozenConfig,
     StrategyInputError,
@@ -16,7 +16,7 @@ from orders.strategies import (
     validate_params,
     validate_preset_params,
 )
-from orders.strategies.preview import balances_from_dict, market_snapshot_from_dict, preview
+from strategy.preview import balances_from_dict, market_snapshot_from_dict, preview
 
 
 def _invalid(error: StrategyInputError, *, code: str) -> ApplicationError:

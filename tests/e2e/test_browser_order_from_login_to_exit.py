@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from mrmarket.demo import DEMO_MIXIN_USER_ID
+from demo.services import DEMO_MIXIN_USER_ID
 from orders.models import MarketMakingOrder
 from wallet.client import mixin_client
 from wallet.services.intake import snapshots_poll

@@ -5,8 +5,8 @@ import logging
 import pytest
 from auditlog.models import LogEntry
 
+from core.crypto import decrypt_secret
 from exchanges.models import ExchangeAPIKey
-from mrmarket.crypto import decrypt_secret
 from tests.exchanges.factories import ExchangeFactory
 
 SECRET = "s3cr3t-VALUE-that-must-never-leak-0123456789"
@@ -22,7 +22,7 @@ def captured_logs(caplog):
 
 
 def everything_logged(caplog) -> str:
-    from mrmarket.logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     formatter = JsonFormatter()
     return "\n".join(formatter.format(record) for record in caplog.records)

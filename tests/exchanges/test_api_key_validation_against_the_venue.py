@@ -2,10 +2,10 @@
 
 import pytest
 
+from core.errors import RetryableError
 from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_create
 from exchanges.tasks import api_key_validate
-from mrmarket.errors import RetryableError
 from tests.exchanges.factories import ExchangeFactory
 
 pytestmark = pytest.mark.django_db

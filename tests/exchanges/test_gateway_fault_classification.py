@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mrmarket.errors import InDoubtError, RejectedError, RemoteNotFoundError, RetryableError
+from core.errors import InDoubtError, RejectedError, RemoteNotFoundError, RetryableError
 from tests.exchanges.venue_fixtures import XIN_USDT
 
 ORDER = "/api/v3/order"

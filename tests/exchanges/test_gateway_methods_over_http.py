@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import RemoteNotFoundError
 from exchanges.gateway import ExchangeOrder, MarketInfo
-from mrmarket.errors import RemoteNotFoundError
 from tests.exchanges.venue_fixtures import XIN_USDT
 
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import AuthFailedError, RejectedError, RemoteNotFoundError
+from demo.inprocess_gateway import InProcessGateway
 from exchanges.gateway import CcxtGateway
-from exchanges.simulator.inprocess import InProcessGateway
-from exchanges.simulator.server import start_in_thread
-from exchanges.simulator.venue import Venue
-from mrmarket.errors import AuthFailedError, RejectedError, RemoteNotFoundError
+from simulators.venue.server import start_in_thread
+from simulators.venue.venue import Venue
 from tests.exchanges.venue_fixtures import XIN_USDT, binance_client
 
 TIMES = {"created_at", "updated_at", "at"}

@@ -17,8 +17,8 @@ import ccxt
 import pytest
 
 from exchanges.gateway import CcxtGateway, ccxt_client
-from exchanges.simulator.control import SimulatorControl
-from exchanges.simulator.server import start_in_thread
+from simulators.venue.control import SimulatorControl
+from simulators.venue.server import start_in_thread
 
 XIN_USDT = "XIN/USDT"
 

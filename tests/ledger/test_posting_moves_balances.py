@@ -155,7 +155,7 @@ def test_malformed_postings_are_refused(changes, message):
 
 
 def test_errors_carry_the_project_error_shape():
-    from mrmarket.errors import ApplicationError
+    from core.errors import ApplicationError
 
     with pytest.raises(ApplicationError) as raised:
         ledger_post(idempotency_key="k", code="gift", entries=[], trace_id=TRACE_ID)

@@ -2,11 +2,11 @@ from decimal import Decimal
 
 import pytest
 
+from core import context
 from ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, InvalidPosting
 from ledger.models import Entry, Transaction
 from ledger.selectors import account_balance, ledger_violations
 from ledger.services import Leg, ledger_post, ledger_reverse, order_account
-from mrmarket import context
 from tests.ledger.factories import TRACE_ID, AccountFactory, funded
 
 pytestmark = pytest.mark.django_db

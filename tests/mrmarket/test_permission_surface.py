@@ -12,7 +12,19 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permission-surface.md"
-OWN_APPS = {"mrmarket", "exchanges", "wallet", "ledger", "orders", "campaigns", "reports"}
+OWN_APPS = {
+    "core",
+    "mrmarket",
+    "exchanges",
+    "wallet",
+    "ledger",
+    "executor",
+    "orders",
+    "campaigns",
+    "reports",
+    "simulators",
+    "demo",
+}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from mrmarket.demo import DEMO_USERNAME
+from demo.services import DEMO_USERNAME
 from orders.models import MarketMakingOrder
 from orders.services.intents import order_intent_create
 

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from orders.models import StrategyPreset
-from orders.strategies import params_with_overrides, validate_preset_params
+from strategy import params_with_overrides, validate_preset_params
 
 pytestmark = pytest.mark.django_db
 

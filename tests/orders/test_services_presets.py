@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from mrmarket.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.services.strategy import strategy_config_freeze, strategy_preset_save
 from tests.orders.factories import StrategyPresetFactory
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from mixin_kernel.invoice import PayRequest
+from simulators.mixin import BotIdentity, SimWorld, start_in_thread
 from wallet.client import MixinClient
 from wallet.keystore import generate_keystore_json, keystore_from_json
-from wallet.mixin.invoice import PayRequest
-from wallet.simulator import BotIdentity, SimWorld, start_in_thread
 
 
 class Simulator:

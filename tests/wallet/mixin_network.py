@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from wallet.mixin import crypto, kernel
-from wallet.mixin.builders import GhostKeyRequest, SpendableOutput
+from mixin_kernel import crypto, kernel
+from mixin_kernel.builders import GhostKeyRequest, SpendableOutput
 
 
 @dataclass(frozen=True)

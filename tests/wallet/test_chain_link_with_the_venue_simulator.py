@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-pytest.importorskip("exchanges.simulator.server", reason="needs the venue simulator")
+pytest.importorskip("simulators.venue.server", reason="needs the venue simulator")
 
-from exchanges.simulator.control import SimulatorControl  # noqa: E402
-from exchanges.simulator.server import start_in_thread as start_venue  # noqa: E402
+from simulators.venue.control import SimulatorControl  # noqa: E402
+from simulators.venue.server import start_in_thread as start_venue  # noqa: E402
 from tests.exchanges.venue_fixtures import binance_client  # noqa: E402
 from wallet.models import MixinSnapshot, MixinTransfer  # noqa: E402
 from wallet.services.deposits import deposit_entry_for_chain  # noqa: E402

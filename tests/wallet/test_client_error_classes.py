@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from mrmarket.errors import InDoubtError, RetryableError
+from core.errors import InDoubtError, RetryableError
 from wallet.errors import MixinRejectedError, RejectReason
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from mixinsdk.clients._sign import sign_authentication_token
 
-from mrmarket.errors import AuthFailedError
+from core.errors import AuthFailedError
 from wallet.client import MixinClient
 from wallet.keystore import generate_keystore_json, keystore_from_json
 

@@ -9,8 +9,8 @@ import base58
 import pytest
 from django.apps import apps
 
+from mixin_kernel.invoice import PayRequest
 from wallet.memo import MemoChecksumError, MemoEncodingError, snapshot_memo_decode
-from wallet.mixin.invoice import PayRequest
 from wallet.models import MixinSnapshot, SnapshotCursor
 from wallet.services.intake import snapshots_poll
 

@@ -4,9 +4,9 @@ import uuid
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+from mixin_kernel.invoice import decode_invoice, parse_pay_url
 from wallet.invoices import InvoiceLeg, invoice_pay_link, market_making_invoice
 from wallet.memo import market_making_memo_decode
-from wallet.mixin.invoice import decode_invoice, parse_pay_url
 
 
 def order_invoice():

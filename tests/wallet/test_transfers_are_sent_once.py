@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from mrmarket.errors import ApplicationError, ConflictError, InDoubtError
+from core.errors import ApplicationError, ConflictError, InDoubtError
 from tests.conftest import requires_postgres
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason

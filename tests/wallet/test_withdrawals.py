@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from simulators.mixin import BotIdentity, SimWorld, start_in_thread
 from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import DepositEntry, MixinSnapshot, MixinTransfer
 from wallet.selectors import withdrawals_awaiting_hash
 from wallet.services.deposits import deposit_entry_for_chain
 from wallet.services.intake import snapshots_poll
 from wallet.services.transfers import withdrawal_send, withdrawal_track
-from wallet.simulator import BotIdentity, SimWorld, start_in_thread
 
 TOKEN = str(uuid.uuid4())
 GAS = str(uuid.uuid4())

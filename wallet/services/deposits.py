@@ -4,7 +4,7 @@ import uuid
 
 from django.db import transaction
 
-from mrmarket.errors import RetryableError
+from core.errors import RetryableError
 from wallet.client import MixinClient
 from wallet.models import DepositEntry
 from wallet.selectors import deposit_entry_stored

@@ -12,13 +12,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app as celery_app
 from django.db import transaction
 from django.utils import timezone
 
-from mrmarket import context
-from mrmarket.celery import app as celery_app
-from mrmarket.money import to_decimal
-from wallet import rfc3339
+from core import context, rfc3339
+from core.money import to_decimal
 from wallet.client import PAGE_LIMIT, MixinClient
 from wallet.models import MixinSnapshot, MixinTransfer, SnapshotCursor
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mrmarket.errors import ConflictError
+from core.errors import ConflictError
 from wallet.client import MixinClient
 from wallet.errors import WalletNotConfiguredError
 from wallet.models import MixinUser

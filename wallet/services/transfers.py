@@ -18,20 +18,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mrmarket import context
-from mrmarket.errors import (
+from core import context
+from core.errors import (
     ApplicationError,
     ConflictError,
     ExternalServiceError,
     RetryableError,
 )
-from mrmarket.money import to_decimal
+from core.money import to_decimal
+from mixin_kernel import builders
+from mixin_kernel.crypto import GhostKeys, sign_transaction
+from mixin_kernel.errors import InsufficientInputsError, MixinCodecError
+from mixin_kernel.kernel import AMOUNT_PRECISION, EXTRA_SIZE_GENERAL_LIMIT
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
-from wallet.mixin import builders
-from wallet.mixin.crypto import GhostKeys, sign_transaction
-from wallet.mixin.errors import InsufficientInputsError, MixinCodecError
-from wallet.mixin.kernel import AMOUNT_PRECISION, EXTRA_SIZE_GENERAL_LIMIT
 from wallet.models import MixinTransfer, OutputReservation
 from wallet.services.intake import withdrawal_hash_record
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from orders.strategies import StrategyInputError, validate_params
-from orders.strategies.preview import (
+from strategy import StrategyInputError, validate_params
+from strategy.preview import (
     balances_from_dict,
     market_snapshot_from_dict,
     preview,

@@ -14,21 +14,21 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from core.errors import InDoubtError, RetryableError
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
 from exchanges.services import api_key_create
-from exchanges.simulator.control import SimulatorControl
-from exchanges.simulator.server import start_in_thread as start_venue
-from exchanges.simulator.venue import Venue
-from mrmarket.errors import InDoubtError, RetryableError
-from orders.executor.services import executor_tick_market
+from executor.services import executor_tick_market
 from orders.models import MarketMakingOrder
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
 from orders.states import OrderState
+from simulators.mixin import BotIdentity, SimWorld
+from simulators.mixin import start_in_thread as start_mixin
+from simulators.venue.control import SimulatorControl
+from simulators.venue.server import start_in_thread as start_venue
+from simulators.venue.venue import Venue
 from wallet.keystore import generate_keystore_json, keystore_from_json
 from wallet.models import MixinSnapshot, MixinUser
-from wallet.simulator import BotIdentity, SimWorld
-from wallet.simulator import start_in_thread as start_mixin
 
 XIN = "c94ac88f-4671-3976-b60a-09064f1811e8"  # XIN is its own chain
 USDT = "4d8c508b-91c5-375b-92b0-ee702ed2dac5"  # USDT (ERC20)

@@ -2,7 +2,7 @@
 external call, or after the call and before its result is recorded — and replaced: the
 order completes, and no withdrawal, deposit or payout happens twice.
 
-The kill point is chosen with MRMARKET_CRASH_AT (mrmarket.faults.crash_point); the
+The kill point is chosen with MRMARKET_CRASH_AT (core.faults.crash_point); the
 replacement worker runs without it, and reconcile (as its beat job or an operator would)
 re-runs the stalled step."""
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from executor.models import ExchangeFill
 from ledger.selectors import ledger_violations, order_balances
-from orders.models import ExchangeFill, MarketMakingOrder, Payout
+from orders.models import MarketMakingOrder, Payout
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
 

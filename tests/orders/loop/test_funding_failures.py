@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import RetryableError
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations, order_balances
-from mrmarket.errors import RetryableError
 from orders import tasks
 from orders.models import FundsLoopConfig, MarketMakingOrder
 from orders.services import funding

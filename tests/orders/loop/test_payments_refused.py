@@ -9,12 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from ledger.selectors import ledger_violations, order_balances
+from mixin_kernel.invoice import PayRequest
 from orders.models import MarketMakingOrder, Payout
 from orders.services.payments import payments_expire_due
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
 from wallet.memo import MarketMakingMemo, market_making_memo_encode
-from wallet.mixin.invoice import PayRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wallet.mixin.errors import MixinCodecError
-from wallet.mixin.invoice import PAY_URL_BASE, decode_invoice, invoice_as_json
+from mixin_kernel.errors import MixinCodecError
+from mixin_kernel.invoice import PAY_URL_BASE, decode_invoice, invoice_as_json
 
 
 class Command(BaseCommand):

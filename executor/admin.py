@@ -1,0 +1,110 @@
+"""Admin for the executor: its exchange orders and fills (read-only), each order's executor
+state with a kill-switch reset, and the global kill switch behind its own permission."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+
+from core.admin import ReadOnlyAdmin
+from executor.models import ExchangeFill, ExecutorState, GlobalKillSwitch, TrackedOrder
+from executor.services import global_kill_switch_set, order_kill_switch_reset
+
+
+@admin.register(TrackedOrder)
+class TrackedOrderAdmin(ReadOnlyAdmin):
+    list_display = [
+        "client_order_id",
+        "order",
+        "side",
+        "price",
+        "amount",
+        "filled_amount",
+        "status",
+        "released",
+        "updated_at",
+    ]
+    list_filter = ["status", "side", "released"]
+    search_fields = ["client_order_id", "exchange_order_id", "order__id"]
+    list_select_related = ["order"]
+    raw_id_fields = ["order", "api_key"]
+
+
+@admin.register(ExchangeFill)
+class ExchangeFillAdmin(ReadOnlyAdmin):
+    list_display = ["trade_id", "tracked_order", "side", "price", "amount", "fee", "fee_asset"]
+    search_fields = ["trade_id", "tracked_order__client_order_id"]
+    list_select_related = ["tracked_order"]
+    raw_id_fields = ["tracked_order", "exchange"]
+
+
+@admin.action(description="Reset the kill switch (the order quotes again)")
+def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    for state in queryset.filter(kill_switch_tripped=True):
+        order_kill_switch_reset(
+            order_id=state.order_id, user=request.user, reason="reset by an operator in the admin"
+        )
+    messages.success(request, "Kill switches reset.")
+
+
+@admin.register(ExecutorState)
+class ExecutorStateAdmin(ReadOnlyAdmin):
+    list_display = [
+        "order",
+        "kill_switch_tripped",
+        "kill_switch_reason",
+        "market_data_stale",
+        "consecutive_rejects",
+        "last_reference_price",
+        "last_tick_at",
+    ]
+    list_filter = ["kill_switch_tripped", "market_data_stale"]
+    list_select_related = ["order"]
+    raw_id_fields = ["order"]
+    actions = [reset_kill_switch]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Needed for the action; the fields stay read-only.
+        return request.user.has_perm("executor.change_executorstate")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in ExecutorState._meta.fields]
+
+
+class GlobalKillSwitchForm(forms.ModelForm):
+    reason = forms.CharField(widget=forms.Textarea, help_text="Why it changes (on the record).")
+
+    class Meta:
+        model = GlobalKillSwitch
+        fields = ["engaged", "reason"]
+
+
+@admin.register(GlobalKillSwitch)
+class GlobalKillSwitchAdmin(admin.ModelAdmin):
+    form = GlobalKillSwitchForm
+    list_display = ["__str__", "reason", "changed_by", "changed_at"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return request.user.has_perm("executor.toggle_global_kill_switch")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
+        switch, _ = GlobalKillSwitch.objects.get_or_create(pk=GlobalKillSwitch.SINGLETON_ID)
+        return HttpResponseRedirect(
+            reverse("admin:executor_globalkillswitch_change", args=[switch.pk])
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: GlobalKillSwitch, form: forms.ModelForm, change: bool
+    ) -> None:
+        global_kill_switch_set(
+            engaged=form.cleaned_data["engaged"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )

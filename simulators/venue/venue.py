@@ -1,0 +1,589 @@
+"""One simulated venue: accounts and permissions, the engine, the wallet, agents, time.
+
+Everything here runs under one lock, so the HTTP threads, the agents' thread and an
+in-process gateway see one consistent state. Methods raise VenueError for refusals; both
+the HTTP dialect and the in-process gateway call these methods, so they refuse alike.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import requests
+
+from simulators.venue import wallet
+from simulators.venue.agents import MarketAgents
+from simulators.venue.engine import (
+    Engine,
+    Market,
+    Order,
+    OrderRequest,
+    Trade,
+)
+from simulators.venue.errors import VenueError
+from simulators.venue.faults import Faults
+
+logger = logging.getLogger(__name__)
+
+PERMISSIONS = frozenset({"read", "trade", "withdraw"})
+STATE_TRADES = 100  # per symbol, in GET /_sim/state
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class DayTicker:
+    symbol: str
+    last: Decimal
+    best_bid: tuple[Decimal, Decimal] | None  # (price, quantity)
+    best_ask: tuple[Decimal, Decimal] | None
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    volume: Decimal
+    quote_volume: Decimal
+    count: int
+    close_ms: int
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    label: str
+    api_key: str
+    secret: str
+    permissions: frozenset[str]
+
+    def require(self, permission: str) -> None:
+        if permission not in self.permissions:
+            raise VenueError.not_permitted()
+
+
+class Venue:
+    def __init__(self, *, seed: int = 0, peer_url: str = "") -> None:
+        self.seed = seed
+        self.peer_url = peer_url.rstrip("/")
+        self.lock = threading.RLock()
+        self.engine = Engine(clock_ms=now_ms)
+        self.faults = Faults()
+        self.accounts: dict[str, Account] = {}  # by api key
+        self.agents: dict[str, MarketAgents] = {}
+        self.coins: dict[tuple[str, str], wallet.CoinNetwork] = {}
+        self.addresses: dict[str, wallet.DepositAddress] = {}  # by address
+        self.deposits: list[wallet.Deposit] = []
+        self.deposits_by_tx: dict[str, wallet.Deposit] = {}
+        self.withdrawals: list[wallet.Withdrawal] = []
+        self.withdrawals_by_client_id: dict[tuple[str, str], wallet.Withdrawal] = {}
+        self._ids = itertools.count(1)
+        self._due: list[tuple[int, int, Callable[[], None]]] = []
+        self.peer_outbox: queue.Queue[wallet.Withdrawal | None] = queue.Queue()
+
+    # -- control ---------------------------------------------------------------------------
+
+    def account_create(
+        self, *, label: str, permissions: list[str], api_key: str = "", secret: str = ""
+    ) -> Account:
+        """A new account; fixed credentials (both or neither) keep a demo key across restarts."""
+        unknown = set(permissions) - PERMISSIONS
+        if unknown:
+            raise ValueError(f"unknown permissions {sorted(unknown)}; use {sorted(PERMISSIONS)}")
+        if bool(api_key) != bool(secret):
+            raise ValueError("give both api_key and secret, or neither")
+        if api_key and (len(api_key) < 16 or len(secret) < 16):
+            raise ValueError("a fixed api_key and secret need at least 16 characters each")
+        with self.lock:
+            if api_key in self.accounts:
+                raise ValueError("that api_key is taken")
+            account = Account(
+                account_id=f"acct-{next(self._ids)}",
+                label=label,
+                api_key=api_key or secrets.token_hex(32),
+                secret=secret or secrets.token_hex(32),
+                permissions=frozenset(permissions),
+            )
+            self.accounts[account.api_key] = account
+            return account
+
+    def account_by_key(self, api_key: str) -> Account:
+        account = self.accounts.get(api_key)
+        if account is None:
+            raise VenueError.unknown_api_key()
+        return account
+
+    def account_credit(self, *, api_key: str, asset: str, amount: Decimal) -> None:
+        with self.lock:
+            account = self.account_by_key(api_key)
+            self.engine.credit(account=account.account_id, asset=asset, amount=amount)
+
+    def market_create(
+        self,
+        *,
+        symbol: str,
+        mid: Decimal,
+        tick_size: Decimal,
+        step_size: Decimal,
+        min_notional: Decimal,
+        volatility: Decimal = Decimal("0.001"),
+        agents: bool = True,
+        maker_fee_rate: Decimal = Decimal("0.001"),
+        taker_fee_rate: Decimal = Decimal("0.001"),
+    ) -> Market:
+        base, _, quote = symbol.partition("/")
+        if not base or not quote:
+            raise ValueError("symbol must look like BASE/QUOTE")
+        if min(mid, tick_size, step_size) <= 0 or min_notional < 0 or volatility < 0:
+            raise ValueError(
+                "mid, tick_size and step_size must be positive; min_notional and "
+                "volatility not negative"
+            )
+        market = Market(
+            symbol=f"{base}{quote}",
+            base=base,
+            quote=quote,
+            tick_size=tick_size,
+            step_size=step_size,
+            min_qty=step_size,
+            max_qty=Decimal(10_000_000),
+            min_price=tick_size,
+            max_price=Decimal(10_000_000),
+            min_notional=min_notional,
+            maker_fee_rate=maker_fee_rate,
+            taker_fee_rate=taker_fee_rate,
+        )
+        with self.lock:
+            if market.symbol in self.engine.markets:
+                raise ValueError(f"{symbol} exists already")
+            self.engine.add_market(market)
+            if agents:
+                self.agents[market.symbol] = MarketAgents(
+                    engine=self.engine,
+                    market=market,
+                    mid=mid,
+                    volatility=volatility,
+                    seed=self.seed,
+                )
+                self.agents[market.symbol].step()
+        return market
+
+    def market_id(self, symbol: str) -> str:
+        """Accept the unified (XIN/USDT) or the exchange's (XINUSDT) spelling."""
+        return symbol.replace("/", "").replace("-", "").upper()
+
+    def market_agents(self, symbol: str) -> MarketAgents:
+        agents = self.agents.get(self.market_id(symbol))
+        if agents is None:
+            raise KeyError(f"no agents on {symbol}")
+        return agents
+
+    def market_step(self, *, symbol: str, rounds: int) -> MarketAgents:
+        with self.lock:
+            agents = self.market_agents(symbol)
+            for _ in range(rounds):
+                agents.step()
+            return agents
+
+    def market_set_paused(self, *, symbol: str, paused: bool) -> MarketAgents:
+        with self.lock:
+            agents = self.market_agents(symbol)
+            agents.paused = paused
+            return agents
+
+    def agents_run_round(self) -> None:
+        """One round on every market that is not paused (the background thread's beat)."""
+        with self.lock:
+            for agents in self.agents.values():
+                if not agents.paused:
+                    agents.step()
+
+    def coin_configure(self, config: wallet.CoinNetwork) -> None:
+        with self.lock:
+            self.coins[(config.coin, config.network)] = config
+
+    def coin(self, coin: str, network: str) -> wallet.CoinNetwork:
+        config = self.coins.get((coin, network))
+        if config is None:
+            raise VenueError.withdrawal_refused(f"Network {network} of coin {coin} is unknown.")
+        return config
+
+    # -- time ------------------------------------------------------------------------------
+
+    def _schedule(self, delay_ms: int, action: Callable[[], None]) -> None:
+        heapq.heappush(self._due, (now_ms() + delay_ms, next(self._ids), action))
+
+    def run_due(self) -> None:
+        """Complete deposits and withdrawals whose delay has passed."""
+        with self.lock:
+            current = now_ms()
+            while self._due and self._due[0][0] <= current:
+                _, _, action = heapq.heappop(self._due)
+                action()
+
+    # -- market data -----------------------------------------------------------------------
+
+    def ticker_24h(self, symbol: str) -> DayTicker:
+        """Last price, best bid and ask, and the last 24 hours' range and volume."""
+        with self.lock:
+            self.engine.market(symbol)
+            bids, asks = self.engine.depth(symbol, 1)
+            now = now_ms()
+            day = list(
+                itertools.takewhile(
+                    lambda t: t.time_ms >= now - DAY_MS, reversed(self.engine.trades[symbol])
+                )
+            )[::-1]
+            agents = self.agents.get(symbol)
+        if day:
+            last = day[-1].price
+        elif bids and asks:
+            last = (bids[0][0] + asks[0][0]) / 2
+        else:
+            last = agents.mid if agents else Decimal(0)
+        prices = [t.price for t in day] or [last]
+        return DayTicker(
+            symbol=symbol,
+            last=last,
+            best_bid=bids[0] if bids else None,
+            best_ask=asks[0] if asks else None,
+            open=prices[0],
+            high=max(prices),
+            low=min(prices),
+            volume=sum((t.qty for t in day), Decimal(0)),
+            quote_volume=sum((t.qty * t.price for t in day), Decimal(0)),
+            count=len(day),
+            close_ms=now,
+        )
+
+    # -- trading (what the dialect's order endpoints call) ---------------------------------
+
+    def order_create(self, account: Account, request: OrderRequest) -> Order:
+        account.require("trade")
+        with self.lock:
+            return self.engine.submit(request)
+
+    def order_cancel(
+        self, account: Account, *, symbol: str, order_id: int | None, client_id: str
+    ) -> Order:
+        account.require("trade")
+        with self.lock:
+            self.engine.market(symbol)
+            return self.engine.cancel(
+                account=account.account_id, symbol=symbol, order_id=order_id, client_id=client_id
+            )
+
+    def order_get(
+        self, account: Account, *, symbol: str, order_id: int | None, client_id: str
+    ) -> Order:
+        account.require("read")
+        with self.lock:
+            self.engine.market(symbol)
+            order = self.engine.find_order(
+                account=account.account_id, symbol=symbol, order_id=order_id, client_id=client_id
+            )
+            if order is None:
+                raise VenueError.order_does_not_exist()
+            return order
+
+    def orders_open(self, account: Account, *, symbol: str | None) -> list[Order]:
+        account.require("read")
+        with self.lock:
+            if symbol:
+                self.engine.market(symbol)
+            return self.engine.open_orders(account=account.account_id, symbol=symbol)
+
+    def trades_of(
+        self,
+        account: Account,
+        *,
+        symbol: str,
+        from_id: int | None = None,
+        start_ms: int | None = None,
+        limit: int = 500,
+    ) -> list[Trade]:
+        account.require("read")
+        with self.lock:
+            self.engine.market(symbol)
+            trades = self.engine.trades[symbol]
+            # Trade ids count up from 1 per symbol, so id n sits at index n - 1.
+            first = max((from_id or 1) - 1, 0)
+            mine = []
+            for trade in itertools.islice(trades, first, None):
+                if len(mine) == limit:
+                    break
+                if account.account_id in (trade.buyer, trade.seller) and (
+                    start_ms is None or trade.time_ms >= start_ms
+                ):
+                    mine.append(trade)
+            return mine
+
+    def balances_of(self, account: Account) -> dict[str, tuple[Decimal, Decimal]]:
+        account.require("read")
+        with self.lock:
+            return {
+                asset: (balance.free, balance.locked)
+                for asset, balance in self.engine.balances[account.account_id].items()
+            }
+
+    # -- wallet ----------------------------------------------------------------------------
+
+    def deposit_address(
+        self, account: Account, *, coin: str, network: str
+    ) -> wallet.DepositAddress:
+        account.require("read")
+        with self.lock:
+            self.coin(coin, network)
+            address = wallet.deposit_address_for(
+                seed=self.seed, account=account.account_id, coin=coin, network=network
+            )
+            record = self.addresses.get(address)
+            if record is None:
+                record = wallet.DepositAddress(account.account_id, coin, network, address)
+                self.addresses[address] = record
+            return record
+
+    def _address_owner(self, address: str) -> wallet.DepositAddress | None:
+        """An address handed out before a restart: addresses derive from seed and account."""
+        for account in self.accounts.values():
+            for coin, network in self.coins:
+                if address == wallet.deposit_address_for(
+                    seed=self.seed, account=account.account_id, coin=coin, network=network
+                ):
+                    record = wallet.DepositAddress(account.account_id, coin, network, address)
+                    self.addresses[address] = record
+                    return record
+        return None
+
+    def chain_incoming(
+        self,
+        *,
+        address: str,
+        tag: str,
+        amount: Decimal,
+        tx_hash: str,
+        coin: str = "",
+        network: str = "",
+    ) -> wallet.Deposit:
+        """A transfer seen on the simulated chain; credited after the coin's deposit delay."""
+        if amount <= 0 or not tx_hash:
+            raise ValueError("an incoming transfer needs a positive amount and a tx_hash")
+        with self.lock:
+            target = self.addresses.get(address) or self._address_owner(address)
+            if target is None:
+                raise ValueError(f"{address} is not a deposit address of this venue")
+            if (coin and coin != target.coin) or (network and network != target.network):
+                raise ValueError(f"{address} receives {target.coin} on {target.network}")
+            existing = self.deposits_by_tx.get(tx_hash)
+            if existing is not None:
+                return existing
+            deposit = wallet.Deposit(
+                deposit_id=str(next(self._ids)),
+                account=target.account,
+                coin=target.coin,
+                network=target.network,
+                address=address,
+                tag=tag,
+                amount=amount,
+                tx_hash=tx_hash,
+                insert_time_ms=now_ms(),
+            )
+            self.deposits.append(deposit)
+            self.deposits_by_tx[tx_hash] = deposit
+            delay = self.coin(target.coin, target.network).deposit_delay_ms
+            self._schedule(delay, lambda: self._deposit_complete(deposit))
+        self.run_due()
+        return deposit
+
+    def _deposit_complete(self, deposit: wallet.Deposit) -> None:
+        self.engine.credit(account=deposit.account, asset=deposit.coin, amount=deposit.amount)
+        deposit.status = wallet.DEPOSIT_SUCCESS
+
+    def deposits_of(
+        self, account: Account, *, coin: str | None, start_ms: int | None
+    ) -> list[wallet.Deposit]:
+        account.require("read")
+        with self.lock:
+            return [
+                d
+                for d in self.deposits
+                if d.account == account.account_id
+                and (not coin or d.coin == coin)
+                and (start_ms is None or d.insert_time_ms >= start_ms)
+            ]
+
+    def withdraw(
+        self,
+        account: Account,
+        *,
+        coin: str,
+        network: str,
+        address: str,
+        tag: str,
+        amount: Decimal,
+        withdraw_order_id: str,
+    ) -> wallet.Withdrawal:
+        """Debit now, leave after the coin's delay; one withdrawal per withdrawOrderId."""
+        account.require("withdraw")
+        with self.lock:
+            if withdraw_order_id:
+                existing = self.withdrawals_by_client_id.get(
+                    (account.account_id, withdraw_order_id)
+                )
+                if existing is not None:
+                    same = (existing.coin, existing.network, existing.address, existing.tag)
+                    if same != (coin, network, address, tag) or existing.amount != amount:
+                        raise VenueError.withdrawal_refused(
+                            f"withdrawOrderId {withdraw_order_id} names another withdrawal."
+                        )
+                    return existing
+            config = self.coin(coin, network)
+            if not address or " " in address:
+                raise VenueError.withdrawal_refused("The address is not valid.")
+            if amount < config.withdraw_min or amount <= config.withdraw_fee:
+                raise VenueError.withdrawal_refused(
+                    f"The withdrawal amount must be at least {config.withdraw_min} and more "
+                    f"than the fee {config.withdraw_fee}."
+                )
+            self.engine.debit(account=account.account_id, asset=coin, amount=amount)
+            self.engine.fees_collected[coin] += config.withdraw_fee
+            self.engine.external_net[coin] += config.withdraw_fee
+            record = wallet.Withdrawal(
+                withdrawal_id=wallet.chain_tx_hash("withdrawal", self.seed, next(self._ids))[:32],
+                withdraw_order_id=withdraw_order_id,
+                account=account.account_id,
+                coin=coin,
+                network=network,
+                address=address,
+                tag=tag,
+                amount=amount,
+                fee=config.withdraw_fee,
+                apply_time_ms=now_ms(),
+            )
+            self.withdrawals.append(record)
+            if withdraw_order_id:
+                self.withdrawals_by_client_id[(account.account_id, withdraw_order_id)] = record
+            self._schedule(config.withdraw_delay_ms, lambda: self._withdrawal_complete(record))
+        self.run_due()
+        return record
+
+    def _withdrawal_complete(self, record: wallet.Withdrawal) -> None:
+        record.tx_hash = wallet.chain_tx_hash("tx", record.withdrawal_id)
+        record.status = wallet.WITHDRAWAL_COMPLETED
+        if self.peer_url:
+            self.peer_outbox.put(record)
+
+    def withdrawals_of(
+        self,
+        account: Account,
+        *,
+        coin: str | None,
+        start_ms: int | None,
+        withdraw_order_id: str = "",
+    ) -> list[wallet.Withdrawal]:
+        account.require("read")
+        with self.lock:
+            return [
+                w
+                for w in self.withdrawals
+                if w.account == account.account_id
+                and (not coin or w.coin == coin)
+                and (start_ms is None or w.apply_time_ms >= start_ms)
+                and (not withdraw_order_id or w.withdraw_order_id == withdraw_order_id)
+            ]
+
+    def peer_deliver(self, record: wallet.Withdrawal) -> bool:
+        """Tell the peer (the Mixin simulator) that a withdrawal arrived on its side."""
+        config = self.coins[(record.coin, record.network)]
+        transfer = {
+            "asset_id": config.mixin_asset_id,
+            "address": record.address,
+            "tag": record.tag,
+            "amount": str(record.chain_amount),
+            "tx_hash": record.tx_hash,
+        }
+        try:
+            response = requests.post(
+                f"{self.peer_url}/_sim/chain/incoming", json=transfer, timeout=10
+            )
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            record.peer_delivery = f"failed: {exc}"
+            logger.warning("peer did not take a withdrawal", extra={"error": str(exc)})
+            return False
+        record.peer_delivery = "sent"
+        return True
+
+    # -- state -----------------------------------------------------------------------------
+
+    def state(self) -> dict[str, object]:
+        with self.lock:
+            engine = self.engine
+            assets = sorted({a for bal in engine.balances.values() for a in bal})
+            return {
+                "accounts": [
+                    {
+                        "account_id": a.account_id,
+                        "label": a.label,
+                        "api_key": a.api_key,
+                        "permissions": sorted(a.permissions),
+                        "balances": {
+                            asset: {"free": str(b.free), "locked": str(b.locked)}
+                            for asset, b in engine.balances[a.account_id].items()
+                        },
+                    }
+                    for a in self.accounts.values()
+                ],
+                "markets": {
+                    symbol: {
+                        "symbol": m.unified_symbol,
+                        "agents": self.agents[symbol].to_json() if symbol in self.agents else None,
+                    }
+                    for symbol, m in engine.markets.items()
+                },
+                "open_orders": [
+                    _order_state(o) for o in engine.open_orders(account=None, symbol=None)
+                ],
+                "trade_count": sum(len(t) for t in engine.trades.values()),
+                "recent_trades": [
+                    _plain(t) for trades in engine.trades.values() for t in trades[-STATE_TRADES:]
+                ],
+                "holdings": {asset: str(engine.holdings(asset)) for asset in assets},
+                "fees_collected": {k: str(v) for k, v in engine.fees_collected.items()},
+                "external_net": {k: str(v) for k, v in engine.external_net.items()},
+                "deposits": [_plain(d) for d in self.deposits],
+                "withdrawals": [_plain(w) for w in self.withdrawals],
+                "faults": self.faults.snapshot(),
+            }
+
+
+def _order_state(order: Order) -> dict[str, object]:
+    return {
+        "order_id": order.order_id,
+        "client_order_id": order.client_order_id,
+        "account": order.account,
+        "symbol": order.symbol,
+        "side": order.side,
+        "price": str(order.price),
+        "orig_qty": str(order.orig_qty),
+        "executed_qty": str(order.executed_qty),
+        "status": order.status,
+    }
+
+
+def _plain(record: object) -> dict[str, object]:
+    return {
+        key: str(value) if isinstance(value, Decimal) else value
+        for key, value in vars(record).items()
+    }
