@@ -355,7 +355,8 @@ class HufiWorld:
             "exchange": lambda c, v: c.manifest.exchange == v,
         }
         with self.lock:
-            found = sorted(self.campaigns.values(), key=lambda c: -c.created_at_ms)
+            # newest first; reversed insertion order breaks ties within a millisecond
+            found = sorted(reversed(self.campaigns.values()), key=lambda c: -c.created_at_ms)
             if mine is not None:
                 found = [c for c in found if mine.address.lower() in c.participants]
             for name, keep in filters.items():
