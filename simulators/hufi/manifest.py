@@ -14,7 +14,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from core.money import to_decimal
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -104,15 +106,12 @@ def json_value(value: object) -> object:
 
 
 def parse_decimal(raw: object, name: str) -> Decimal:
-    if isinstance(raw, bool) or isinstance(raw, float) or raw is None:
+    if isinstance(raw, bool) or raw is None:
         raise ValueError(f"{name} must be a decimal string or an integer")
     try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise ValueError(f"{name} is not a decimal: {raw!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"{name} must be finite")
-    return value
+        return to_decimal(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def parse_time_ms(raw: object, name: str) -> int:

@@ -117,9 +117,8 @@ def leaderboard(world: HufiWorld, key: str) -> dict:
     campaign = world.campaign(key)
     with world.lock:
         window = campaign.next_window()
-    if window is None:
-        rows = campaign.last_leaderboard
-    else:
+        rows = list(campaign.last_leaderboard)
+    if window is not None:
         participants, _ = _participants_read(world, campaign, window)
         rows = _leaderboard_rows(
             _score(campaign, participants), _score(campaign, participants, gross=True)

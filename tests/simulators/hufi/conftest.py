@@ -193,6 +193,17 @@ def join(participant: Participant, campaign: dict) -> dict:
     return response.json()
 
 
+@pytest.fixture
+def traded_campaign(campaign, participant) -> tuple[dict, Participant, Participant]:
+    """A market-making campaign both participants joined, then one fill of 2 XIN at 100."""
+    created = campaign()
+    maker, taker = participant(), participant()
+    join(maker, created)
+    join(taker, created)
+    trade(maker, taker, amount="2", price="100")
+    return created, maker, taker
+
+
 def trade(maker: Participant, taker: Participant, *, amount: str, price: str) -> None:
     """`maker` rests a sell at `price`; `taker` buys it at market: one fill of amount × price."""
     maker.trader.create_order(PAIR, "limit", "sell", float(amount), float(price))

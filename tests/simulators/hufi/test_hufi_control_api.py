@@ -10,12 +10,8 @@ def key_of(campaign: dict) -> str:
     return f"{campaign['chain_id']}-{campaign['address']}"
 
 
-def test_advance_scores_pays_and_stores_the_results_file(hufi, campaign, participant):
-    created = campaign()
-    maker, taker = participant(), participant()
-    join(maker, created)
-    join(taker, created)
-    trade(maker, taker, amount="2", price="100")
+def test_advance_scores_pays_and_stores_the_results_file(hufi, traded_campaign):
+    created, maker, taker = traded_campaign
 
     cycle = control(hufi, f"/_sim/campaigns/{key_of(created)}/advance")
     # 200 maker (score 200) and 200 taker buy (score 84); pool 300 × 400 / 1000 = 120

@@ -88,7 +88,7 @@ def test_targets_have_their_minimums_and_floats_are_refused():
         "daily_balance_target must be at least 0.001"
     ]
     assert problems(raw("MARKET_MAKING", pair="XIN/USDT", daily_volume_target=10.5)) == [
-        "daily_volume_target must be a decimal string or an integer"
+        "daily_volume_target: amounts must be given as strings or Decimals, not floats"
     ]
 
 
@@ -98,7 +98,7 @@ def test_rewards_distribution_shares_are_at_least_one_percent_and_add_to_100():
         "the shares of rewards_distribution must add up to 100 percent"
     ]
     assert problems(raw("COMPETITIVE_MARKET_MAKING", **base, rewards_distribution=[99.5, 0.5])) == [
-        "rewards_distribution must be a decimal string or an integer"
+        "rewards_distribution: amounts must be given as strings or Decimals, not floats"
     ]
     assert problems(
         raw("COMPETITIVE_MARKET_MAKING", **base, rewards_distribution=[D("99.5"), D("0.5")])

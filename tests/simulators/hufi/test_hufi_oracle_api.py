@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 from simulators.venue.control import SimulatorControl
-from tests.simulators.hufi.conftest import EXCHANGE, join, mm_manifest, trade
+from tests.simulators.hufi.conftest import EXCHANGE, join, mm_manifest
 
 
 def test_exchange_keys_register_list_revalidate_delete(hufi, venue, participant):
@@ -103,12 +103,8 @@ def test_my_campaigns_lists_joined_ones_with_net_fund(campaign, participant):
     assert mine["results"][0]["cancellation_requested_at"] is None
 
 
-def test_leaderboard_estimates_the_running_cycle_from_venue_fills(hufi, campaign, participant):
-    created = campaign()
-    maker, taker = participant(), participant()
-    join(maker, created)
-    join(taker, created)
-    trade(maker, taker, amount="2", price="100")
+def test_leaderboard_estimates_the_running_cycle_from_venue_fills(hufi, traded_campaign):
+    created, maker, taker = traded_campaign
     key = f"{created['chain_id']}-{created['address']}"
     board = hufi.get(f"/oracle/campaigns/{key}/leaderboard").json()  # public: no token
     # one fill of 200: maker 200 × 1, taker buy 200 × 0.42 = 84; pool 300 × 400 / 1000 = 120
