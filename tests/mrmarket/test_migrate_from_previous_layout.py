@@ -5,10 +5,12 @@ moves them to `executor` in Django's state only (the tables keep their `orders_*
 and relabels their content types. Here an order runs on the simulators, with quotes on
 the book and a fill settled; the database is taken back to the previous layout's
 migrations, which leaves the schema an old installation has with the rows in it as such
-an installation holds them; an operator's group is granted the kill-switch permission on
-the old content type; then the database is migrated to the newest migrations, whatever
-they are by now. With today's code the rows are intact, the order keeps quoting and
-trading, it exits and the user is paid back, and the permission holds under `executor`.
+an installation holds them; there, through the previous layout's models, the global kill
+switch is left released and an operators' group is granted its toggle permission on the
+old content type; then the database is migrated to the newest migrations, whatever they
+are by now. With today's code the rows are intact, the order keeps quoting and trading,
+it exits and the user is paid back, and the switch and the permission hold under
+`executor`.
 
 The order is made by the funds loop and the executor rather than written row by row: the
 restructure moved their code without changing what it writes, and only so does the venue
@@ -107,7 +109,11 @@ def test_running_order_keeps_running_and_exits_after_the_upgrade(
         .values_list("client_order_id", flat=True)
     ) == {row[0] for row in before["tracked"]}
     assert old.get_model("orders", "ExchangeFill").objects.count() == len(before["fills"])
-    # An operator group given the kill switch as the previous layout's admin named it.
+    # The kill switch as an operator left it, and an operator group given the permission
+    # to toggle it, as the previous layout's admin named them.
+    old.get_model("orders", "GlobalKillSwitch").objects.update_or_create(
+        pk=1, defaults={"engaged": False, "reason": "released before the upgrade"}
+    )
     kill_switch_type, _ = old.get_model("contenttypes", "ContentType").objects.get_or_create(
         app_label="orders", model="globalkillswitch"
     )
@@ -125,7 +131,8 @@ def test_running_order_keeps_running_and_exits_after_the_upgrade(
     operator = django_user_model.objects.create_user(username="operator")
     operator.groups.add(Group.objects.get(name="operators"))
     assert operator.has_perm(f"executor.{KILL_SWITCH_TOGGLE}")
-    global_kill_switch_set(engaged=False, reason="checked after the upgrade", user=operator)
+    switch = global_kill_switch_set(engaged=False, reason="still released", user=operator)
+    assert switch.reason == "released before the upgrade"  # released already: unchanged
 
     # The executor still quotes the order: it keeps its quotes on the venue, settles the
     # next fill and, once the strategy's delay after a fill has passed, quotes that level
