@@ -13,7 +13,6 @@ import logging
 import queue
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +21,7 @@ import requests
 
 from simulators.venue import wallet
 from simulators.venue.agents import MarketAgents
+from simulators.venue.clock import Clock, WallClock
 from simulators.venue.engine import (
     Engine,
     Market,
@@ -36,10 +36,6 @@ logger = logging.getLogger(__name__)
 
 PERMISSIONS = frozenset({"read", "trade", "withdraw"})
 STATE_TRADES = 100  # per symbol, in GET /_sim/state
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 DAY_MS = 86_400_000
@@ -74,11 +70,12 @@ class Account:
 
 
 class Venue:
-    def __init__(self, *, seed: int = 0, peer_url: str = "") -> None:
+    def __init__(self, *, seed: int = 0, peer_url: str = "", clock: Clock | None = None) -> None:
         self.seed = seed
         self.peer_url = peer_url.rstrip("/")
+        self.clock = clock or WallClock()
         self.lock = threading.RLock()
-        self.engine = Engine(clock_ms=now_ms)
+        self.engine = Engine(clock_ms=self.clock.now_ms)
         self.faults = Faults()
         self.accounts: dict[str, Account] = {}  # by api key
         self.agents: dict[str, MarketAgents] = {}
@@ -222,12 +219,12 @@ class Venue:
     # -- time ------------------------------------------------------------------------------
 
     def _schedule(self, delay_ms: int, action: Callable[[], None]) -> None:
-        heapq.heappush(self._due, (now_ms() + delay_ms, next(self._ids), action))
+        heapq.heappush(self._due, (self.clock.now_ms() + delay_ms, next(self._ids), action))
 
     def run_due(self) -> None:
         """Complete deposits and withdrawals whose delay has passed."""
         with self.lock:
-            current = now_ms()
+            current = self.clock.now_ms()
             while self._due and self._due[0][0] <= current:
                 _, _, action = heapq.heappop(self._due)
                 action()
@@ -239,7 +236,7 @@ class Venue:
         with self.lock:
             self.engine.market(symbol)
             bids, asks = self.engine.depth(symbol, 1)
-            now = now_ms()
+            now = self.clock.now_ms()
             day = list(
                 itertools.takewhile(
                     lambda t: t.time_ms >= now - DAY_MS, reversed(self.engine.trades[symbol])
@@ -397,7 +394,7 @@ class Venue:
                 tag=tag,
                 amount=amount,
                 tx_hash=tx_hash,
-                insert_time_ms=now_ms(),
+                insert_time_ms=self.clock.now_ms(),
             )
             self.deposits.append(deposit)
             self.deposits_by_tx[tx_hash] = deposit
@@ -469,7 +466,7 @@ class Venue:
                 tag=tag,
                 amount=amount,
                 fee=config.withdraw_fee,
-                apply_time_ms=now_ms(),
+                apply_time_ms=self.clock.now_ms(),
             )
             self.withdrawals.append(record)
             if withdraw_order_id:

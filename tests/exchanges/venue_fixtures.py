@@ -3,6 +3,7 @@ another app, import them into that app's conftest.py:
 
     from tests.exchanges.venue_fixtures import venue_control, venue_trader, venue_url  # noqa: F401
 
+venue_clock        its clock: venue_clock.skip(ms=...) passes deposit and withdrawal delays
 venue_url          a fresh simulator on an ephemeral port (agents move only when stepped)
 venue_control      SimulatorControl for it (accounts, credits, markets, faults, chain)
 xin_usdt           the XIN/USDT market on it: tick 0.01, step 0.001, min notional 1, no agents
@@ -17,8 +18,10 @@ import ccxt
 import pytest
 
 from exchanges.gateway import CcxtGateway, ccxt_client
+from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread
+from simulators.venue.venue import Venue
 
 XIN_USDT = "XIN/USDT"
 
@@ -32,8 +35,13 @@ class Trader:
 
 
 @pytest.fixture
-def venue_url() -> Iterator[str]:
-    url, stop = start_in_thread(seed=7, agent_interval_s=0)
+def venue_clock() -> SkippableClock:
+    return SkippableClock()
+
+
+@pytest.fixture
+def venue_url(venue_clock: SkippableClock) -> Iterator[str]:
+    url, stop = start_in_thread(venue=Venue(seed=7, clock=venue_clock), agent_interval_s=0)
     yield url
     stop()
 
