@@ -17,13 +17,15 @@ from dataclasses import dataclass
 import ccxt
 import pytest
 
-from exchanges.gateway import CcxtGateway, ccxt_client
+from demo import scenarios
+from demo.scenarios import binance_client, control_account_open, venue_market_open
+from exchanges.gateway import CcxtGateway
 from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread
 from simulators.venue.venue import Venue
 
-XIN_USDT = "XIN/USDT"
+XIN_USDT = scenarios.XIN_USDT.symbol
 
 
 @dataclass
@@ -53,27 +55,8 @@ def venue_control(venue_url: str) -> SimulatorControl:
 
 @pytest.fixture
 def xin_usdt(venue_control: SimulatorControl) -> str:
-    venue_control.market_create(
-        symbol=XIN_USDT,
-        mid="100",
-        tick_size="0.01",
-        step_size="0.001",
-        min_notional="1",
-        agents=False,
-    )
+    venue_market_open(venue_control, scenarios.XIN_USDT, agents=False)
     return XIN_USDT
-
-
-def binance_client(url: str, api_key: str, secret: str, *, timeout_ms: int = 5000) -> ccxt.binance:
-    """The unmodified ccxt.binance, only its URLs pointed at the simulator."""
-    return ccxt_client(
-        ccxt_id="binance",
-        api_key=api_key,
-        secret=secret,
-        api_base_url=url,
-        timeout_ms=timeout_ms,
-        rate_limit=False,
-    )
 
 
 @pytest.fixture
@@ -83,9 +66,9 @@ def venue_trader(venue_url: str, venue_control: SimulatorControl) -> Callable[..
         timeout_ms: int = 5000,
         **credits: str,
     ) -> Trader:
-        account = venue_control.account_create(label="trader", permissions=list(permissions))
-        for asset, amount in credits.items():
-            venue_control.credit(api_key=account["api_key"], asset=asset, amount=amount)
+        account = control_account_open(
+            venue_control, label="trader", permissions=permissions, credits=credits
+        )
         client = binance_client(
             venue_url, account["api_key"], account["secret"], timeout_ms=timeout_ms
         )

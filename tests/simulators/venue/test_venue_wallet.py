@@ -10,11 +10,11 @@ import ccxt
 import pytest
 import requests
 
+from demo.scenarios import binance_client
 from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread
 from simulators.venue.venue import Venue
-from tests.exchanges.venue_fixtures import binance_client
 
 MIXIN_XIN = "c94ac88f-4671-3976-b60a-09064f1811e8"
 
