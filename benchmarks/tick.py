@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -50,8 +51,15 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from demo.inprocess_gateway import InProcessGateway  # noqa: E402
-from exchanges.models import Exchange, ExchangeAPIKey, TradingPair  # noqa: E402
-from exchanges.services import api_key_set_secret  # noqa: E402
+from demo.scenarios import (  # noqa: E402
+    XIN_USDT,
+    AssetSpec,
+    api_key_store,
+    trading_pair_put,
+    venue_account_open,
+    venue_market_open,
+)
+from exchanges.models import Exchange  # noqa: E402
 from executor.models import ExchangeFill  # noqa: E402
 from executor.services import executor_order_register, executor_tick_market  # noqa: E402
 from executor.tick import TickReport  # noqa: E402
@@ -63,6 +71,7 @@ from simulators.venue.venue import Venue  # noqa: E402
 from strategy import freeze_config, validate_params  # noqa: E402
 
 D = Decimal
+USDT = uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5")
 PARAMS = {
     "bid_spread": "0.002",
     "ask_spread": "0.002",
@@ -83,33 +92,23 @@ def setup(orders: int, markets: int, venue: Venue) -> tuple[list[int], dict[int,
     pair_ids = []
     for m in range(markets):
         base = f"B{m}"
-        venue.market_create(
-            symbol=f"{base}/USDT",
-            mid=D(100),
-            tick_size=D("0.01"),
-            step_size=D("0.001"),
-            min_notional=D(1),
-            volatility=D("0.001"),
+        market = replace(XIN_USDT, symbol=f"{base}/USDT", min_order_amount=D("0.001"))
+        venue_market_open(venue, market, agents=True)
+        account = venue_account_open(
+            venue,
+            label=f"mm{m}",
+            permissions=["read", "trade"],
+            credits={base: D(1_000_000), "USDT": D(100_000_000)},
         )
-        account = venue.account_create(label=f"mm{m}", permissions=["read", "trade"])
-        venue.account_credit(api_key=account.api_key, asset=base, amount=D(1_000_000))
-        venue.account_credit(api_key=account.api_key, asset="USDT", amount=D(100_000_000))
-        key = ExchangeAPIKey(exchange=exchange, label=f"mm{m}", api_key=account.api_key)
-        api_key_set_secret(api_key=key, secret=account.secret)
-        key.save()
+        key = api_key_store(
+            exchange=exchange, label=f"mm{m}", api_key=account.api_key, secret=account.secret
+        )
         gateways[key.pk] = InProcessGateway(venue=venue, api_key=account.api_key)
-        pair = TradingPair.objects.create(
+        pair = trading_pair_put(
             exchange=exchange,
-            symbol=f"{base}/USDT",
-            base_symbol=base,
-            quote_symbol="USDT",
-            base_asset_id=uuid.uuid4(),
-            quote_asset_id=uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5"),
-            base_chain_id=uuid.uuid4(),
-            quote_chain_id=uuid.uuid4(),
-            min_order_amount=D("0.001"),
-            price_precision=2,
-            amount_precision=3,
+            market=market,
+            base=AssetSpec(symbol=base, asset_id=uuid.uuid4(), chain_id=uuid.uuid4()),
+            quote=AssetSpec(symbol="USDT", asset_id=USDT, chain_id=uuid.uuid4()),
         )
         pair_ids.append(pair.pk)
         for n in range(orders // markets):

@@ -27,7 +27,15 @@ import django  # noqa: E402
 django.setup()
 
 from demo.inprocess_gateway import InProcessGateway  # noqa: E402
-from exchanges.gateway import CcxtGateway, ccxt_client  # noqa: E402
+from demo.scenarios import (  # noqa: E402
+    ENGINE_XIN_USDT,
+    XIN_USDT,
+    binance_client,
+    control_account_open,
+    venue_account_open,
+    venue_market_open,
+)
+from exchanges.gateway import CcxtGateway  # noqa: E402
 from simulators.venue.control import SimulatorControl  # noqa: E402
 from simulators.venue.engine import (  # noqa: E402
     BUY,
@@ -35,30 +43,16 @@ from simulators.venue.engine import (  # noqa: E402
     LIMIT,
     SELL,
     Engine,
-    Market,
     OrderRequest,
 )
 from simulators.venue.venue import Venue  # noqa: E402
-
-MARKET = Market(
-    symbol="XINUSDT",
-    base="XIN",
-    quote="USDT",
-    tick_size=Decimal("0.01"),
-    step_size=Decimal("0.001"),
-    min_qty=Decimal("0.001"),
-    max_qty=Decimal("1000000"),
-    min_price=Decimal("0.01"),
-    max_price=Decimal("1000000"),
-    min_notional=Decimal("1"),
-)
 
 
 def matched_orders_per_second(orders: int) -> tuple[float, int]:
     """A ladder of 50 resting asks per round, swept by IOC buys from another account."""
     clock = itertools.count()
     engine = Engine(clock_ms=lambda: next(clock))
-    engine.add_market(MARKET)
+    engine.add_market(ENGINE_XIN_USDT)
     for account in ("maker", "taker"):
         engine.credit(account=account, asset="XIN", amount=Decimal(10**9))
         engine.credit(account=account, asset="USDT", amount=Decimal(10**12))
@@ -108,23 +102,11 @@ def ccxt_round_trips(count: int) -> dict[str, list[float]]:
     try:
         url = simulator.stdout.readline().split()[-1]
         control = SimulatorControl(url)
-        control.market_create(
-            symbol="XIN/USDT",
-            mid="100",
-            tick_size="0.01",
-            step_size="0.001",
-            min_notional="1",
-            agents=False,
+        venue_market_open(control, XIN_USDT, agents=False)
+        account = control_account_open(
+            control, label="bench", permissions=["read", "trade"], credits={"USDT": "1000000"}
         )
-        account = control.account_create(label="bench", permissions=["read", "trade"])
-        control.credit(api_key=account["api_key"], asset="USDT", amount="1000000")
-        client = ccxt_client(
-            ccxt_id="binance",
-            api_key=account["api_key"],
-            secret=account["secret"],
-            api_base_url=url,
-            rate_limit=False,
-        )
+        client = binance_client(url, account["api_key"], account["secret"])
         client.load_markets()
         gateway = CcxtGateway(client)
         timings: dict[str, list[float]] = {"ccxt.binance": [], "CcxtGateway": []}
@@ -133,19 +115,10 @@ def ccxt_round_trips(count: int) -> dict[str, list[float]]:
             order = client.create_order("XIN/USDT", "limit", "buy", "1", "90")
             client.cancel_order(order["id"], "XIN/USDT")
             raw = time.perf_counter() - started
-            started = time.perf_counter()
-            placed = gateway.create_limit_order(
-                symbol="XIN/USDT",
-                side="buy",
-                amount=Decimal(1),
-                price=Decimal(90),
-                client_order_id=f"bench-{n}",
-            )
-            gateway.cancel_order(symbol="XIN/USDT", exchange_order_id=placed.exchange_order_id)
-            wrapped = time.perf_counter() - started
+            wrapped = gateway_round_trip_ms(gateway, n)
             if n >= 20:
                 timings["ccxt.binance"].append(raw * 1000)
-                timings["CcxtGateway"].append(wrapped * 1000)
+                timings["CcxtGateway"].append(wrapped)
         return timings
     finally:
         simulator.terminate()
@@ -155,30 +128,26 @@ def ccxt_round_trips(count: int) -> dict[str, list[float]]:
 def in_process_gateway_round_trips(count: int) -> list[float]:
     """What the other apps' benchmarks pay per create + cancel through InProcessGateway."""
     venue = Venue()
-    venue.market_create(
-        symbol="XIN/USDT",
-        mid=Decimal(100),
-        tick_size=Decimal("0.01"),
-        step_size=Decimal("0.001"),
-        min_notional=Decimal(1),
-        agents=False,
+    venue_market_open(venue, XIN_USDT, agents=False)
+    account = venue_account_open(
+        venue, label="bench", permissions=["read", "trade"], credits={"USDT": Decimal(10**9)}
     )
-    account = venue.account_create(label="bench", permissions=["read", "trade"])
-    venue.account_credit(api_key=account.api_key, asset="USDT", amount=Decimal(10**9))
     gateway = InProcessGateway(venue=venue, api_key=account.api_key)
-    samples = []
-    for n in range(count):
-        started = time.perf_counter()
-        placed = gateway.create_limit_order(
-            symbol="XIN/USDT",
-            side="buy",
-            amount=Decimal(1),
-            price=Decimal(90),
-            client_order_id=f"bench-{n}",
-        )
-        gateway.cancel_order(symbol="XIN/USDT", exchange_order_id=placed.exchange_order_id)
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+    return [gateway_round_trip_ms(gateway, n) for n in range(count)]
+
+
+def gateway_round_trip_ms(gateway: CcxtGateway | InProcessGateway, n: int) -> float:
+    """One create + cancel of a resting buy far below the book, in milliseconds."""
+    started = time.perf_counter()
+    placed = gateway.create_limit_order(
+        symbol="XIN/USDT",
+        side="buy",
+        amount=Decimal(1),
+        price=Decimal(90),
+        client_order_id=f"bench-{n}",
+    )
+    gateway.cancel_order(symbol="XIN/USDT", exchange_order_id=placed.exchange_order_id)
+    return (time.perf_counter() - started) * 1000
 
 
 def report(name: str, samples: list[float]) -> None:

@@ -9,15 +9,26 @@ once, keep pointing at them. Every step is idempotent: run it as often as you li
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 
 import httpx
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core import context
-from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
+from demo.scenarios import (
+    XIN_USDT,
+    AssetSpec,
+    MarketSpec,
+    api_key_validate_now,
+    mixin_assets_put,
+    network_mappings_put,
+    simulated_exchange_put,
+    trading_pair_put,
+    venue_coins_configure,
+    venue_market_open,
+)
+from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_create
 from simulators.venue.control import SimulatorControl
 from wallet.models import MixinUser
@@ -30,71 +41,43 @@ ETHEREUM_CHAIN_ID = uuid.UUID("43d61dcd-e413-450d-80b8-101d5e903357")
 BITCOIN_CHAIN_ID = uuid.UUID("c6d0c728-2624-429b-8e0d-d9d19b6592fa")
 
 
-@dataclass(frozen=True)
-class DemoAsset:
-    symbol: str
-    asset_id: uuid.UUID
-    chain_id: uuid.UUID
-    chain_name: str
-    venue_network: str  # the venue's own network name (Binance's ids)
-    network_code: str  # ccxt's unified code, what the product stores and matches on
-    mixin_withdrawal_fee: Decimal
-    user_funds: Decimal  # what the demo user holds on the Mixin simulator
-
-
-ASSETS = (
-    DemoAsset(
-        symbol="XIN",
-        asset_id=uuid.UUID("c94ac88f-4671-3976-b60a-09064f1811e8"),
-        chain_id=ETHEREUM_CHAIN_ID,
-        chain_name="Ethereum",
-        venue_network="ETH",
-        network_code="ERC20",
-        mixin_withdrawal_fee=Decimal("0.002"),
-        user_funds=Decimal("50"),
-    ),
-    DemoAsset(
-        symbol="BTC",
-        asset_id=BITCOIN_CHAIN_ID,
-        chain_id=BITCOIN_CHAIN_ID,
-        chain_name="Bitcoin",
-        venue_network="BTC",
-        network_code="BTC",
-        mixin_withdrawal_fee=Decimal("0.0001"),
-        user_funds=Decimal("0.5"),
-    ),
-    DemoAsset(
-        symbol="USDT",
-        asset_id=uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5"),
-        chain_id=ETHEREUM_CHAIN_ID,
-        chain_name="Ethereum",
-        venue_network="ETH",
-        network_code="ERC20",
-        mixin_withdrawal_fee=Decimal("1"),
-        user_funds=Decimal("20000"),
-    ),
+XIN = AssetSpec(
+    symbol="XIN",
+    asset_id=uuid.UUID("c94ac88f-4671-3976-b60a-09064f1811e8"),
+    chain_id=ETHEREUM_CHAIN_ID,
+    chain_name="Ethereum",
+    venue_network="ETH",
+    network_code="ERC20",
+    mixin_withdrawal_fee=Decimal("0.002"),
 )
+BTC = AssetSpec(
+    symbol="BTC",
+    asset_id=BITCOIN_CHAIN_ID,
+    chain_id=BITCOIN_CHAIN_ID,
+    chain_name="Bitcoin",
+    venue_network="BTC",
+    network_code="BTC",
+    mixin_withdrawal_fee=Decimal("0.0001"),
+)
+USDT = AssetSpec(
+    symbol="USDT",
+    asset_id=uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5"),
+    chain_id=ETHEREUM_CHAIN_ID,
+    chain_name="Ethereum",
+    venue_network="ETH",
+    network_code="ERC20",
+    mixin_withdrawal_fee=Decimal("1"),
+)
+ASSETS = (XIN, BTC, USDT)
 ASSET_BY_SYMBOL = {asset.symbol: asset for asset in ASSETS}
-
-
-@dataclass(frozen=True)
-class DemoMarket:
-    symbol: str
-    mid: Decimal
-    tick_size: Decimal
-    step_size: Decimal
-    min_notional: Decimal
-    volatility: Decimal
-    price_precision: int
-    amount_precision: int
-    min_order_amount: Decimal
-
+# What the demo user holds on the Mixin simulator.
+USER_FUNDS = {XIN: Decimal("50"), BTC: Decimal("0.5"), USDT: Decimal("20000")}
 
 MARKETS = (
-    DemoMarket("XIN/USDT", Decimal("150"), Decimal("0.01"), Decimal("0.001"), Decimal("1"),
-               Decimal("0.002"), 2, 3, Decimal("0.1")),
-    DemoMarket("BTC/USDT", Decimal("60000"), Decimal("0.1"), Decimal("0.00001"), Decimal("1"),
-               Decimal("0.001"), 1, 5, Decimal("0.0005")),
+    replace(XIN_USDT, mid=Decimal("150"), volatility=Decimal("0.002")),
+    MarketSpec("BTC/USDT", mid=Decimal("60000"), tick_size=Decimal("0.1"),
+               step_size=Decimal("0.00001"), min_notional=Decimal("1"),
+               min_order_amount=Decimal("0.0005"), volatility=Decimal("0.001")),
 )  # fmt: skip
 
 EXCHANGE_NAME = "Simulated Binance"
@@ -110,7 +93,6 @@ DEMO_USERNAME = "demo"
 # watch the states change on the page, short enough not to wait.
 VENUE_DEPOSIT_DELAY_MS = 2000
 VENUE_WITHDRAW_DELAY_MS = 2000
-VENUE_FEE_RATE = Decimal("0.001")  # the venue's default maker and taker rate
 
 
 class SimulatorsNotReady(Exception):
@@ -136,31 +118,17 @@ def simulators_wait(*, urls: list[str], timeout_s: float) -> None:
 def demo_venue_configure(*, venue_url: str) -> None:
     """Coins with their Mixin asset ids, the markets with moving agents, the bot's account."""
     control = SimulatorControl(venue_url)
-    for asset in ASSETS:
-        control.coin_configure(
-            coin=asset.symbol,
-            network=asset.venue_network,
-            withdraw_fee="0",
-            withdraw_min="0",
-            withdraw_delay_ms=VENUE_WITHDRAW_DELAY_MS,
-            deposit_delay_ms=VENUE_DEPOSIT_DELAY_MS,
-            mixin_asset_id=str(asset.asset_id),
-        )
+    venue_coins_configure(
+        control,
+        ASSETS,
+        deposit_delay_ms=VENUE_DEPOSIT_DELAY_MS,
+        withdraw_delay_ms=VENUE_WITHDRAW_DELAY_MS,
+    )
     state = control.state()
     existing = {market["symbol"] for market in state["markets"].values()}
     for market in MARKETS:
         if market.symbol not in existing:
-            control.market_create(
-                symbol=market.symbol,
-                mid=market.mid,
-                tick_size=market.tick_size,
-                step_size=market.step_size,
-                min_notional=market.min_notional,
-                volatility=market.volatility,
-                agents=True,
-                maker_fee_rate=VENUE_FEE_RATE,
-                taker_fee_rate=VENUE_FEE_RATE,
-            )
+            venue_market_open(control, market, agents=True)
     if not any(account["api_key"] == VENUE_API_KEY for account in state["accounts"]):
         control.call(
             "POST",
@@ -184,72 +152,32 @@ def demo_mixin_configure(*, mixin_url: str) -> None:
                 raise SimulatorsNotReady(f"{method} {path}: {response.status_code} {response.text}")
             return response.json()
 
-        for asset in ASSETS:
-            call(
-                "POST",
-                "/_sim/assets",
-                {
-                    "asset_id": str(asset.asset_id),
-                    "chain_id": str(asset.chain_id),
-                    "symbol": asset.symbol,
-                    "withdrawal_fee": str(asset.mixin_withdrawal_fee),
-                },
-            )
+        mixin_assets_put(http, ASSETS)
         user_id = str(DEMO_MIXIN_USER_ID)
         call("POST", "/_sim/users", {"full_name": DEMO_MIXIN_USER_NAME, "user_id": user_id})
         balances = call("GET", f"/_sim/users/{user_id}/balances")
-        for asset in ASSETS:
+        for asset, funds in USER_FUNDS.items():
             held = Decimal(balances.get(str(asset.asset_id), "0"))
-            if held < asset.user_funds:
+            if held < funds:
                 call(
                     "POST",
                     f"/_sim/users/{user_id}/credit",
-                    {"asset_id": str(asset.asset_id), "amount": str(asset.user_funds - held)},
+                    {"asset_id": str(asset.asset_id), "amount": str(funds - held)},
                 )
 
 
 @transaction.atomic
 def _product_records(*, venue_url: str) -> ExchangeAPIKey:
-    exchange, _ = Exchange.objects.update_or_create(
-        name=EXCHANGE_NAME,
-        defaults={
-            "ccxt_id": "binance",
-            "api_base_url": venue_url,
-            "enabled": True,
-            "maker_fee_rate": VENUE_FEE_RATE,
-            "taker_fee_rate": VENUE_FEE_RATE,
-        },
-    )
+    exchange = simulated_exchange_put(name=EXCHANGE_NAME, venue_url=venue_url)
     api_key = ExchangeAPIKey.objects.filter(exchange=exchange, label=API_KEY_LABEL).first()
     if api_key is None:
         api_key = api_key_create(
             exchange=exchange, label=API_KEY_LABEL, api_key=VENUE_API_KEY, secret=VENUE_SECRET
         )
-    for asset in ASSETS:
-        NetworkMapping.objects.update_or_create(
-            exchange=exchange,
-            chain_id=asset.chain_id,
-            defaults={"chain_name": asset.chain_name, "network_code": asset.network_code},
-        )
+    network_mappings_put(exchange=exchange, assets=ASSETS)
     for market in MARKETS:
         base, quote = (ASSET_BY_SYMBOL[s] for s in market.symbol.split("/"))
-        TradingPair.objects.update_or_create(
-            exchange=exchange,
-            symbol=market.symbol,
-            kind=TradingPair.Kind.MARKET_MAKING,
-            defaults={
-                "base_symbol": base.symbol,
-                "quote_symbol": quote.symbol,
-                "base_asset_id": base.asset_id,
-                "quote_asset_id": quote.asset_id,
-                "base_chain_id": base.chain_id,
-                "quote_chain_id": quote.chain_id,
-                "min_order_amount": market.min_order_amount,
-                "price_precision": market.price_precision,
-                "amount_precision": market.amount_precision,
-                "enabled": True,
-            },
-        )
+        trading_pair_put(exchange=exchange, market=market, base=base, quote=quote)
     user, _ = get_user_model().objects.get_or_create(
         username=DEMO_USERNAME, defaults={"first_name": DEMO_MIXIN_USER_NAME}
     )
@@ -265,11 +193,4 @@ def _product_records(*, venue_url: str) -> ExchangeAPIKey:
 
 def demo_product_seed(*, venue_url: str) -> ExchangeAPIKey:
     """The simulated exchange, its validated key, the pairs and the demo user's login."""
-    from exchanges.tasks import api_key_validate
-
-    api_key = _product_records(venue_url=venue_url)
-    # Validate now rather than wait for the worker: the first order needs a valid key.
-    trace_id = context.current_trace_id() or context.new_trace_id()
-    api_key_validate(api_key_id=api_key.pk, trace_id=trace_id)
-    api_key.refresh_from_db()
-    return api_key
+    return api_key_validate_now(api_key=_product_records(venue_url=venue_url))

@@ -15,8 +15,6 @@ from strategy.params import (
     StrategyParamsError,
     parameter_bounds,
     params_to_dict,
-    validate_params,
-    validate_preset_params,
 )
 from strategy.types import (
     AdaptiveFigures,
@@ -33,6 +31,7 @@ from strategy.types import (
     Side,
     StrategyState,
 )
+from strategy.validation import validate_params, validate_preset_params
 
 __all__ = [
     "AdaptiveFigures",

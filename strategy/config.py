@@ -13,8 +13,8 @@ from strategy.params import (
     StrategyParams,
     StrategyParamsError,
     params_to_dict,
-    validate_params,
 )
+from strategy.validation import validate_params
 
 CONFIG_SCHEMA_VERSION = 1
 

@@ -1,4 +1,5 @@
-"""Strategy parameters: one table of names, defaults and bounds, and the validator built on it.
+"""Strategy parameters: the dataclass and one table of names, defaults and bounds
+(strategy.validation builds the validator on the table).
 
 Fractions are fractions (0.01 = 1%); durations are whole seconds; amounts are base units.
 Every bound is checked at the boundary so that the engine can trust what it is given.
@@ -6,9 +7,8 @@ Every bound is checked at the boundary so that the engine can trust what it is g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from strategy.errors import StrategyInputError
@@ -94,15 +94,15 @@ class ParamSpec:
             "name": self.name,
             "type": self.kind,
             "required": self.default is REQUIRED,
-            "default": None if self.default is REQUIRED else _json_value(self.default),
+            "default": None if self.default is REQUIRED else json_value(self.default),
             "description": self.description,
         }
         if self.minimum is not None:
             key = "exclusive_minimum" if self.exclusive_minimum else "minimum"
-            described[key] = _json_value(self.minimum)
+            described[key] = json_value(self.minimum)
         if self.maximum is not None:
             key = "exclusive_maximum" if self.exclusive_maximum else "maximum"
-            described[key] = _json_value(self.maximum)
+            described[key] = json_value(self.maximum)
         if self.nullable:
             described["nullable"] = True
         if self.choices:
@@ -362,168 +362,18 @@ def parameter_bounds() -> list[dict[str, object]]:
     return [spec.as_dict() for spec in PARAM_SPECS]
 
 
-def validate_params(data: Mapping[str, object]) -> StrategyParams:
-    """Build parameters from user input, or raise StrategyParamsError naming every bad field."""
-    errors: dict[str, list[str]] = {}
-    if not isinstance(data, Mapping):
-        raise StrategyParamsError({"non_field_errors": ["Parameters must be a JSON object."]})
-    for name in sorted(set(data) - set(SPECS_BY_NAME)):
-        errors.setdefault(name, []).append("Unknown parameter.")
-    values: dict[str, object] = {}
-    for spec in PARAM_SPECS:
-        if spec.name not in data:
-            if spec.default is REQUIRED:
-                errors.setdefault(spec.name, []).append("This parameter is required.")
-            else:
-                values[spec.name] = _default(spec)
-            continue
-        try:
-            values[spec.name] = _parse(spec, data[spec.name])
-        except ValueError as error:
-            errors.setdefault(spec.name, []).append(str(error))
-    if not errors:
-        _check_combinations(values, errors)
-    if errors:
-        raise StrategyParamsError(errors)
-    return StrategyParams(**values)  # type: ignore[arg-type]
-
-
-def validate_preset_params(
-    data: Mapping[str, object], *, required_overrides: Iterable[str]
-) -> dict[str, object]:
-    """Check a preset's own values field by field and return them in canonical JSON form.
-
-    A preset may leave out what only the user can know (an amount in base units, a floor
-    price) by listing it in required_overrides; combinations are checked once the user's
-    values are there, by params_with_overrides.
-    """
-    if not isinstance(data, Mapping):
-        raise StrategyParamsError({"params": ["Parameters must be a JSON object."]})
-    required = set(required_overrides)
-    errors: dict[str, list[str]] = {}
-    for name in sorted((set(data) | required) - set(SPECS_BY_NAME)):
-        errors.setdefault(name, []).append("Unknown parameter.")
-    canonical: dict[str, object] = {}
-    for spec in PARAM_SPECS:
-        if spec.name in data:
-            try:
-                canonical[spec.name] = _json_value(_parse(spec, data[spec.name]))
-            except ValueError as error:
-                errors.setdefault(spec.name, []).append(str(error))
-        elif spec.default is REQUIRED and spec.name not in required:
-            errors.setdefault(spec.name, []).append(
-                "Set it in the preset or list it among the required overrides."
-            )
-    if errors:
-        raise StrategyParamsError(errors)
-    return canonical
-
-
 def params_to_dict(params: StrategyParams) -> dict[str, object]:
     """JSON-ready parameters; decimals as canonical strings so equal values print equally."""
-    return {name: _json_value(value) for name, value in asdict(params).items()}
+    return {name: json_value(value) for name, value in asdict(params).items()}
 
 
-def _default(spec: ParamSpec) -> object:
-    if spec.kind == "choice":
-        return PriceType(spec.default)
-    return spec.default
-
-
-def _parse(spec: ParamSpec, raw: object) -> object:
-    if raw is None:
-        if spec.nullable:
-            return None
-        raise ValueError("May not be null.")
-    if spec.kind == "boolean":
-        if not isinstance(raw, bool):
-            raise ValueError("Must be true or false.")
-        return raw
-    if spec.kind == "choice":
-        if raw not in spec.choices:
-            raise ValueError(f"Must be one of: {', '.join(spec.choices)}.")
-        return PriceType(raw)
-    if spec.kind == "reference_market":
-        return _parse_reference_market(raw)
-    number = _parse_number(raw)
-    if spec.kind == "integer":
-        if number != number.to_integral_value():
-            raise ValueError("Must be a whole number.")
-        number = int(number)
-    _check_bounds(spec, number)
-    return number
-
-
-def _parse_number(raw: object) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError("Must be a number, not true or false.")
-    if isinstance(raw, float):
-        raise ValueError('Give decimals as strings (e.g. "0.01") or exact JSON numbers.')
-    if not isinstance(raw, Decimal | int | str):
-        raise ValueError("Must be a number.")
-    try:
-        number = Decimal(raw.strip() if isinstance(raw, str) else raw)
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number.") from None
-    if not number.is_finite():
-        raise ValueError("Must be a finite number.")
-    return number
-
-
-def _check_bounds(spec: ParamSpec, number: Decimal | int) -> None:
-    if spec.minimum is not None:
-        if spec.exclusive_minimum and number <= spec.minimum:
-            raise ValueError(f"Must be greater than {_json_value(spec.minimum)}.")
-        if not spec.exclusive_minimum and number < spec.minimum:
-            raise ValueError(f"Must be at least {_json_value(spec.minimum)}.")
-    if spec.maximum is not None:
-        if spec.exclusive_maximum and number >= spec.maximum:
-            raise ValueError(f"Must be less than {_json_value(spec.maximum)}.")
-        if not spec.exclusive_maximum and number > spec.maximum:
-            raise ValueError(f"Must be at most {_json_value(spec.maximum)}.")
-
-
-def _parse_reference_market(raw: object) -> ReferenceMarket:
-    if not isinstance(raw, Mapping) or set(raw) != {"exchange", "symbol"}:
-        raise ValueError('Must be {"exchange": ..., "symbol": ...} or null.')
-    exchange, symbol = raw["exchange"], raw["symbol"]
-    if not (isinstance(exchange, str) and exchange.strip()):
-        raise ValueError("exchange must be a non-empty string.")
-    if not (isinstance(symbol, str) and symbol.strip()):
-        raise ValueError("symbol must be a non-empty string.")
-    return ReferenceMarket(exchange=exchange.strip(), symbol=symbol.strip())
-
-
-def _check_combinations(values: dict[str, object], errors: dict[str, list[str]]) -> None:
-    ceiling, floor = values["price_ceiling"], values["price_floor"]
-    if ceiling is not None and floor is not None and ceiling <= floor:  # type: ignore[operator]
-        errors.setdefault("price_ceiling", []).append("Must be above price_floor.")
-    deepest = values["order_levels"] - 1  # type: ignore[operator]
-    last_amount = values["order_amount"] + deepest * values["order_level_amount"]  # type: ignore[operator]
-    if last_amount <= 0:
-        errors.setdefault("order_level_amount", []).append(
-            f"Level {deepest} would have a size of {_json_value(last_amount)}; every level "
-            "needs a positive size."
-        )
-    deepest_buy = values["bid_spread"] + deepest * values["order_level_spread"]  # type: ignore[operator]
-    if deepest_buy >= 1:
-        errors.setdefault("order_level_spread", []).append(
-            f"The deepest buy level would be {_json_value(deepest_buy)} below the price, at or "
-            "below zero."
-        )
-    if values["adaptive_spreads_enabled"] and values["inventory_skew_enabled"]:
-        errors.setdefault("inventory_skew_enabled", []).append(
-            "Adaptive spreads already skew by inventory; turn one of the two off."
-        )
-
-
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
     if is_dataclass(value) and not isinstance(value, type):
-        return _json_value(asdict(value))
+        return json_value(asdict(value))
     if isinstance(value, Decimal):
         return format_decimal(value)
     if isinstance(value, dict):
-        return {key: _json_value(item) for key, item in value.items()}
+        return {key: json_value(item) for key, item in value.items()}
     if isinstance(value, StrEnum):
         return value.value
     return value

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from demo.scenarios import simulators_start_as_peers
 from demo.services import (
     DEMO_MIXIN_USER_ID,
     MARKETS,
@@ -19,12 +20,10 @@ from demo.services import (
     demo_venue_configure,
 )
 from exchanges.models import ExchangeAPIKey, TradingPair
-from simulators.mixin import BotIdentity, SimWorld
-from simulators.mixin import start_in_thread as start_mixin
+from simulators.mixin import SimWorld
+from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
-from simulators.venue.server import start_in_thread as start_venue
 from simulators.venue.venue import Venue
-from wallet.keystore import generate_keystore_json, keystore_from_json
 
 
 @dataclass
@@ -34,6 +33,8 @@ class DemoWorld:
     venue: Venue
     mixin: SimWorld
     api_key: ExchangeAPIKey
+    # venue_clock.skip(ms=...) passes the demo's seconds-long deposit and withdrawal delays.
+    venue_clock: SkippableClock
 
     @property
     def venue_control(self) -> SimulatorControl:
@@ -52,23 +53,22 @@ class DemoWorld:
 
 
 def demo_simulators_start(settings) -> tuple[DemoWorld, list]:
-    keystore = keystore_from_json(generate_keystore_json(), source="test")
-    venue = Venue(seed=5)
-    venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
-    world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url)
-    mixin_url, stop_mixin = start_mixin(world)
-    venue.peer_url = mixin_url  # known only now: both listen on ephemeral ports
-    settings.MIXIN_KEYSTORE = keystore
-    settings.MIXIN_API_BASE = mixin_url
-    settings.MIXIN_OAUTH_BASE = mixin_url
-    settings.MIXIN_HTTP_TIMEOUT_MS = 3000
-    demo_venue_configure(venue_url=venue_url)
-    demo_mixin_configure(mixin_url=mixin_url)
-    control = SimulatorControl(venue_url)
+    clock = SkippableClock()
+    simulators = simulators_start_as_peers(settings, seed=5, clock=clock)
+    demo_venue_configure(venue_url=simulators.venue_url)
+    demo_mixin_configure(mixin_url=simulators.mixin_url)
+    control = SimulatorControl(simulators.venue_url)
     for market in MARKETS:  # the agents move only when stepped here: give the books depth
         control.market_step(symbol=market.symbol, rounds=20)
-    demo = DemoWorld(venue_url, mixin_url, venue, world, api_key=None)  # type: ignore[arg-type]
-    return demo, [stop_mixin, stop_venue]
+    demo = DemoWorld(
+        simulators.venue_url,
+        simulators.mixin_url,
+        simulators.venue,
+        simulators.mixin,
+        api_key=None,  # type: ignore[arg-type]
+        venue_clock=clock,
+    )
+    return demo, [simulators.stop]
 
 
 @pytest.fixture

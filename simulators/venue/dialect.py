@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from urllib.parse import unquote
+from decimal import Decimal
 
 from simulators.venue import wallet
 from simulators.venue.engine import (
@@ -25,66 +24,18 @@ from simulators.venue.engine import (
     Trade,
 )
 from simulators.venue.errors import VenueError
-from simulators.venue.venue import DAY_MS, Account, Venue, now_ms
+from simulators.venue.request import (
+    Request,
+    decimal_param,
+    fmt,
+    int_param,
+    required_param,
+    split_pairs,
+)
+from simulators.venue.venue import DAY_MS, Account, Venue
 
 DEFAULT_RECV_WINDOW_MS = 5000
 MAX_RECV_WINDOW_MS = 60000
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    query: str
-    body: bytes
-    api_key: str
-
-
-def fmt(value: Decimal) -> str:
-    return format(value, "f")
-
-
-def _split_pairs(raw: str, *, decode: bool) -> dict[str, str]:
-    """Split a query on & and the first =; `+` stays `+` (ccxt never form-encodes spaces)."""
-    params = {}
-    for pair in raw.split("&"):
-        if not pair:
-            continue
-        key, _, value = pair.partition("=")
-        params[unquote(key) if decode else key] = unquote(value) if decode else value
-    return params
-
-
-def _decimal(params: dict[str, str], name: str, *, required: bool = True) -> Decimal | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise VenueError.mandatory_parameter(name)
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise VenueError.bad_parameter(name) from None
-    if not value.is_finite():
-        raise VenueError.bad_parameter(name)
-    return value
-
-
-def _int(params: dict[str, str], name: str) -> int | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise VenueError.bad_parameter(name) from None
-
-
-def _required(params: dict[str, str], name: str) -> str:
-    value = params.get(name)
-    if not value:
-        raise VenueError.mandatory_parameter(name)
-    return value
 
 
 class Dialect:
@@ -92,7 +43,7 @@ class Dialect:
         self.venue = venue
         self.public: dict[tuple[str, str], Callable[[dict[str, str]], object]] = {
             ("GET", "/api/v3/ping"): lambda p: {},
-            ("GET", "/api/v3/time"): lambda p: {"serverTime": now_ms()},
+            ("GET", "/api/v3/time"): lambda p: {"serverTime": self.venue.clock.now_ms()},
             ("GET", "/api/v3/exchangeInfo"): self.exchange_info,
             ("GET", "/api/v3/depth"): self.depth,
             ("GET", "/api/v3/ticker/24hr"): self.ticker,
@@ -120,7 +71,7 @@ class Dialect:
         try:
             self.venue.run_due()
             if key in self.public:
-                return 200, self.public[key](_split_pairs(request.query, decode=True))
+                return 200, self.public[key](split_pairs(request.query, decode=True))
             account, params = self.authenticate(request)
             return 200, self.signed[key](account, params)
         except VenueError as error:
@@ -142,17 +93,19 @@ class Dialect:
         if not hmac.compare_digest(expected.encode(), signature.lower()):
             raise VenueError.bad_signature()
         # ccxt sends withdraw/apply values unencoded; everything else quote()-encoded.
-        params = _split_pairs(
+        params = split_pairs(
             payload.decode("utf-8", errors="replace"),
             decode=request.path != "/sapi/v1/capital/withdraw/apply",
         )
-        timestamp = _int(params, "timestamp")
-        window = _int(params, "recvWindow") or DEFAULT_RECV_WINDOW_MS
+        timestamp = int_param(params, "timestamp")
+        window = int_param(params, "recvWindow") or DEFAULT_RECV_WINDOW_MS
         if timestamp is None:
             raise VenueError.mandatory_parameter("timestamp")
         if window > MAX_RECV_WINDOW_MS:
             raise VenueError.bad_parameter("recvWindow")
-        server_time = now_ms()
+        # The client signs with its wall clock; time a test skipped on the venue's clock
+        # must not make every later request stale.
+        server_time = int(time.time() * 1000)
         if timestamp > server_time + 1000 or server_time - timestamp > window:
             raise VenueError.outside_recv_window()
         return account, params
@@ -160,7 +113,7 @@ class Dialect:
     # -- public ----------------------------------------------------------------------------
 
     def _symbol(self, params: dict[str, str]) -> str:
-        symbol = _required(params, "symbol")
+        symbol = required_param(params, "symbol")
         self.venue.engine.market(symbol)
         return symbol
 
@@ -169,7 +122,7 @@ class Dialect:
             markets = list(self.venue.engine.markets.values())
         return {
             "timezone": "UTC",
-            "serverTime": now_ms(),
+            "serverTime": self.venue.clock.now_ms(),
             "rateLimits": [],
             "symbols": [
                 {
@@ -213,7 +166,7 @@ class Dialect:
     def depth(self, params: dict[str, str]) -> object:
         with self.venue.lock:
             symbol = self._symbol(params)
-            bids, asks = self.venue.engine.depth(symbol, _int(params, "limit") or 100)
+            bids, asks = self.venue.engine.depth(symbol, int_param(params, "limit") or 100)
             last_update = self.venue.engine.updates
         return {
             "lastUpdateId": last_update,
@@ -222,7 +175,7 @@ class Dialect:
         }
 
     def ticker(self, params: dict[str, str]) -> object:
-        day = self.venue.ticker_24h(_required(params, "symbol"))
+        day = self.venue.ticker_24h(required_param(params, "symbol"))
         bid_price, bid_qty = day.best_bid or (Decimal(0), Decimal(0))
         ask_price, ask_qty = day.best_ask or (Decimal(0), Decimal(0))
         return {
@@ -245,11 +198,11 @@ class Dialect:
     def agg_trades(self, params: dict[str, str]) -> object:
         with self.venue.lock:
             symbol = self._symbol(params)
-            start = _int(params, "startTime")
+            start = int_param(params, "startTime")
             trades = [
                 t for t in self.venue.engine.trades[symbol] if start is None or t.time_ms >= start
             ]
-        limit = _int(params, "limit") or 500
+        limit = int_param(params, "limit") or 500
         return [
             {
                 "a": t.trade_id,
@@ -273,7 +226,7 @@ class Dialect:
             "canTrade": "trade" in account.permissions,
             "canWithdraw": "withdraw" in account.permissions,
             "canDeposit": True,
-            "updateTime": now_ms(),
+            "updateTime": self.venue.clock.now_ms(),
             "accountType": "SPOT",
             "balances": [
                 {"asset": asset, "free": fmt(free), "locked": fmt(locked)}
@@ -284,17 +237,17 @@ class Dialect:
 
     def order_create(self, account: Account, params: dict[str, str]) -> object:
         symbol = self._symbol(params)
-        order_type = _required(params, "type")
+        order_type = required_param(params, "type")
         request = OrderRequest(
             account=account.account_id,
             symbol=symbol,
-            side=_required(params, "side"),
+            side=required_param(params, "side"),
             type=order_type,
-            quantity=_decimal(params, "quantity", required=False),
-            price=_decimal(params, "price", required=False),
+            quantity=decimal_param(params, "quantity", required=False),
+            price=decimal_param(params, "price", required=False),
             time_in_force=GTC if order_type == LIMIT_MAKER else params.get("timeInForce", GTC),
             client_order_id=params.get("newClientOrderId", ""),
-            quote_order_qty=_decimal(params, "quoteOrderQty", required=False),
+            quote_order_qty=decimal_param(params, "quoteOrderQty", required=False),
         )
         if order_type == MARKET and request.price is not None:
             raise VenueError.bad_parameter("price")
@@ -302,7 +255,7 @@ class Dialect:
         return render_order(order, fills=True)
 
     def _order_ref(self, params: dict[str, str]) -> tuple[int | None, str]:
-        order_id = _int(params, "orderId")
+        order_id = int_param(params, "orderId")
         client_id = params.get("origClientOrderId", "")
         if order_id is None and not client_id:
             raise VenueError.mandatory_parameter("orderId' or 'origClientOrderId")
@@ -331,9 +284,9 @@ class Dialect:
         trades = self.venue.trades_of(
             account,
             symbol=symbol,
-            from_id=_int(params, "fromId"),
-            start_ms=_int(params, "startTime"),
-            limit=min(_int(params, "limit") or 500, 1000),
+            from_id=int_param(params, "fromId"),
+            start_ms=int_param(params, "startTime"),
+            limit=min(int_param(params, "limit") or 500, 1000),
         )
         return [render_trade(t, account.account_id) for t in trades]
 
@@ -377,7 +330,7 @@ class Dialect:
         ]
 
     def deposit_address(self, account: Account, params: dict[str, str]) -> object:
-        coin = _required(params, "coin")
+        coin = required_param(params, "coin")
         network = params.get("network") or self._default_network(coin)
         record = self.venue.deposit_address(account, coin=coin, network=network)
         return {"address": record.address, "coin": coin, "tag": record.tag, "url": ""}
@@ -391,7 +344,7 @@ class Dialect:
 
     def deposits(self, account: Account, params: dict[str, str]) -> object:
         records = self.venue.deposits_of(
-            account, coin=params.get("coin"), start_ms=_int(params, "startTime")
+            account, coin=params.get("coin"), start_ms=int_param(params, "startTime")
         )
         return [
             {
@@ -407,18 +360,18 @@ class Dialect:
                 "transferType": 0,
                 "confirmTimes": "1/1",
             }
-            for d in records[: _int(params, "limit") or 1000]
+            for d in records[: int_param(params, "limit") or 1000]
         ]
 
     def withdraw(self, account: Account, params: dict[str, str]) -> object:
-        coin = _required(params, "coin")
+        coin = required_param(params, "coin")
         record = self.venue.withdraw(
             account,
             coin=coin,
             network=params.get("network") or self._default_network(coin),
-            address=_required(params, "address"),
+            address=required_param(params, "address"),
             tag=params.get("addressTag", ""),
-            amount=_decimal(params, "amount"),
+            amount=decimal_param(params, "amount"),
             withdraw_order_id=params.get("withdrawOrderId", ""),
         )
         return {"id": record.withdrawal_id}
@@ -427,7 +380,7 @@ class Dialect:
         records = self.venue.withdrawals_of(
             account,
             coin=params.get("coin"),
-            start_ms=_int(params, "startTime"),
+            start_ms=int_param(params, "startTime"),
             withdraw_order_id=params.get("withdrawOrderId", ""),
         )
         return [
@@ -447,7 +400,7 @@ class Dialect:
                 "transferType": 0,
                 "withdrawOrderId": w.withdraw_order_id,
             }
-            for w in records[: _int(params, "limit") or 1000]
+            for w in records[: int_param(params, "limit") or 1000]
         ]
 
 

@@ -19,8 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from simulators.venue.control import handle_control
-from simulators.venue.dialect import Dialect, Request
+from simulators.venue.dialect import Dialect
 from simulators.venue.faults import Fault
+from simulators.venue.request import Request
 from simulators.venue.venue import Venue
 
 logger = logging.getLogger(__name__)

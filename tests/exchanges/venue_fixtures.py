@@ -3,6 +3,7 @@ another app, import them into that app's conftest.py:
 
     from tests.exchanges.venue_fixtures import venue_control, venue_trader, venue_url  # noqa: F401
 
+venue_clock        its clock: venue_clock.skip(ms=...) passes deposit and withdrawal delays
 venue_url          a fresh simulator on an ephemeral port (agents move only when stepped)
 venue_control      SimulatorControl for it (accounts, credits, markets, faults, chain)
 xin_usdt           the XIN/USDT market on it: tick 0.01, step 0.001, min notional 1, no agents
@@ -16,11 +17,15 @@ from dataclasses import dataclass
 import ccxt
 import pytest
 
-from exchanges.gateway import CcxtGateway, ccxt_client
+from demo import scenarios
+from demo.scenarios import binance_client, control_account_open, venue_market_open
+from exchanges.gateway import CcxtGateway
+from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread
+from simulators.venue.venue import Venue
 
-XIN_USDT = "XIN/USDT"
+XIN_USDT = scenarios.XIN_USDT.symbol
 
 
 @dataclass
@@ -32,8 +37,13 @@ class Trader:
 
 
 @pytest.fixture
-def venue_url() -> Iterator[str]:
-    url, stop = start_in_thread(seed=7, agent_interval_s=0)
+def venue_clock() -> SkippableClock:
+    return SkippableClock()
+
+
+@pytest.fixture
+def venue_url(venue_clock: SkippableClock) -> Iterator[str]:
+    url, stop = start_in_thread(venue=Venue(seed=7, clock=venue_clock), agent_interval_s=0)
     yield url
     stop()
 
@@ -45,27 +55,8 @@ def venue_control(venue_url: str) -> SimulatorControl:
 
 @pytest.fixture
 def xin_usdt(venue_control: SimulatorControl) -> str:
-    venue_control.market_create(
-        symbol=XIN_USDT,
-        mid="100",
-        tick_size="0.01",
-        step_size="0.001",
-        min_notional="1",
-        agents=False,
-    )
+    venue_market_open(venue_control, scenarios.XIN_USDT, agents=False)
     return XIN_USDT
-
-
-def binance_client(url: str, api_key: str, secret: str, *, timeout_ms: int = 5000) -> ccxt.binance:
-    """The unmodified ccxt.binance, only its URLs pointed at the simulator."""
-    return ccxt_client(
-        ccxt_id="binance",
-        api_key=api_key,
-        secret=secret,
-        api_base_url=url,
-        timeout_ms=timeout_ms,
-        rate_limit=False,
-    )
 
 
 @pytest.fixture
@@ -75,9 +66,9 @@ def venue_trader(venue_url: str, venue_control: SimulatorControl) -> Callable[..
         timeout_ms: int = 5000,
         **credits: str,
     ) -> Trader:
-        account = venue_control.account_create(label="trader", permissions=list(permissions))
-        for asset, amount in credits.items():
-            venue_control.credit(api_key=account["api_key"], asset=asset, amount=amount)
+        account = control_account_open(
+            venue_control, label="trader", permissions=permissions, credits=credits
+        )
         client = binance_client(
             venue_url, account["api_key"], account["secret"], timeout_ms=timeout_ms
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,9 +20,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from demo.inprocess_gateway import InProcessGateway
+from demo.scenarios import (
+    XIN_USDT,
+    AssetSpec,
+    api_key_store,
+    trading_pair_put,
+    venue_account_open,
+    venue_market_open,
+)
 from exchanges.gateway import ExchangeOrder
 from exchanges.models import Exchange, ExchangeAPIKey, TradingPair
-from exchanges.services import api_key_set_secret
 from executor.models import TrackedOrder
 from executor.services import executor_order_register, executor_tick_market
 from executor.tick import TickReport
@@ -37,7 +44,8 @@ from strategy import freeze_config, validate_params
 from tests.orders.factories import StrategyPresetFactory
 
 D = Decimal
-SYMBOL = "XIN/USDT"
+SYMBOL = XIN_USDT.symbol
+MARKET = replace(XIN_USDT, min_order_amount=D("0.001"))
 XIN = uuid.UUID("a99c2e0e-2b1c-4f1e-9e3a-1b2f0c1d2e3f")
 USDT = uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5")
 CHAIN = uuid.UUID("43d61dcd-e413-450d-80b8-101d5e903357")
@@ -79,19 +87,12 @@ class Market:
     @classmethod
     def open(cls, *, bid: str = "99.9", ask: str = "100.1", venue: Venue | None = None) -> Market:
         venue = venue or Venue(seed=3)
-        venue.market_create(
-            symbol=SYMBOL,
-            mid=D("100"),
-            tick_size=D("0.01"),
-            step_size=D("0.001"),
-            min_notional=D("1"),
-            agents=False,
+        venue_market_open(venue, MARKET, agents=False)
+        funds = {"XIN": D("1000"), "USDT": D("100000")}
+        maker, taker = (
+            venue_account_open(venue, label=label, permissions=["read", "trade"], credits=funds)
+            for label in ("lp", "taker")
         )
-        maker = venue.account_create(label="lp", permissions=["read", "trade"])
-        taker = venue.account_create(label="taker", permissions=["read", "trade"])
-        for account in (maker, taker):
-            venue.account_credit(api_key=account.api_key, asset="XIN", amount=D("1000"))
-            venue.account_credit(api_key=account.api_key, asset="USDT", amount=D("100000"))
         exchange = Exchange.objects.create(name=f"sim-{uuid.uuid4().hex[:6]}", ccxt_id="binance")
         pair = pair_create(exchange=exchange)
         market = cls(venue, exchange, pair, maker, taker, gateway_factory(venue))
@@ -144,12 +145,12 @@ class Market:
         self, label: str = "mm", *, xin: str = "1000", usdt: str = "100000"
     ) -> ExchangeAPIKey:
         if label not in self.keys:
-            account = self.venue.account_create(label=label, permissions=["read", "trade"])
-            for asset, amount in (("XIN", xin), ("USDT", usdt)):
-                if D(amount) > 0:
-                    self.venue.account_credit(
-                        api_key=account.api_key, asset=asset, amount=D(amount)
-                    )
+            account = venue_account_open(
+                self.venue,
+                label=label,
+                permissions=["read", "trade"],
+                credits={"XIN": D(xin), "USDT": D(usdt)},
+            )
             self.keys[label] = api_key_store(
                 exchange=self.exchange,
                 label=label,
@@ -179,18 +180,11 @@ class Market:
 
 
 def pair_create(*, exchange: Exchange) -> TradingPair:
-    return TradingPair.objects.create(
+    return trading_pair_put(
         exchange=exchange,
-        symbol=SYMBOL,
-        base_symbol="XIN",
-        quote_symbol="USDT",
-        base_asset_id=XIN,
-        quote_asset_id=USDT,
-        base_chain_id=CHAIN,
-        quote_chain_id=CHAIN,
-        min_order_amount=D("0.001"),
-        price_precision=2,
-        amount_precision=3,
+        market=MARKET,
+        base=AssetSpec(symbol="XIN", asset_id=XIN, chain_id=CHAIN),
+        quote=AssetSpec(symbol="USDT", asset_id=USDT, chain_id=CHAIN),
     )
 
 
@@ -234,13 +228,6 @@ def running_order_create(
             )
     executor_order_register(order=order)
     return order
-
-
-def api_key_store(*, exchange: Exchange, label: str, api_key: str, secret: str) -> ExchangeAPIKey:
-    key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key)
-    api_key_set_secret(api_key=key, secret=secret)
-    key.save()
-    return key
 
 
 def balances(order: MarketMakingOrder, asset: uuid.UUID) -> OrderAssetBalances:

@@ -7,6 +7,7 @@ test reads top to bottom; the end-to-end test runs them on a real Celery worker 
 """
 
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,24 +16,54 @@ import httpx
 import pytest
 
 from core.errors import InDoubtError, RetryableError
-from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
+from demo.scenarios import (
+    XIN_USDT,
+    AssetSpec,
+    api_key_validate_now,
+    mixin_assets_put,
+    network_mappings_put,
+    simulated_exchange_put,
+    simulators_start_as_peers,
+    trading_pair_put,
+    venue_coins_configure,
+    venue_market_open,
+)
+from exchanges.models import Exchange, ExchangeAPIKey, TradingPair
 from exchanges.services import api_key_create
 from executor.services import executor_tick_market
 from orders.models import MarketMakingOrder
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
 from orders.states import OrderState
-from simulators.mixin import BotIdentity, SimWorld
-from simulators.mixin import start_in_thread as start_mixin
 from simulators.venue.control import SimulatorControl
-from simulators.venue.server import start_in_thread as start_venue
-from simulators.venue.venue import Venue
-from wallet.keystore import generate_keystore_json, keystore_from_json
 from wallet.models import MixinSnapshot, MixinUser
 
 XIN = "c94ac88f-4671-3976-b60a-09064f1811e8"  # XIN is its own chain
 USDT = "4d8c508b-91c5-375b-92b0-ee702ed2dac5"  # USDT (ERC20)
 ETH_CHAIN = "43d61dcd-e413-450d-80b8-101d5e903357"
+XIN_ASSET = AssetSpec(
+    symbol="XIN",
+    asset_id=uuid.UUID(XIN),
+    chain_id=uuid.UUID(XIN),
+    chain_name="Mixin",
+    venue_network="XIN",
+    network_code="XIN",
+    mixin_withdrawal_fee=Decimal("0.01"),
+    venue_withdraw_fee=Decimal("0.001"),
+    venue_withdraw_min=Decimal("0.01"),
+)
+USDT_ASSET = AssetSpec(
+    symbol="USDT",
+    asset_id=uuid.UUID(USDT),
+    chain_id=uuid.UUID(ETH_CHAIN),
+    chain_name="Ethereum",
+    venue_network="ETH",
+    network_code="ERC20",
+    mixin_withdrawal_fee=Decimal("1"),
+    venue_withdraw_fee=Decimal("0.5"),
+    venue_withdraw_min=Decimal("1"),
+)
+ASSETS = (XIN_ASSET, USDT_ASSET)
 S = OrderState
 
 
@@ -192,95 +223,40 @@ class World:
 def world_build(settings) -> tuple[World, Callable[[], None]]:
     """Both simulators in threads, configured, and the product configured against them.
     Returns the world and the function that stops the simulators."""
-    keystore_json = generate_keystore_json()
-    keystore = keystore_from_json(keystore_json, source="test")
-    venue = Venue(seed=11)
-    venue_url, stop_venue = start_venue(venue=venue, agent_interval_s=0)
-    mixin_world = SimWorld(BotIdentity.from_keystore(keystore), peer_url=venue_url)
-    mixin_url, stop_mixin = start_mixin(mixin_world)
-    venue.peer_url = mixin_url
-    settings.MIXIN_KEYSTORE = keystore
-    settings.MIXIN_API_BASE = mixin_url
-    settings.MIXIN_OAUTH_BASE = mixin_url
-    settings.MIXIN_HTTP_TIMEOUT_MS = 3000
-    mixin_http = httpx.Client(base_url=mixin_url, timeout=10)
-    control = SimulatorControl(venue_url)
-
-    mixin_http.post(
-        "/_sim/assets",
-        json={"asset_id": XIN, "chain_id": XIN, "symbol": "XIN", "withdrawal_fee": "0.01"},
-    )
-    mixin_http.post(
-        "/_sim/assets",
-        json={"asset_id": USDT, "chain_id": ETH_CHAIN, "symbol": "USDT", "withdrawal_fee": "1"},
-    )
-    control.coin_configure(
-        coin="XIN", network="XIN", withdraw_fee="0.001", withdraw_min="0.01", mixin_asset_id=XIN
-    )
-    control.coin_configure(
-        coin="USDT", network="ETH", withdraw_fee="0.5", withdraw_min="1", mixin_asset_id=USDT
-    )
-    control.market_create(
-        symbol="XIN/USDT",
-        mid="100",
-        tick_size="0.01",
-        step_size="0.001",
-        min_notional="1",
-        agents=True,
-    )
+    simulators = simulators_start_as_peers(settings, seed=11)
+    mixin_http = httpx.Client(base_url=simulators.mixin_url, timeout=10)
+    control = SimulatorControl(simulators.venue_url)
+    mixin_assets_put(mixin_http, ASSETS)
+    venue_coins_configure(control, ASSETS)
+    venue_market_open(control, XIN_USDT, agents=True)
     # Agents keep a two-sided book around the mid; they move only when stepped.
     control.market_step(symbol="XIN/USDT", rounds=3)
     account = control.account_create(label="mr.market", permissions=["read", "trade", "withdraw"])
 
-    exchange = Exchange.objects.create(
-        name="Simulated venue",
-        ccxt_id="binance",
-        api_base_url=venue_url,
-        maker_fee_rate="0.001",
-        taker_fee_rate="0.001",
+    exchange = simulated_exchange_put(name="Simulated venue", venue_url=simulators.venue_url)
+    api_key = api_key_validate_now(
+        api_key=api_key_create(
+            exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
+        )
     )
-    api_key = api_key_create(
-        exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
-    )
-    from exchanges.tasks import api_key_validate
-
-    assert api_key_validate.run(api_key_id=api_key.pk, trace_id="harness-validate") == "valid"
-    api_key.refresh_from_db()
-    NetworkMapping.objects.create(
-        exchange=exchange, chain_id=XIN, chain_name="Mixin", network_code="XIN"
-    )
-    NetworkMapping.objects.create(
-        exchange=exchange, chain_id=ETH_CHAIN, chain_name="Ethereum", network_code="ERC20"
-    )
-    pair = TradingPair.objects.create(
-        exchange=exchange,
-        symbol="XIN/USDT",
-        base_symbol="XIN",
-        quote_symbol="USDT",
-        base_asset_id=XIN,
-        quote_asset_id=USDT,
-        base_chain_id=XIN,
-        quote_chain_id=ETH_CHAIN,
-        min_order_amount="0.1",
-        price_precision=2,
-        amount_precision=3,
-    )
+    assert api_key.validation_status == "valid"
+    network_mappings_put(exchange=exchange, assets=ASSETS)
+    pair = trading_pair_put(exchange=exchange, market=XIN_USDT, base=XIN_ASSET, quote=USDT_ASSET)
     world = World(
-        venue_url,
+        simulators.venue_url,
         control,
-        mixin_url,
+        simulators.mixin_url,
         mixin_http,
         exchange,
         api_key,
         account["api_key"],
         pair,
-        keystore_json=keystore_json,
+        keystore_json=simulators.keystore_json,
     )
 
     def stop() -> None:
         mixin_http.close()
-        stop_mixin()
-        stop_venue()
+        simulators.stop()
 
     return world, stop
 

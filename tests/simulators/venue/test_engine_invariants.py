@@ -6,6 +6,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo.scenarios import ENGINE_XIN_USDT
 from simulators.venue.engine import (
     BUY,
     FOK,
@@ -16,32 +17,17 @@ from simulators.venue.engine import (
     MARKET,
     SELL,
     Engine,
-    Market,
     OrderRequest,
 )
 from simulators.venue.errors import VenueError
 
-MARKET_SPEC = Market(
-    symbol="XINUSDT",
-    base="XIN",
-    quote="USDT",
-    tick_size=Decimal("0.01"),
-    step_size=Decimal("0.001"),
-    min_qty=Decimal("0.001"),
-    max_qty=Decimal("1000"),
-    min_price=Decimal("0.01"),
-    max_price=Decimal("1000"),
-    min_notional=Decimal("1"),
-    maker_fee_rate=Decimal("0.001"),
-    taker_fee_rate=Decimal("0.002"),
-)
 ACCOUNTS = ("alice", "bob", "carol")
 
 
 def new_engine() -> Engine:
     clock = itertools.count(1)
     engine = Engine(clock_ms=lambda: next(clock))
-    engine.add_market(MARKET_SPEC)
+    engine.add_market(ENGINE_XIN_USDT)
     for account in ACCOUNTS:
         engine.credit(account=account, asset="XIN", amount=Decimal(50))
         engine.credit(account=account, asset="USDT", amount=Decimal(5000))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from demo.scenarios import binance_client
 from exchanges.gateway import CcxtGateway
 from simulators.venue.control import SimulatorControl
-from tests.exchanges.venue_fixtures import binance_client
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO_KEY = "demo-market-maker-key"

@@ -10,9 +10,11 @@ import ccxt
 import pytest
 import requests
 
+from demo.scenarios import binance_client
+from simulators.venue.clock import SkippableClock
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread
-from tests.exchanges.venue_fixtures import binance_client
+from simulators.venue.venue import Venue
 
 MIXIN_XIN = "c94ac88f-4671-3976-b60a-09064f1811e8"
 
@@ -46,7 +48,9 @@ def test_a_chain_deposit_to_a_deposit_address_is_credited_and_listed(
     assert trader.gateway.balances().free("XIN") == Decimal("2.5")
 
 
-def test_a_deposit_waits_for_the_coins_deposit_delay(xin_usdt, venue_trader, venue_control):
+def test_a_deposit_waits_for_the_coins_deposit_delay(
+    xin_usdt, venue_trader, venue_control, venue_clock
+):
     venue_control.coin_configure(coin="XIN", network="MIXIN", deposit_delay_ms=300)
     trader = venue_trader()
     address = trader.gateway.deposit_address(asset="XIN", network="MIXIN")
@@ -54,7 +58,7 @@ def test_a_deposit_waits_for_the_coins_deposit_delay(xin_usdt, venue_trader, ven
 
     [pending] = trader.gateway.deposits(asset="XIN")
     assert pending.status == "pending" and trader.gateway.balances().free("XIN") == 0
-    time.sleep(0.45)
+    venue_clock.skip(ms=300)
     [done] = trader.gateway.deposits(asset="XIN")
     assert done.status == "ok" and trader.gateway.balances().free("XIN") == 1
 
@@ -118,7 +122,8 @@ def peer():
 
 def test_a_completed_withdrawal_arrives_at_the_peer_as_a_chain_transfer(peer):
     peer_url, received = peer
-    url, stop = start_in_thread(peer_url=peer_url, agent_interval_s=0)
+    clock = SkippableClock()
+    url, stop = start_in_thread(venue=Venue(peer_url=peer_url, clock=clock), agent_interval_s=0)
     try:
         control = SimulatorControl(url)
         control.coin_configure(
@@ -138,6 +143,7 @@ def test_a_completed_withdrawal_arrives_at_the_peer_as_a_chain_transfer(peer):
         client.withdraw("XIN", "2", "mixin-dest", {"network": "MIXIN", "withdrawOrderId": "w1"})
 
         assert received == []  # not before the withdrawal delay
+        clock.skip(ms=200)  # the server's clock loop completes it and hands it to the peer
         deadline = time.monotonic() + 3
         while not received and time.monotonic() < deadline:
             time.sleep(0.05)
