@@ -23,9 +23,9 @@ from demo.inprocess_gateway import InProcessGateway
 from exchanges.gateway import ExchangeOrder
 from exchanges.models import Exchange, ExchangeAPIKey, TradingPair
 from exchanges.services import api_key_set_secret
-from executor.models import TrackedOrder
+from executor.models import ExecutorEvent, TrackedOrder
 from executor.services import executor_order_register, executor_tick_market
-from executor.tick import TickReport
+from executor.timing import TickReport
 from ledger.models import Transaction
 from ledger.selectors import OrderAssetBalances, order_balances
 from ledger.services import Leg, ledger_post, order_account, system_account
@@ -232,8 +232,20 @@ def running_order_create(
                 ],
                 trace_id=order.trace_id,
             )
-    executor_order_register(order=order)
+    order_register(order)
     return order
+
+
+def order_register(order: MarketMakingOrder) -> None:
+    """What start_mm hands the executor."""
+    executor_order_register(
+        order_id=order.pk,
+        pair_id=order.pair_id,
+        api_key_id=order.api_key_id,
+        config=order.frozen_config,
+        config_hash=order.config_hash,
+        trace_id=order.trace_id,
+    )
 
 
 def api_key_store(*, exchange: Exchange, label: str, api_key: str, secret: str) -> ExchangeAPIKey:
@@ -251,5 +263,5 @@ def tracked(order: MarketMakingOrder, **filters: object) -> list[TrackedOrder]:
     return list(TrackedOrder.objects.filter(order=order, **filters).order_by("sequence"))
 
 
-def events(order: MarketMakingOrder, kind: str) -> list:
-    return list(order.events.filter(kind=kind))
+def events(order: MarketMakingOrder, kind: str) -> list[ExecutorEvent]:
+    return list(ExecutorEvent.objects.filter(order=order, kind=kind))
