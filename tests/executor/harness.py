@@ -248,6 +248,35 @@ def order_register(order: MarketMakingOrder) -> None:
     )
 
 
+def reference_exchange(market: Market, *, bid: str, ask: str) -> Exchange:
+    """A second exchange (on the same simulator) listing XIN/BUSD, with a book."""
+    venue = market.venue
+    venue.market_create(
+        symbol="XIN/BUSD",
+        mid=Decimal(bid),
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.001"),
+        min_notional=Decimal("1"),
+        agents=False,
+    )
+    for side, price in (("buy", bid), ("sell", ask)):
+        venue.order_create(
+            market.maker,
+            engine.OrderRequest(
+                account=market.maker.account_id,
+                symbol="XINBUSD",
+                side=engine.BUY if side == "buy" else engine.SELL,
+                type=engine.LIMIT,
+                quantity=Decimal("5"),
+                price=Decimal(price),
+            ),
+        )
+    exchange = Exchange.objects.create(name="reference venue", ccxt_id="binance")
+    reader = venue.account_create(label="reader", permissions=["read"])
+    api_key_store(exchange=exchange, label="read", api_key=reader.api_key, secret=reader.secret)
+    return exchange
+
+
 def api_key_store(*, exchange: Exchange, label: str, api_key: str, secret: str) -> ExchangeAPIKey:
     key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key)
     api_key_set_secret(api_key=key, secret=secret)
