@@ -3,7 +3,6 @@ what filled first and gives back only the unfilled remainder."""
 
 import pytest
 
-from executor import tasks
 from executor.models import ExchangeOrderStatus
 from executor.services import executor_order_cancel_all, executor_order_pause
 from tests.executor.harness import USDT, XIN, D, Market, balances, events, tracked
@@ -39,17 +38,15 @@ def test_cancel_all_after_a_partial_fill():
     assert sorted(event.data["cancelled"]) == sorted(r.client_order_id for r in rows)
 
 
-def test_cancel_all_is_idempotent_and_a_paused_order_is_not_ticked(monkeypatch):
+def test_cancel_all_is_idempotent_and_a_paused_order_is_not_ticked(cancels):
     market = Market.open()
     order = market.running_order()
     market.tick()
     assert executor_order_cancel_all(
         order_id=order.pk, reason="stop", stop_quoting=False, gateway_for=market.gateway_for
     )
-    sent = []
-    monkeypatch.setattr(tasks.quotes_cancel, "delay", lambda **kwargs: sent.append(kwargs))
     executor_order_pause(order_id=order.pk, reason="paused by the user")
-    assert sent == [
+    assert cancels == [
         {"order_id": str(order.pk), "trace_id": order.trace_id, "reason": "paused by the user"}
     ]
 

@@ -20,13 +20,6 @@ from tests.executor.harness import Market, events
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def cancels(monkeypatch):
-    sent = []
-    monkeypatch.setattr(tasks.quotes_cancel, "delay", lambda **kwargs: sent.append(kwargs))
-    return sent
-
-
 def quoting(order) -> bool:
     return ExecutorState.objects.get(order=order).quoting
 
