@@ -62,7 +62,7 @@ from demo.scenarios import (  # noqa: E402
 from exchanges.models import Exchange  # noqa: E402
 from executor.models import ExchangeFill  # noqa: E402
 from executor.services import executor_order_register, executor_tick_market  # noqa: E402
-from executor.tick import TickReport  # noqa: E402
+from executor.timing import TickReport  # noqa: E402
 from ledger.models import Transaction  # noqa: E402
 from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
 from orders.models import MarketMakingOrder, StrategyPreset  # noqa: E402
@@ -141,7 +141,14 @@ def setup(orders: int, markets: int, venue: Venue) -> tuple[list[int], dict[int,
                     ],
                     trace_id="benchmark-tick",
                 )
-            executor_order_register(order=order)
+            executor_order_register(
+                order_id=order.pk,
+                pair_id=pair.pk,
+                api_key_id=key.pk,
+                config=frozen.config,
+                config_hash=frozen.sha256,
+                trace_id=order.trace_id,
+            )
     return pair_ids, gateways
 
 

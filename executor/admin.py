@@ -1,5 +1,6 @@
-"""Admin for the executor: its exchange orders and fills (read-only), each order's executor
-state with a kill-switch reset, and the global kill switch behind its own permission."""
+"""Admin for the executor: its exchange orders, fills and events (read-only), each order's
+executor state with a kill-switch reset, and the global kill switch behind its own
+permission."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +8,13 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from core.admin import ReadOnlyAdmin
-from executor.models import ExchangeFill, ExecutorState, GlobalKillSwitch, TrackedOrder
+from executor.models import (
+    ExchangeFill,
+    ExecutorEvent,
+    ExecutorState,
+    GlobalKillSwitch,
+    TrackedOrder,
+)
 from executor.services import global_kill_switch_set, order_kill_switch_reset
 
 
@@ -38,6 +45,15 @@ class ExchangeFillAdmin(ReadOnlyAdmin):
     raw_id_fields = ["tracked_order", "exchange"]
 
 
+@admin.register(ExecutorEvent)
+class ExecutorEventAdmin(ReadOnlyAdmin):
+    list_display = ["first_at", "order", "kind", "count", "last_at", "actor", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["order__id", "trace_id"]
+    raw_id_fields = ["order"]
+    show_full_result_count = False
+
+
 @admin.action(description="Reset the kill switch (the order quotes again)")
 def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     for state in queryset.filter(kill_switch_tripped=True):
@@ -51,6 +67,7 @@ def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
 class ExecutorStateAdmin(ReadOnlyAdmin):
     list_display = [
         "order",
+        "quoting",
         "kill_switch_tripped",
         "kill_switch_reason",
         "market_data_stale",
@@ -58,7 +75,7 @@ class ExecutorStateAdmin(ReadOnlyAdmin):
         "last_reference_price",
         "last_tick_at",
     ]
-    list_filter = ["kill_switch_tripped", "market_data_stale"]
+    list_filter = ["quoting", "kill_switch_tripped", "market_data_stale"]
     list_select_related = ["order"]
     raw_id_fields = ["order"]
     actions = [reset_kill_switch]

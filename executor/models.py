@@ -138,13 +138,32 @@ class ExchangeFill(models.Model):
 
 
 class ExecutorState(models.Model):
-    """The executor's memory of one order between ticks."""
+    """The executor's memory of one order between ticks, and what it quotes with.
+
+    The market, key, frozen config and trace are copied from the order when it is
+    registered, and `quoting` is the executor's own answer to "is this order active": the
+    order's services switch it through executor_order_pause/resume, so a tick never reads
+    the order's state machine.
+    """
 
     order = models.OneToOneField(
         "orders.MarketMakingOrder",
         on_delete=models.PROTECT,
         primary_key=True,
         related_name="executor_state",
+    )
+    pair = models.ForeignKey(TradingPair, on_delete=models.PROTECT, related_name="+")
+    api_key = models.ForeignKey(ExchangeAPIKey, on_delete=models.PROTECT, related_name="+")
+    config = models.JSONField(help_text="The order's frozen strategy config.")
+    config_hash = models.CharField(max_length=64)
+    trace_id = models.CharField(max_length=64)
+    quoting = models.BooleanField(
+        default=True, help_text="Ticked and quoted; off while paused, stopped or exiting."
+    )
+    repeating_events = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Event kind → the ExecutorEvent the last tick counted it into.",
     )
     strategy_state = models.JSONField(default=dict)
     next_sequence = models.PositiveIntegerField(default=1)
@@ -162,9 +181,41 @@ class ExecutorState(models.Model):
 
     class Meta:
         db_table = "orders_executorstate"
+        indexes = [models.Index(fields=["pair", "quoting"], name="executor_state_pair_quoting")]
 
     def __str__(self) -> str:
         return f"executor state of {self.order_id}"
+
+
+class ExecutorEvent(models.Model):
+    """What the executor did or saw about one order: registration, risk triggers, kill
+    switch trips, cancel-all results, refused creates. The order's timeline merges these
+    with its own OrderEvents.
+
+    A trigger that fires again on the order's next tick is counted into the same row
+    (`count`, `first_at` → `last_at`, the latest figures in `data`) instead of adding one
+    row per tick; a tick without it, or a restart of the run, starts a new row.
+    """
+
+    order = models.ForeignKey(
+        "orders.MarketMakingOrder", on_delete=models.PROTECT, related_name="executor_events"
+    )
+    kind = models.CharField(max_length=50)
+    actor = models.CharField(max_length=150, help_text="system:executor or operator:<id>")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    trace_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["first_at", "id"]
+        indexes = [models.Index(fields=["order", "first_at"], name="executor_event_order_time")]
+
+    def __str__(self) -> str:
+        times = f" ×{self.count}" if self.count > 1 else ""
+        return f"{self.order_id}: {self.kind}{times}"
 
 
 class TradeCursor(models.Model):

@@ -1,4 +1,5 @@
-"""Reads the executor needs on its hot path, each one query for a whole market."""
+"""The executor's reads: its hot path's, each one query for a whole market, and an
+order's executor events for the order's timeline."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -7,21 +8,17 @@ from decimal import Decimal
 from django.db.models import Q
 
 from exchanges.models import TradingPair
-from executor.models import TrackedOrder
+from executor.models import ExecutorEvent, ExecutorState, TrackedOrder
 from ledger.models import Account, Balance
-from orders.models import MarketMakingOrder
-from orders.states import OrderState
 from strategy import Balances
 
 
-def running_orders_of_market(*, pair_id: int) -> list[MarketMakingOrder]:
-    """Running, registered orders on the market, with their executor state."""
+def quoting_states_of_market(*, pair_id: int) -> list[ExecutorState]:
+    """The executor states of the orders quoting on the market, oldest registration first."""
     return list(
-        MarketMakingOrder.objects.filter(
-            pair_id=pair_id, state=OrderState.RUNNING, executor_state__isnull=False
-        )
-        .select_related("executor_state", "pair")
-        .order_by("created_at")
+        ExecutorState.objects.filter(pair_id=pair_id, quoting=True)
+        .select_related("pair")
+        .order_by("registered_at", "order_id")
     )
 
 
@@ -53,12 +50,20 @@ def free_balances(*, order_ids: Iterable[str], pair: TradingPair) -> dict[str, B
 
 
 def due_markets(*, now: datetime) -> list[int]:
-    """Pairs with running registered orders whose next tick is due (or never scheduled)."""
+    """Pairs with quoting orders whose next tick is due (or never scheduled)."""
     return list(
-        TradingPair.objects.filter(
-            orders__state=OrderState.RUNNING, orders__executor_state__isnull=False
+        ExecutorState.objects.filter(quoting=True)
+        .filter(
+            Q(pair__markettickschedule__isnull=True)
+            | Q(pair__markettickschedule__next_tick_at__lte=now)
         )
-        .filter(Q(markettickschedule__isnull=True) | Q(markettickschedule__next_tick_at__lte=now))
-        .values_list("pk", flat=True)
+        .values_list("pair_id", flat=True)
         .distinct()
+    )
+
+
+def order_events_latest(*, order_id: object, limit: int) -> list[ExecutorEvent]:
+    """The order's latest `limit` executor events, newest (by first occurrence) first."""
+    return list(
+        ExecutorEvent.objects.filter(order_id=order_id).order_by("-first_at", "-id")[:limit]
     )

@@ -1,5 +1,6 @@
-"""The executor's writes: registering an order, ticking a market (orders/executor/tick.py
-does the work), cancelling an order's quotes, and the kill switches."""
+"""The executor's writes, and the small interface the order's services use: register an
+order, pause it (stop quoting now, cancel its quotes on commit), resume it, cancel all its
+quotes (exit); plus ticking a market (executor/tick.py) and the kill switches."""
 
 from __future__ import annotations
 
@@ -17,62 +18,94 @@ from core import context
 from core.errors import RetryableError
 from exchanges.gateway import gateway_for_api_key
 from executor import risk, selectors
-from executor.models import (
-    LIVE_STATUSES,
-    ExecutorState,
-    GlobalKillSwitch,
-    MarketTickSchedule,
-)
-from executor.reconcile import SyncResult, pending_resolve, trades_sync
+from executor.events import executor_event_record
+from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
+from executor.market_data import GatewayFor
+from executor.models import LIVE_STATUSES, ExchangeOrderStatus, ExecutorState, GlobalKillSwitch
+from executor.placement import tracked_cancel
+from executor.schedule import market_lease, market_schedule_ensure
 from executor.settlement import LedgerAccounts
-from executor.tick import (
-    ACTOR,
-    ST,
-    GatewayFor,
-    TickReport,
-    market_lease,
-    tick_run,
-    tracked_cancel,
-)
-from orders.models import MarketMakingOrder
-from orders.services.lifecycle import order_event_record
-from orders.states import OrderState
+from executor.tick import tick_run
+from executor.timing import TickReport
 from strategy import state_from_dict, state_to_dict, validate_params
 
 logger = logging.getLogger(__name__)
+
+ST = ExchangeOrderStatus
 
 
 class MarketBusy(RetryableError):
     code = "market_tick_in_progress"
 
 
-# -- registration ------------------------------------------------------------------------
+# -- the orders' interface ---------------------------------------------------------------
 
 
 @transaction.atomic
-def executor_order_register(*, order: MarketMakingOrder) -> ExecutorState:
-    """Start tracking a running order (called by start_mm once the config is frozen).
+def executor_order_register(
+    *,
+    order_id: UUID | str,
+    pair_id: int,
+    api_key_id: int,
+    config: dict,
+    config_hash: str,
+    trace_id: str,
+) -> ExecutorState:
+    """Start quoting an order (called by start_mm once its config is frozen).
 
-    Idempotent: a second call returns the existing state. A resumed order keeps its
-    sequence counter (client ids are never reused) and its kill-switch status.
+    Idempotent: a second call returns the existing state unchanged, so its sequence counter
+    (client ids are never reused), kill-switch status and quoting flag stay as they are.
     """
-    if not order.frozen_config:
+    if not config:
         raise ValueError("an order is registered once its strategy config is frozen")
-    validate_params(order.frozen_config)
-    state, created = ExecutorState.objects.get_or_create(order=order)
+    validate_params(config)
+    now = timezone.now()
+    state, created = ExecutorState.objects.get_or_create(
+        order_id=order_id,
+        defaults={
+            "pair_id": pair_id,
+            "api_key_id": api_key_id,
+            "config": config,
+            "config_hash": config_hash,
+            "trace_id": trace_id,
+            "quoting": True,
+        },
+    )
     if created:
-        order_event_record(
-            order=order,
+        executor_event_record(
+            order_id=order_id,
             kind="executor_registered",
-            actor=ACTOR,
             reason="the executor quotes this order from its next tick",
-            data={"config_hash": order.config_hash},
+            data={"config_hash": config_hash},
+            trace_id=context.current_trace_id() or trace_id,
+            at=now,
         )
-        MarketTickSchedule.objects.get_or_create(
-            pair_id=order.pair_id,
-            defaults={"next_tick_at": timezone.now(), "leased_until": timezone.now()},
-        )
+        market_schedule_ensure(pair_id=pair_id, now=now)
     return state
+
+
+def executor_order_pause(*, order_id: UUID | str, reason: str) -> None:
+    """Stop quoting the order now, in the caller's transaction (pause, stop); its quotes
+    are cancelled once that commits (the quotes_cancel task, retried until done)."""
+    from executor import tasks
+
+    state = ExecutorState.objects.filter(order_id=order_id)
+    state.update(quoting=False)
+    # The cancel runs under the order's trace, as every other job of the order.
+    trace_id = (
+        state.values_list("trace_id", flat=True).first()
+        or context.current_trace_id()
+        or context.new_trace_id()
+    )
+    transaction.on_commit(
+        lambda: tasks.quotes_cancel.delay(order_id=str(order_id), trace_id=trace_id, reason=reason)
+    )
+
+
+def executor_order_resume(*, order_id: UUID | str) -> None:
+    """Quote the order again from the next tick of its market (a tripped kill switch stays
+    tripped until an operator resets it)."""
+    ExecutorState.objects.filter(order_id=order_id).update(quoting=True)
 
 
 def executor_tick_market(
@@ -81,12 +114,12 @@ def executor_tick_market(
     now: datetime | None = None,
     gateway_for: GatewayFor = gateway_for_api_key,
 ) -> TickReport:
-    """One tick of every running order on one market. Safe to call at any time: a tick
+    """One tick of every quoting order on one market. Safe to call at any time: a tick
     that finds the market leased by another does nothing."""
     started = time.perf_counter()
     now = now or timezone.now()
     report = TickReport(pair_id=pair_id)
-    with market_lease(pair_id, now) as lease:
+    with market_lease(pair_id=pair_id, now=now) as lease:
         if not lease.won:
             report.skipped = True
             return report
@@ -115,6 +148,7 @@ def executor_order_cancel_all(
     *,
     order_id: UUID | str,
     reason: str,
+    stop_quoting: bool,
     gateway_for: GatewayFor = gateway_for_api_key,
     now: datetime | None = None,
 ) -> bool:
@@ -123,20 +157,28 @@ def executor_order_cancel_all(
     back (pause, stop and the exit chain move on then); False when something must be tried
     again.
 
+    With `stop_quoting` (exit) the order quotes no more, from before the first cancel. The
+    quotes_cancel task (pause, stop, the global switch) leaves the flag alone: a retry
+    landing after a resume must not silence the order again.
+
     Raises MarketBusy (retryable) while a tick of the order's market runs.
     """
     now = now or timezone.now()
-    order = MarketMakingOrder.objects.select_related("pair", "pair__exchange").get(pk=order_id)
-    pair = order.pair
-    with market_lease(pair.pk, now) as lease:
+    if stop_quoting:
+        ExecutorState.objects.filter(order_id=order_id, quoting=True).update(quoting=False)
+    state = ExecutorState.objects.select_related("pair").filter(order_id=order_id).first()
+    if state is None:
+        return True  # never registered, so nothing was ever placed
+    pair = state.pair
+    with market_lease(pair_id=pair.pk, now=now) as lease:
         if not lease.won:
             raise MarketBusy("a tick of this market is running; try again")
-        tracked = list(selectors.unreleased_tracked_orders(order_ids=[str(order.pk)]))
+        tracked = list(selectors.unreleased_tracked_orders(order_ids=[str(state.order_id)]))
         if not tracked:
             return True
-        gateway = gateway_for(order.api_key_id)
-        trace_id = context.current_trace_id() or order.trace_id
-        accounts = LedgerAccounts(order_ids=[order.pk], pair=pair)
+        gateway = gateway_for(state.api_key_id)
+        trace_id = context.current_trace_id() or state.trace_id
+        accounts = LedgerAccounts(order_ids=[state.order_id], pair=pair)
         cancelled = []
         for t in tracked:
             if t.status == ST.PENDING_CREATE:
@@ -154,7 +196,7 @@ def executor_order_cancel_all(
         trades_sync(
             gateway=gateway,
             pair=pair,
-            api_key_id=order.api_key_id,
+            api_key_id=state.api_key_id,
             tracked=tracked,
             accounts=accounts,
             trace_id=trace_id,
@@ -162,12 +204,13 @@ def executor_order_cancel_all(
         )
         still_open = [t.client_order_id for t in tracked if t.status in LIVE_STATUSES]
         unreleased = [t.client_order_id for t in tracked if not t.released]
-        order_event_record(
-            order=order,
+        executor_event_record(
+            order_id=state.order_id,
             kind="quotes_cancelled",
-            actor=ACTOR,
             reason=reason,
             data={"cancelled": cancelled, "still_open": still_open, "unreleased": unreleased},
+            trace_id=trace_id,
+            at=now,
         )
         # Exit withdraws what is free on the exchange: a reservation not yet given back
         # (a fill the exchange reported but whose trade is not listed yet) must wait too.
@@ -181,7 +224,7 @@ def executor_order_cancel_all(
 def global_kill_switch_set(*, engaged: bool, reason: str, user: AbstractUser) -> GlobalKillSwitch:
     """Engage or release the global kill switch (admins with the toggle permission).
 
-    Engaged: every running order is told why, and its quotes are cancelled on commit.
+    Engaged: every quoting order is told why, and its quotes are cancelled on commit.
     The change is audited by auditlog (who, old and new values).
     """
     from executor import tasks
@@ -200,21 +243,22 @@ def global_kill_switch_set(*, engaged: bool, reason: str, user: AbstractUser) ->
     switch.changed_by = user
     switch.changed_at = timezone.now()
     switch.save()
-    running = list(
-        MarketMakingOrder.objects.filter(state=OrderState.RUNNING, executor_state__isnull=False)
-    )
-    for order in running:
-        order_event_record(
-            order=order,
+    quoting = list(ExecutorState.objects.filter(quoting=True).values_list("order_id", "trace_id"))
+    for order_id, trace_id in quoting:
+        executor_event_record(
+            order_id=order_id,
             kind="global_kill_switch_engaged" if engaged else "global_kill_switch_released",
             actor=f"operator:{user.pk}",
             reason=reason,
+            trace_id=context.current_trace_id() or trace_id,
+            at=switch.changed_at,
         )
     if engaged:
-        for order in running:
-            order_pk, trace = str(order.pk), order.trace_id
+        for order_id, trace_id in quoting:
             transaction.on_commit(
-                lambda o=order_pk, t=trace: tasks.quotes_cancel.delay(order_id=o, trace_id=t)
+                lambda o=str(order_id), t=trace_id: tasks.quotes_cancel.delay(
+                    order_id=o, trace_id=t
+                )
             )
     return switch
 
@@ -224,7 +268,7 @@ def order_kill_switch_reset(
     *, order_id: UUID | str, user: AbstractUser, reason: str
 ) -> ExecutorState:
     """An operator lets a tripped order quote again."""
-    state = ExecutorState.objects.select_for_update().select_related("order").get(order_id=order_id)
+    state = ExecutorState.objects.select_for_update().get(order_id=order_id)
     if not state.kill_switch_tripped:
         return state
     previous = state.kill_switch_reason
@@ -235,11 +279,13 @@ def order_kill_switch_reset(
     strategy_state = state_from_dict(state.strategy_state)
     state.strategy_state = state_to_dict(replace(strategy_state, peak_equity=None))
     state.save()
-    order_event_record(
-        order=state.order,
+    executor_event_record(
+        order_id=state.order_id,
         kind="kill_switch_reset",
         actor=f"operator:{user.pk}",
         reason=reason,
         data={"tripped_because": previous},
+        trace_id=context.current_trace_id() or state.trace_id,
+        at=timezone.now(),
     )
     return state

@@ -2,7 +2,6 @@
 itself, and cancelling one order's quotes. Each fetches by id and calls a service."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -11,12 +10,9 @@ from core import context
 from core.errors import RetryableError
 from core.jobs import MrMarketTask
 from executor import selectors, services
-from executor.models import MarketTickSchedule
+from executor.schedule import market_claim
 
 logger = logging.getLogger(__name__)
-
-# A claimed market whose tick never ran (lost with its worker) is due again after this.
-CLAIM_SECONDS = 30
 
 
 @shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
@@ -26,13 +22,7 @@ def executor_tick_all(*, trace_id: str | None = None) -> int:
     now = timezone.now()
     enqueued = 0
     for pair_id in selectors.due_markets(now=now):
-        MarketTickSchedule.objects.get_or_create(
-            pair_id=pair_id, defaults={"next_tick_at": now, "leased_until": now}
-        )
-        claimed = MarketTickSchedule.objects.filter(pair_id=pair_id, next_tick_at__lte=now).update(
-            next_tick_at=now + timedelta(seconds=CLAIM_SECONDS)
-        )
-        if claimed:
+        if market_claim(pair_id=pair_id, now=now):
             executor_tick_market.delay(pair_id=pair_id, trace_id=context.new_trace_id())
             enqueued += 1
     return enqueued
@@ -46,7 +36,8 @@ def executor_tick_market(*, pair_id: int, trace_id: str) -> None:
 
 @shared_task(base=MrMarketTask)
 def quotes_cancel(*, order_id: str, trace_id: str, reason: str = "quotes cancelled") -> None:
-    """Cancel every open exchange order of one order (pause, stop, exit, kill switches);
-    retried with backoff until nothing is left open."""
-    if not services.executor_order_cancel_all(order_id=order_id, reason=reason):
+    """Cancel every open exchange order of one order (pause, stop, the global kill switch);
+    retried with backoff until nothing is left open. Whether the order quotes is its
+    caller's business (executor_order_pause), not this task's."""
+    if not services.executor_order_cancel_all(order_id=order_id, reason=reason, stop_quoting=False):
         raise RetryableError("some exchange orders are still open; trying again")

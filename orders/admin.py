@@ -9,18 +9,19 @@ from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from core.errors import ApplicationError
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,
-    OrderEvent,
     OrderLeg,
     PaymentEntry,
     Payout,
     StrategyPreset,
 )
+from orders.selectors import TIMELINE_PAGE_SIZE, order_timeline
 from orders.services.recovery import order_recovery_refund, order_withdrawal_queue
 from orders.services.strategy import strategy_preset_save
 from strategy import StrategyInputError, validate_preset_params
@@ -80,12 +81,6 @@ class StrategyPresetAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: StrategyPreset, form, change: bool) -> None:
         strategy_preset_save(preset=obj)
-
-
-class OrderEventInline(ReadOnlyInline):
-    model = OrderEvent
-    fields = ["created_at", "kind", "from_state", "to_state", "actor", "reason", "data"]
-    readonly_fields = fields
 
 
 class OrderLegInline(ReadOnlyInline):
@@ -148,8 +143,9 @@ class MarketMakingOrderAdmin(admin.ModelAdmin):
         "trace_id",
         "created_at",
         "state_changed_at",
+        "timeline",
     ]
-    inlines = [PaymentEntryInline, OrderLegInline, PayoutInline, OrderEventInline]
+    inlines = [PaymentEntryInline, OrderLegInline, PayoutInline]
     actions = ["queue_withdrawal", "approve_recovery_refund"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -157,6 +153,31 @@ class MarketMakingOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(description=f"Timeline (newest first, the latest {TIMELINE_PAGE_SIZE})")
+    def timeline(self, order: MarketMakingOrder) -> str:
+        """The order's events and its executor's, merged as on the order page."""
+        lines = order_timeline(order=order)["events"]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    line["at"],
+                    f"{line['from'] or '·'} → {line['to']}" if line["to"] else line["kind"],
+                    "" if line["count"] == 1 else f"×{line['count']} until {line['last_at']}",
+                    line["actor"],
+                    line["reason"],
+                    json.dumps(line["data"]) if line["data"] else "",
+                )
+                for line in lines
+            ),
+        )
+        return format_html(
+            "<table><tr><th>When</th><th>What</th><th>Repeated</th><th>Who</th><th>Why</th>"
+            "<th>Data</th></tr>{}</table>",
+            rows,
+        )
 
     @admin.action(description="Queue the withdrawal to the exchange (paid orders)")
     def queue_withdrawal(self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]) -> None:

@@ -17,6 +17,7 @@ from orders.selectors import (
     pair_list_for_orders,
     preset_get_enabled,
     preset_list_enabled,
+    timeline_page_from,
 )
 from orders.serializers import (
     DecimalJSONParser,
@@ -138,9 +139,17 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "timeline_page", int, description="Page of the timeline, newest first (1)."
+            )
+        ]
+    )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
-        return Response(order_detail(order=order))
+        page = timeline_page_from(request.query_params.get("timeline_page"))
+        return Response(order_detail(order=order, timeline_page=page))
 
 
 class OrderActionApi(APIView):

@@ -30,6 +30,7 @@ from orders.selectors import (
     pair_list_for_orders,
     pair_market_for_preview,
     preset_list_enabled,
+    timeline_page_from,
 )
 from orders.services.control import ACTIONS
 from orders.services.intents import order_intent_create
@@ -220,7 +221,11 @@ def order_pay(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
 @_own_order
 @require_GET
 def order_page(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
-    detail = order_detail(order=order)
+    try:
+        timeline_page = timeline_page_from(request.GET.get("timeline_page"))
+    except ApplicationError:
+        raise Http404("There is no such timeline page.") from None
+    detail = order_detail(order=order, timeline_page=timeline_page)
     symbols = _asset_symbols(order)
     return render(
         request,

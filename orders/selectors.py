@@ -1,16 +1,21 @@
+import heapq
+
 from django.db.models import QuerySet
 
 from core.errors import ApplicationError, NotFoundError
 from core.money import decimal_text
 from exchanges.gateway import CcxtGateway, ccxt_client
 from exchanges.models import TradingPair
+from executor.models import ExecutorEvent
+from executor.selectors import order_events_latest
 from ledger.selectors import order_balances
 from mixin_kernel.invoice import Invoice
-from orders.models import MarketMakingOrder, StrategyPreset
+from orders.models import MarketMakingOrder, OrderEvent, StrategyPreset
 from wallet.invoices import InvoiceLeg, market_making_invoice
 
 # A preview is interactive: a slow exchange should fail fast rather than hang the page.
 PREVIEW_TIMEOUT_MS = 5000
+TIMELINE_PAGE_SIZE = 50
 
 
 def preset_list_enabled() -> QuerySet[StrategyPreset]:
@@ -71,10 +76,79 @@ def order_payment(*, order: MarketMakingOrder) -> dict:
     }
 
 
-def order_detail(*, order: MarketMakingOrder) -> dict:
+def timeline_page_from(value: str | None) -> int:
+    """The timeline page a request asks for (`?timeline_page=`), 1 when it asks none."""
+    if value is None or value == "":
+        return 1
+    if not value.isdigit() or int(value) < 1:
+        raise ApplicationError(
+            "The timeline page is a number from 1.",
+            code="invalid",
+            detail={"timeline_page": ["A positive whole number."]},
+        )
+    return int(value)
+
+
+def order_timeline(
+    *, order: MarketMakingOrder, page: int = 1, page_size: int = TIMELINE_PAGE_SIZE
+) -> dict:
+    """One page of the order's timeline, newest first: its own events (transitions and
+    figures) merged in time with what the executor recorded about it. An executor event
+    that repeated is one line with its count and last time."""
+    upto = page * page_size
+    own = OrderEvent.objects.filter(order=order).order_by("-created_at", "-id")[: upto + 1]
+    executor = order_events_latest(order_id=order.pk, limit=upto + 1)
+    merged = [
+        line
+        for _, line in heapq.merge(
+            ((e.created_at, _order_line(e)) for e in own),
+            ((e.first_at, _executor_line(e)) for e in executor),
+            key=lambda timed: timed[0],
+            reverse=True,
+        )
+    ]
+    return {
+        "events": merged[upto - page_size : upto],
+        "page": page,
+        "has_more": len(merged) > upto,
+    }
+
+
+def _order_line(event: OrderEvent) -> dict:
+    return {
+        "at": event.created_at.isoformat(),
+        "last_at": event.created_at.isoformat(),
+        "count": 1,
+        "source": "order",
+        "kind": event.kind,
+        "from": event.from_state,
+        "to": event.to_state,
+        "actor": event.actor,
+        "reason": event.reason,
+        "data": event.data,
+    }
+
+
+def _executor_line(event: ExecutorEvent) -> dict:
+    return {
+        "at": event.first_at.isoformat(),
+        "last_at": event.last_at.isoformat(),
+        "count": event.count,
+        "source": "executor",
+        "kind": event.kind,
+        "from": "",
+        "to": "",
+        "actor": event.actor,
+        "reason": event.reason,
+        "data": event.data,
+    }
+
+
+def order_detail(*, order: MarketMakingOrder, timeline_page: int = 1) -> dict:
     """Everything the order page shows: state, legs with their external ids, the ledger's
-    balances and the timeline."""
+    balances and a page of the timeline (newest first)."""
     balances = order_balances(order_id=order.pk)
+    timeline = order_timeline(order=order, page=timeline_page)
     return {
         "id": str(order.pk),
         "state": order.state,
@@ -136,18 +210,8 @@ def order_detail(*, order: MarketMakingOrder) -> dict:
             }
             for p in order.payouts.all()
         ],
-        "timeline": [
-            {
-                "at": e.created_at.isoformat(),
-                "kind": e.kind,
-                "from": e.from_state,
-                "to": e.to_state,
-                "actor": e.actor,
-                "reason": e.reason,
-                "data": e.data,
-            }
-            for e in order.events.all()
-        ],
+        "timeline": timeline["events"],
+        "timeline_page": {"page": timeline["page"], "has_more": timeline["has_more"]},
     }
 
 

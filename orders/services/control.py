@@ -23,11 +23,8 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
-    from executor.tasks import quotes_cancel
+    from executor.services import executor_order_pause, executor_order_resume
     from orders import tasks
-
-    def then(job):
-        return lambda: job.delay(order_id=str(order.pk), trace_id=order.trace_id)
 
     if action == "exit" and order.state in EXIT_STATES | {OrderState.EXITED}:
         return  # exit was asked already; a repeat changes nothing
@@ -37,19 +34,23 @@ def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
         order_transition(
             order=order, transition=transition, actor=actor, reason="resumed by the user"
         )
+        executor_order_resume(order_id=order.pk)
         return
-    transition, reason, job = {
-        "pause": (order.pause, "paused by the user", quotes_cancel),
-        "stop": (
-            order.stop,
-            "stopped by the user; funds stay on the exchange",
-            quotes_cancel,
-        ),
-        "exit": (order.request_exit, "exit requested by the user", tasks.exit_mm),
+    if action == "exit":
+        order_transition(
+            order=order,
+            transition=order.request_exit,
+            actor=actor,
+            reason="exit requested by the user",
+            on_commit=lambda: tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id),
+        )
+        return
+    transition, reason = {
+        "pause": (order.pause, "paused by the user"),
+        "stop": (order.stop, "stopped by the user; funds stay on the exchange"),
     }[action]
-    order_transition(
-        order=order, transition=transition, actor=actor, reason=reason, on_commit=then(job)
-    )
+    order_transition(order=order, transition=transition, actor=actor, reason=reason)
+    executor_order_pause(order_id=order.pk, reason=reason)
 
 
 def order_control(

@@ -68,7 +68,7 @@ def _begin(order_id: uuid.UUID) -> Step:
 def _cancel_quotes(order_id: uuid.UUID) -> Step:
     from executor.services import executor_order_cancel_all
 
-    if not executor_order_cancel_all(order_id=order_id, reason="exit"):
+    if not executor_order_cancel_all(order_id=order_id, reason="exit", stop_quoting=True):
         return Step.WAITING
     return _move(
         order_id,

@@ -280,7 +280,14 @@ def start_mm(*, order_id: uuid.UUID) -> Step:
             reason="deposits confirmed; market making starts with the frozen config",
             data={"config_hash": frozen.sha256},
         )
-        executor_order_register(order=order)
+        executor_order_register(
+            order_id=order.pk,
+            pair_id=order.pair_id,
+            api_key_id=order.api_key_id,
+            config=order.frozen_config,
+            config_hash=order.config_hash,
+            trace_id=order.trace_id,
+        )
     return Step.DONE
 
 

@@ -30,9 +30,9 @@ from demo.scenarios import (
 )
 from exchanges.gateway import ExchangeOrder
 from exchanges.models import Exchange, ExchangeAPIKey, TradingPair
-from executor.models import TrackedOrder
+from executor.models import ExecutorEvent, TrackedOrder
 from executor.services import executor_order_register, executor_tick_market
-from executor.tick import TickReport
+from executor.timing import TickReport
 from ledger.models import Transaction
 from ledger.selectors import OrderAssetBalances, order_balances
 from ledger.services import Leg, ledger_post, order_account, system_account
@@ -226,8 +226,49 @@ def running_order_create(
                 ],
                 trace_id=order.trace_id,
             )
-    executor_order_register(order=order)
+    order_register(order)
     return order
+
+
+def order_register(order: MarketMakingOrder) -> None:
+    """What start_mm hands the executor."""
+    executor_order_register(
+        order_id=order.pk,
+        pair_id=order.pair_id,
+        api_key_id=order.api_key_id,
+        config=order.frozen_config,
+        config_hash=order.config_hash,
+        trace_id=order.trace_id,
+    )
+
+
+def reference_exchange(market: Market, *, bid: str, ask: str) -> Exchange:
+    """A second exchange (on the same simulator) listing XIN/BUSD, with a book."""
+    venue = market.venue
+    venue.market_create(
+        symbol="XIN/BUSD",
+        mid=Decimal(bid),
+        tick_size=Decimal("0.01"),
+        step_size=Decimal("0.001"),
+        min_notional=Decimal("1"),
+        agents=False,
+    )
+    for side, price in (("buy", bid), ("sell", ask)):
+        venue.order_create(
+            market.maker,
+            engine.OrderRequest(
+                account=market.maker.account_id,
+                symbol="XINBUSD",
+                side=engine.BUY if side == "buy" else engine.SELL,
+                type=engine.LIMIT,
+                quantity=Decimal("5"),
+                price=Decimal(price),
+            ),
+        )
+    exchange = Exchange.objects.create(name="reference venue", ccxt_id="binance")
+    reader = venue.account_create(label="reader", permissions=["read"])
+    api_key_store(exchange=exchange, label="read", api_key=reader.api_key, secret=reader.secret)
+    return exchange
 
 
 def balances(order: MarketMakingOrder, asset: uuid.UUID) -> OrderAssetBalances:
@@ -238,5 +279,5 @@ def tracked(order: MarketMakingOrder, **filters: object) -> list[TrackedOrder]:
     return list(TrackedOrder.objects.filter(order=order, **filters).order_by("sequence"))
 
 
-def events(order: MarketMakingOrder, kind: str) -> list:
-    return list(order.events.filter(kind=kind))
+def events(order: MarketMakingOrder, kind: str) -> list[ExecutorEvent]:
+    return list(ExecutorEvent.objects.filter(order=order, kind=kind))

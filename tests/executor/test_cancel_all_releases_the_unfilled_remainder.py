@@ -4,7 +4,7 @@ what filled first and gives back only the unfilled remainder."""
 import pytest
 
 from executor.models import ExchangeOrderStatus
-from executor.services import executor_order_cancel_all
+from executor.services import executor_order_cancel_all, executor_order_pause
 from tests.executor.harness import USDT, XIN, D, Market, balances, events, tracked
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +18,10 @@ def test_cancel_all_after_a_partial_fill():
     market.hit(bid, "0.25")  # not yet seen by a tick: cancel-all must settle it itself
 
     done = executor_order_cancel_all(
-        order_id=order.pk, reason="paused by the user", gateway_for=market.gateway_for
+        order_id=order.pk,
+        reason="paused by the user",
+        stop_quoting=False,
+        gateway_for=market.gateway_for,
     )
 
     assert done is True
@@ -35,19 +38,20 @@ def test_cancel_all_after_a_partial_fill():
     assert sorted(event.data["cancelled"]) == sorted(r.client_order_id for r in rows)
 
 
-def test_cancel_all_is_idempotent_and_a_paused_order_is_not_ticked():
+def test_cancel_all_is_idempotent_and_a_paused_order_is_not_ticked(cancels):
     market = Market.open()
     order = market.running_order()
     market.tick()
     assert executor_order_cancel_all(
-        order_id=order.pk, reason="stop", gateway_for=market.gateway_for
+        order_id=order.pk, reason="stop", stop_quoting=False, gateway_for=market.gateway_for
     )
-    order.refresh_from_db()
-    order.pause()
-    order.save()
+    executor_order_pause(order_id=order.pk, reason="paused by the user")
+    assert cancels == [
+        {"order_id": str(order.pk), "trace_id": order.trace_id, "reason": "paused by the user"}
+    ]
 
     assert executor_order_cancel_all(
-        order_id=order.pk, reason="stop", gateway_for=market.gateway_for
+        order_id=order.pk, reason="stop", stop_quoting=False, gateway_for=market.gateway_for
     )
     report = market.tick(seconds=60)
 

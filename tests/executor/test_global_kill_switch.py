@@ -5,7 +5,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 
-from executor import tasks
 from executor.models import GlobalKillSwitch
 from executor.services import global_kill_switch_set
 from tests.executor.harness import Market, events
@@ -18,14 +17,6 @@ def operator(django_user_model):
     user = django_user_model.objects.create(username="risk-officer", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="toggle_global_kill_switch"))
     return django_user_model.objects.get(pk=user.pk)
-
-
-@pytest.fixture
-def cancels(monkeypatch):
-    """The cancel tasks enqueued on commit (run by a worker in production)."""
-    sent = []
-    monkeypatch.setattr(tasks.quotes_cancel, "delay", lambda **kwargs: sent.append(kwargs))
-    return sent
 
 
 def test_engaging_stops_every_order_and_says_why(operator, cancels):

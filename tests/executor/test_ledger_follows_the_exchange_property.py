@@ -53,7 +53,7 @@ def test_after_cancel_all_the_ledger_matches_the_trades(steps):
             market.tick(seconds=a)
 
     assert executor_order_cancel_all(
-        order_id=order.pk, reason="check", gateway_for=market.gateway_for
+        order_id=order.pk, reason="check", stop_quoting=False, gateway_for=market.gateway_for
     )
 
     fills = ExchangeFill.objects.filter(tracked_order__order=order)

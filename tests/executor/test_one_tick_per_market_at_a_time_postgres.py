@@ -51,7 +51,9 @@ def test_a_concurrent_tick_and_cancel_all_wait_for_the_lease():
     assert started.wait(5)
     second = executor_tick_market(pair_id=market.pair.pk, now=market.now, gateway_for=real)
     with pytest.raises(MarketBusy):
-        executor_order_cancel_all(order_id=order.pk, reason="stop", gateway_for=real)
+        executor_order_cancel_all(
+            order_id=order.pk, reason="stop", stop_quoting=False, gateway_for=real
+        )
     worker.join()
 
     assert second.skipped and not reports[0].skipped

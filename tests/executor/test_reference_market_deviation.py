@@ -5,40 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from exchanges.models import Exchange
-from simulators.venue import engine
-from tests.executor.harness import Market, api_key_store, events
+from tests.executor.harness import Market, events, reference_exchange
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def reference_exchange(market: Market, *, bid: str, ask: str) -> Exchange:
-    """A second exchange (on the same simulator) listing XIN/BUSD, with a book."""
-    venue = market.venue
-    venue.market_create(
-        symbol="XIN/BUSD",
-        mid=Decimal(bid),
-        tick_size=Decimal("0.01"),
-        step_size=Decimal("0.001"),
-        min_notional=Decimal("1"),
-        agents=False,
-    )
-    for side, price in (("buy", bid), ("sell", ask)):
-        venue.order_create(
-            market.maker,
-            engine.OrderRequest(
-                account=market.maker.account_id,
-                symbol="XINBUSD",
-                side=engine.BUY if side == "buy" else engine.SELL,
-                type=engine.LIMIT,
-                quantity=Decimal("5"),
-                price=Decimal(price),
-            ),
-        )
-    exchange = Exchange.objects.create(name="reference venue", ccxt_id="binance")
-    reader = venue.account_create(label="reader", permissions=["read"])
-    api_key_store(exchange=exchange, label="read", api_key=reader.api_key, secret=reader.secret)
-    return exchange
 
 
 def test_too_far_from_the_reference_nothing_is_quoted(settings):

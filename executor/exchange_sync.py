@@ -1,5 +1,6 @@
-"""Catching up with the exchange before deciding anything: in-doubt creates first, then the
-key's open orders, then its new trades, then the reservations that can be released.
+"""Syncing an API key's account on one market with the exchange before deciding anything:
+in-doubt creates first, then the key's open orders, then its new trades, then the
+reservations that can be released. (Not the orders app's stuck-order reconcile.)
 
 The same steps run at the start of every tick and in cancel-all, so a restart (or a worker
 killed mid-step) needs no special recovery: the persisted rows say what may be out there,
@@ -36,7 +37,7 @@ from executor.settlement import (
 logger = logging.getLogger(__name__)
 
 ST = ExchangeOrderStatus
-# Our client order ids start with this (models_executor.client_order_id_for).
+# Our client order ids start with this (executor.models.client_order_id_for).
 CLIENT_ID_PREFIX = "mm"
 
 

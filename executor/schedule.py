@@ -1,0 +1,71 @@
+"""When each market is next due, and who ticks it now (MarketTickSchedule).
+
+Both change by compare-and-swap: the beat claims a due market before enqueueing its tick
+(`market_claim`), and a tick or a cancel-all takes the lease before touching the market
+(`market_lease`), so one of them runs per market at a time without a lock held across
+exchange calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from executor.models import MarketTickSchedule
+
+# A lease outlives any tick; one left by a killed worker frees itself after this.
+LEASE = timedelta(seconds=60)
+# A claimed market whose tick never ran (lost with its worker) is due again after this.
+CLAIM = timedelta(seconds=30)
+
+
+def market_schedule_ensure(*, pair_id: int, now: datetime) -> None:
+    MarketTickSchedule.objects.get_or_create(
+        pair_id=pair_id, defaults={"next_tick_at": now, "leased_until": now}
+    )
+
+
+def market_claim(*, pair_id: int, now: datetime) -> bool:
+    """Claim a due market for one enqueued tick; False when another beat claimed it."""
+    market_schedule_ensure(pair_id=pair_id, now=now)
+    return bool(
+        MarketTickSchedule.objects.filter(pair_id=pair_id, next_tick_at__lte=now).update(
+            next_tick_at=now + CLAIM
+        )
+    )
+
+
+@dataclass
+class Lease:
+    won: bool
+    next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
+
+
+@contextmanager
+def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
+    """Lease the market for the block; `won` is False while another holds it."""
+
+    def take() -> bool:
+        return bool(
+            MarketTickSchedule.objects.filter(
+                pair_id=pair_id, leased_until__lte=timezone.now()
+            ).update(leased_until=timezone.now() + LEASE)
+        )
+
+    won = take()
+    if not won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
+        market_schedule_ensure(pair_id=pair_id, now=now)
+        won = take()
+    lease = Lease(won=won)
+    try:
+        yield lease
+    finally:
+        if won:
+            done = {"leased_until": timezone.now()}
+            if lease.next_tick_at is not None:
+                done["next_tick_at"] = lease.next_tick_at
+            MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
