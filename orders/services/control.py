@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from orders.models import MarketMakingOrder, OrderActionRequest
 from orders.services.lifecycle import TransitionRefused, order_lock, order_transition
+from orders.services.loop import order_next_step_enqueue
 from orders.states import EXIT_STATES, OrderState
 
 
@@ -24,13 +25,21 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     from executor.tasks import quotes_cancel
-    from orders import tasks
 
     def then(job):
         return lambda: job.delay(order_id=str(order.pk), trace_id=order.trace_id)
 
-    if action == "exit" and order.state in EXIT_STATES | {OrderState.EXITED}:
-        return  # exit was asked already; a repeat changes nothing
+    if action == "exit":
+        if order.state in EXIT_STATES | {OrderState.EXITED}:
+            return  # exit was asked already; a repeat changes nothing
+        order_transition(
+            order=order,
+            transition=order.request_exit,
+            actor=actor,
+            reason="exit requested by the user",
+        )
+        order_next_step_enqueue(order=order)
+        return
     if action == "resume":
         # stopped → running is its own edge of the state machine; paused → running is resume.
         transition = order.start_running if order.state == OrderState.STOPPED else order.resume
@@ -45,7 +54,6 @@ def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
             "stopped by the user; funds stay on the exchange",
             quotes_cancel,
         ),
-        "exit": (order.request_exit, "exit requested by the user", tasks.exit_mm),
     }[action]
     order_transition(
         order=order, transition=transition, actor=actor, reason=reason, on_commit=then(job)
