@@ -1,6 +1,7 @@
-"""The funds loop's Celery jobs (FUNDS-LOOP.md). Each takes ids and a trace id, calls one
-service, and chains the next job when its step is done; a step that waits on the outside
-world polls again with bounded exponential backoff, and `reconcile` picks up the rest."""
+"""The funds loop's Celery jobs (docs/funds-loop.md). Each takes ids and a trace id and runs
+its own step through one service; what runs next is the services' table
+(orders/services/loop.py). A step that waits on the outside world polls again with bounded
+exponential backoff, and `reconcile` picks up the rest."""
 
 import logging
 import random
@@ -36,20 +37,14 @@ def process_payment_snapshot(*, snapshot_id: str, trace_id: str) -> str:
     return payments.payment_snapshot_process(snapshot_id=snapshot_id)
 
 
-@shared_task(base=MrMarketTask, bind=True)
-def withdraw_to_exchange(self, *, order_id: str, trace_id: str) -> str:
-    step = funding.withdraw_to_exchange(order_id=order_id)
-    if step is Step.DONE:
-        monitor_mixin_withdrawal.delay(order_id=order_id, trace_id=trace_id)
-    return step.value
+@shared_task(base=MrMarketTask)
+def withdraw_to_exchange(*, order_id: str, trace_id: str) -> str:
+    return funding.withdraw_to_exchange(order_id=order_id).value
 
 
 @shared_task(base=MrMarketTask, bind=True)
 def monitor_mixin_withdrawal(self, *, order_id: str, trace_id: str) -> str:
-    step = _poll_again(self, funding.monitor_mixin_withdrawal(order_id=order_id))
-    if step is Step.DONE:
-        confirm_exchange_deposit.delay(order_id=order_id, trace_id=trace_id)
-    return step.value
+    return _poll_again(self, funding.monitor_mixin_withdrawal(order_id=order_id)).value
 
 
 @shared_task(base=MrMarketTask, bind=True)

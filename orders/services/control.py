@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from orders.models import MarketMakingOrder, OrderActionRequest
 from orders.services.lifecycle import TransitionRefused, order_lock, order_transition
+from orders.services.loop import order_next_step_enqueue
 from orders.states import EXIT_STATES, OrderState
 
 
@@ -24,10 +25,16 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     from executor.services import executor_order_pause, executor_order_resume
-    from orders import tasks
 
-    if action == "exit" and order.state in EXIT_STATES | {OrderState.EXITED}:
-        return  # exit was asked already; a repeat changes nothing
+    if action == "exit":
+        if order.state in EXIT_STATES | {OrderState.EXITED}:
+            return  # exit was asked already; a repeat changes nothing
+        reason = "exit requested by the user"
+        order_transition(order=order, transition=order.request_exit, actor=actor, reason=reason)
+        # Quotes leave the book now, not when exit_mm gets to its cancel-all.
+        executor_order_pause(order_id=order.pk, reason=reason)
+        order_next_step_enqueue(order=order)
+        return
     if action == "resume":
         # stopped → running is its own edge of the state machine; paused → running is resume.
         transition = order.start_running if order.state == OrderState.STOPPED else order.resume
@@ -35,15 +42,6 @@ def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
             order=order, transition=transition, actor=actor, reason="resumed by the user"
         )
         executor_order_resume(order_id=order.pk)
-        return
-    if action == "exit":
-        order_transition(
-            order=order,
-            transition=order.request_exit,
-            actor=actor,
-            reason="exit requested by the user",
-            on_commit=lambda: tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id),
-        )
         return
     transition, reason = {
         "pause": (order.pause, "paused by the user"),

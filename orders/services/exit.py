@@ -21,6 +21,7 @@ from ledger.services import ledger_reverse, order_account
 from orders.models import MarketMakingOrder, OrderLeg, Payout
 from orders.services.funding import Step
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
+from orders.services.loop import payout_send_enqueue
 from orders.services.moves import order_funds_move
 from orders.services.payouts import payout_create
 from orders.states import OrderState
@@ -231,8 +232,6 @@ def _return_book(order_id: uuid.UUID, leg_id: int, snapshot: MixinSnapshot) -> N
 
 def _pay_out(order_id: uuid.UUID) -> Step:
     """Pay the user everything the order holds in the wallet, per asset, then exited."""
-    from orders import tasks
-
     with transaction.atomic():
         order = order_lock(order_id)
         if order.state != S.EXIT_CONFIRMING:
@@ -248,9 +247,7 @@ def _pay_out(order_id: uuid.UUID) -> Step:
                     reason="exit",
                     order=order,
                 )
-                transaction.on_commit(
-                    lambda p=payout: tasks.payout_send.delay(payout_id=p.pk, trace_id=p.trace_id)
-                )
+                payout_send_enqueue(payout=payout)
     pending = Payout.objects.filter(order_id=order_id, kind=Payout.Kind.PAYOUT).exclude(
         status=Payout.Status.SENT
     )

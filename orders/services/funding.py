@@ -2,7 +2,8 @@
 withdraw_to_exchange, monitor_mixin_withdrawal, confirm_exchange_deposit, start_mm).
 
 Each step is idempotent: it reads what the order already recorded, does only what is
-missing, and answers DONE or WAITING so its task knows whether to poll again.
+missing, and answers DONE or WAITING so its task knows whether to poll again. A step that
+is done hands the order to the next job from the loop's table (orders/services/loop.py).
 """
 
 import enum
@@ -19,6 +20,7 @@ from ledger.models import Transaction
 from ledger.services import Leg, ledger_reverse, order_account
 from orders.models import FundsLoopConfig, MarketMakingOrder, OrderLeg
 from orders.services.lifecycle import order_event_record, order_lock, order_transition
+from orders.services.loop import WITHDRAWALS_SENT, order_next_step_enqueue
 from orders.services.moves import order_funds_move
 from orders.services.strategy import strategy_config_freeze
 from orders.states import OrderState
@@ -129,6 +131,7 @@ def withdraw_to_exchange(*, order_id: uuid.UUID) -> Step:
                 order.pk, leg, reason=transfer.error_reason, message=transfer.error_message
             )
             return Step.SKIPPED
+    order_next_step_enqueue(order=order, done=WITHDRAWALS_SENT)
     return Step.DONE
 
 
@@ -193,6 +196,7 @@ def monitor_mixin_withdrawal(*, order_id: uuid.UUID) -> Step:
             actor="system:monitor_mixin_withdrawal",
             reason="waiting for the exchange to credit the deposits",
         )
+        order_next_step_enqueue(order=order)
     return Step.DONE
 
 
@@ -232,8 +236,8 @@ def confirm_exchange_deposit(*, order_id: uuid.UUID) -> Step:
             actor="system:confirm_exchange_deposit",
             reason="the exchange credited every leg",
             data={leg.leg: leg.exchange_deposit_ref for leg in legs},
-            on_commit=lambda: _enqueue("start_mm", order),
         )
+        order_next_step_enqueue(order=order)
     return Step.DONE
 
 
@@ -289,9 +293,3 @@ def start_mm(*, order_id: uuid.UUID) -> Step:
             trace_id=order.trace_id,
         )
     return Step.DONE
-
-
-def _enqueue(job: str, order: MarketMakingOrder) -> None:
-    from orders import tasks
-
-    getattr(tasks, job).delay(order_id=str(order.pk), trace_id=order.trace_id)

@@ -48,7 +48,6 @@ def order_transition(
     actor: str,
     reason: str = "",
     data: dict | None = None,
-    on_commit: Callable[[], None] | None = None,
     **transition_kwargs: object,
 ) -> MarketMakingOrder:
     """Run `transition` (a bound transition method of `order`) and record it.
@@ -83,8 +82,6 @@ def order_transition(
     logger.info(
         "order moved", extra={"from_state": from_state, "to_state": order.state, "actor": actor}
     )
-    if on_commit is not None:
-        transaction.on_commit(on_commit)
     return order
 
 

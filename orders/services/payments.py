@@ -11,6 +11,7 @@ from ledger.selectors import order_balances
 from ledger.services import Leg, account_get_or_create, ledger_post, order_account, system_account
 from orders.models import FundsLoopConfig, MarketMakingOrder, PaymentEntry, Payout
 from orders.services.lifecycle import order_transition
+from orders.services.loop import order_next_step_enqueue, payout_send_enqueue
 from orders.services.payouts import payout_create
 from orders.states import AWAITING_PAYMENT, OrderState
 from wallet.memo import MemoError, snapshot_memo_decode
@@ -59,19 +60,11 @@ def _refund(snapshot: MixinSnapshot, *, reason: str, order: MarketMakingOrder | 
         snapshot_id=snapshot.snapshot_id,
     )
     snapshot_mark_processed(snapshot_id=snapshot.snapshot_id, note=f"refunded: {reason}")
-    _send_payout_on_commit(payout)
+    payout_send_enqueue(payout=payout)
     logger.info(
         "payment refunded", extra={"snapshot_id": str(snapshot.snapshot_id), "reason": reason}
     )
     return f"refunded: {reason}"
-
-
-def _send_payout_on_commit(payout: Payout) -> None:
-    from orders import tasks
-
-    transaction.on_commit(
-        lambda: tasks.payout_send.delay(payout_id=payout.pk, trace_id=payout.trace_id)
-    )
 
 
 def _match_entry(order: MarketMakingOrder, snapshot: MixinSnapshot) -> PaymentEntry | None:
@@ -187,8 +180,6 @@ def _charge_market_making_fee(order: MarketMakingOrder) -> None:
 
 
 def _advance_payment_state(order: MarketMakingOrder) -> None:
-    from orders import tasks
-
     entries = list(order.payment_entries.all())
     if all(e.is_paid for e in entries):
         _charge_market_making_fee(order)
@@ -199,16 +190,9 @@ def _advance_payment_state(order: MarketMakingOrder) -> None:
             actor=SYSTEM_ACTOR,
             reason="every invoice entry is paid"
             + ("" if queue else "; withdrawals are queued by an operator"),
-            on_commit=(
-                (
-                    lambda: tasks.withdraw_to_exchange.delay(
-                        order_id=str(order.pk), trace_id=order.trace_id
-                    )
-                )
-                if queue
-                else None
-            ),
         )
+        if queue:
+            order_next_step_enqueue(order=order)
     elif order.state == MarketMakingOrder._meta.get_field("state").default:
         paid = [e.purpose for e in entries if e.is_paid or e.amount_paid > 0]
         order_transition(
@@ -223,18 +207,12 @@ def _advance_payment_state(order: MarketMakingOrder) -> None:
 def _chain_deposit_seen(snapshot: MixinSnapshot) -> str:
     """A deposit from a chain: funds coming back from an exchange. The exit monitor matches
     it to the order's exchange withdrawal by hash; wake the orders that wait for one."""
-    from orders import tasks
-
     # Only an order whose exchange withdrawal was asked for can be waiting for this deposit.
-    waiting = list(
-        MarketMakingOrder.objects.filter(
-            state__in=[OrderState.EXIT_WITHDRAWING, OrderState.EXIT_CONFIRMING]
-        ).values_list("pk", "trace_id")
-    )
-    for order_id, trace_id in waiting:
-        transaction.on_commit(
-            lambda o=order_id, t=trace_id: tasks.exit_mm.delay(order_id=str(o), trace_id=t)
-        )
+    waiting = MarketMakingOrder.objects.filter(
+        state__in=[OrderState.EXIT_WITHDRAWING, OrderState.EXIT_CONFIRMING]
+    ).only("pk", "state", "trace_id")
+    for order in waiting:
+        order_next_step_enqueue(order=order)
     return "chain deposit"
 
 
@@ -275,5 +253,5 @@ def order_expire(*, order_id: uuid.UUID) -> MarketMakingOrder:
             reason="payment window closed before the order was paid in full",
             order=order,
         )
-        _send_payout_on_commit(payout)
+        payout_send_enqueue(payout=payout)
     return order

@@ -17,6 +17,9 @@ from core.faults import crash_point
 from ledger.models import Account, Transaction
 from ledger.services import Leg, ledger_post, ledger_reverse, system_account
 from orders.models import MarketMakingOrder, Payout
+from orders.services.lifecycle import order_lock, order_transition
+from orders.services.loop import order_next_step_enqueue
+from orders.states import OrderState
 from wallet.client import mixin_client
 from wallet.errors import MixinRejectedError
 from wallet.models import MixinTransfer
@@ -118,13 +121,9 @@ def payout_send(*, payout_id: int) -> Payout:
 def payout_order_follow_up(*, payout: Payout) -> None:
     """What a settled payout means for its order: an exit may finish, an expired order
     whose refunds are all out is refunded."""
-    from orders import tasks
-    from orders.services.lifecycle import order_lock, order_transition
-    from orders.states import OrderState
-
     order = payout.order
     if order.state == OrderState.EXIT_CONFIRMING:
-        tasks.exit_mm.delay(order_id=str(order.pk), trace_id=order.trace_id)
+        order_next_step_enqueue(order=order)
         return
     if order.state not in (OrderState.EXPIRED, OrderState.FAILED):
         return

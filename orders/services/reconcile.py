@@ -1,8 +1,9 @@
 """Finding and repairing what the event-driven chain missed (FUNDS-LOOP.md `reconcile`).
 
-An order that sat in a funding or exit state past its bound gets its step run again
-(every step is idempotent); one that stays stuck for much longer, or whose payout was
-refused, is flagged for an operator with the reason. Nothing here moves funds itself.
+An order that sat in a funding or exit state past its bound gets the job the loop's table
+names for its state enqueued again (every step is idempotent); one that stays stuck for
+much longer, or whose payout was refused, is flagged for an operator with the reason.
+Nothing here moves funds itself.
 """
 
 import logging
@@ -13,22 +14,12 @@ from django.utils import timezone
 
 from orders.models import FundsLoopConfig, MarketMakingOrder, Payout
 from orders.services.lifecycle import order_event_record
+from orders.services.loop import ENTERED, NEXT_JOB, order_next_step_enqueue, payout_send_enqueue
 from orders.states import STUCK_AFTER_SECONDS, OrderState
 
 logger = logging.getLogger(__name__)
 S = OrderState
 
-STEP_FOR_STATE = {
-    S.PAYMENT_COMPLETE: "withdraw_to_exchange",
-    S.WITHDRAWING: "withdraw_to_exchange",
-    S.WITHDRAWAL_CONFIRMED: "confirm_exchange_deposit",
-    S.DEPOSIT_CONFIRMING: "confirm_exchange_deposit",
-    S.DEPOSIT_CONFIRMED: "start_mm",
-    S.EXIT_REQUESTED: "exit_mm",
-    S.EXIT_CANCELLING: "exit_mm",
-    S.EXIT_WITHDRAWING: "exit_mm",
-    S.EXIT_CONFIRMING: "exit_mm",
-}
 # Stuck this many times its bound: an operator should look.
 ATTENTION_FACTOR = 10
 PAYOUT_RESEND_AFTER = timedelta(seconds=60)
@@ -43,12 +34,11 @@ class ReconcileReport:
 
 def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
     """`older_than` replaces every state's bound (tests and operators pass zero)."""
-    from orders import tasks
-
     now = timezone.now()
     report = ReconcileReport()
     queue_withdrawals = FundsLoopConfig.current().queue_withdraw_on_payment_complete
-    for state, job in STEP_FOR_STATE.items():
+    # A stalled order starts its state's first step again: the later steps follow from it.
+    for state in [state for state, done in NEXT_JOB if done == ENTERED]:
         if state == S.PAYMENT_COMPLETE and not queue_withdrawals:
             continue  # an operator queues these withdrawals by hand
         bound = (
@@ -56,7 +46,7 @@ def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
         )
         stuck = MarketMakingOrder.objects.filter(state=state, state_changed_at__lte=now - bound)
         for order in stuck:
-            getattr(tasks, job).delay(order_id=str(order.pk), trace_id=order.trace_id)
+            job = order_next_step_enqueue(order=order)
             report.rerun.append((str(order.pk), job))
             if now - order.state_changed_at > bound * ATTENTION_FACTOR and not order.attention:
                 _flag(order, f"stuck in {state} since {order.state_changed_at.isoformat()}")
@@ -65,7 +55,7 @@ def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
     for payout in Payout.objects.filter(
         status=Payout.Status.PENDING, created_at__lte=now - payout_bound
     ):
-        tasks.payout_send.delay(payout_id=payout.pk, trace_id=payout.trace_id)
+        payout_send_enqueue(payout=payout)
         report.payouts_resent.append(payout.pk)
     for payout in Payout.objects.filter(
         status=Payout.Status.FAILED, order__isnull=False

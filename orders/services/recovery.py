@@ -10,14 +10,13 @@ from ledger.selectors import order_balances
 from ledger.services import order_account
 from orders.models import MarketMakingOrder, Payout
 from orders.services.lifecycle import order_event_record, order_lock
+from orders.services.loop import order_next_step_enqueue, payout_send_enqueue
 from orders.services.payouts import payout_create
 from orders.states import OrderState
 
 
 def order_withdrawal_queue(*, order_id: uuid.UUID, operator: str) -> None:
     """Queue the withdrawal of a paid order held by the queue gate."""
-    from orders import tasks
-
     with transaction.atomic():
         order = order_lock(order_id)
         if order.state != OrderState.PAYMENT_COMPLETE:
@@ -28,11 +27,7 @@ def order_withdrawal_queue(*, order_id: uuid.UUID, operator: str) -> None:
         order_event_record(
             order=order, kind="withdrawal_queued", actor=operator, reason="queued by an operator"
         )
-        transaction.on_commit(
-            lambda: tasks.withdraw_to_exchange.delay(
-                order_id=str(order.pk), trace_id=order.trace_id
-            )
-        )
+        order_next_step_enqueue(order=order)
 
 
 @transaction.atomic
@@ -42,8 +37,6 @@ def order_recovery_refund(*, order_id: uuid.UUID, operator: str) -> list[Payout]
     Funds still in transit, on the exchange or locked must be brought back first: the
     ledger decides, not the operator.
     """
-    from orders import tasks
-
     order = (
         MarketMakingOrder.objects.select_for_update(of=("self",))
         .select_related("user__mixin")
@@ -76,9 +69,7 @@ def order_recovery_refund(*, order_id: uuid.UUID, operator: str) -> list[Payout]
                 order=order,
             )
             payouts.append(payout)
-            transaction.on_commit(
-                lambda p=payout: tasks.payout_send.delay(payout_id=p.pk, trace_id=p.trace_id)
-            )
+            payout_send_enqueue(payout=payout)
     order_event_record(
         order=order,
         kind="recovery_approved",

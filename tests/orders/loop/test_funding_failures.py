@@ -9,9 +9,9 @@ import pytest
 from core.errors import RetryableError
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations, order_balances
-from orders import tasks
 from orders.models import FundsLoopConfig, MarketMakingOrder
 from orders.services import funding
+from orders.services.loop import WITHDRAW_TO_EXCHANGE
 from orders.services.reconcile import reconcile_run
 from tests.orders.loop.harness import USDT, XIN
 from tests.orders.loop.test_payment_to_exchange import create_order
@@ -95,10 +95,11 @@ def test_withdrawal_gate_holds_paid_orders(world, django_user_model):
 
 
 def test_queue_gate_leaves_the_withdrawal_to_an_operator(
-    world, django_user_model, django_capture_on_commit_callbacks, monkeypatch
+    world, django_user_model, django_capture_on_commit_callbacks, jobs_sent
 ):
-    queued = []
-    monkeypatch.setattr(tasks.withdraw_to_exchange, "delay", lambda **kw: queued.append(kw))
+    def queued() -> list[dict]:
+        return [kwargs for name, kwargs in jobs_sent if name == WITHDRAW_TO_EXCHANGE]
+
     FundsLoopConfig.objects.update_or_create(
         pk=1, defaults={"queue_withdraw_on_payment_complete": False}
     )
@@ -107,12 +108,14 @@ def test_queue_gate_leaves_the_withdrawal_to_an_operator(
     world.pay(user, body["payment"]["url"])
     with django_capture_on_commit_callbacks(execute=True):
         world.intake()
-    assert queued == []
+    assert queued() == []
     assert MarketMakingOrder.objects.get(pk=body["id"]).state == "payment_complete"
-    report = reconcile_run(older_than=timedelta(0))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reconcile_run(older_than=timedelta(0))
     assert body["id"] not in [order_id for order_id, _ in report.rerun]
-    assert queued == []
+    assert queued() == []
 
     FundsLoopConfig.objects.filter(pk=1).update(queue_withdraw_on_payment_complete=True)
-    reconcile_run(older_than=timedelta(0))
-    assert queued == [{"order_id": body["id"], "trace_id": body["trace_id"]}]
+    with django_capture_on_commit_callbacks(execute=True):
+        reconcile_run(older_than=timedelta(0))
+    assert queued() == [{"order_id": body["id"], "trace_id": body["trace_id"]}]
