@@ -10,6 +10,8 @@ def jobs_sent(monkeypatch) -> list[tuple[str, dict]]:
 
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(
-        celery_app, "send_task", lambda name, kwargs=None, **_: sent.append((name, kwargs))
+        celery_app,
+        "send_task",
+        lambda name, args=None, kwargs=None, **_: sent.append((name, kwargs)),
     )
     return sent
