@@ -28,11 +28,13 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style, then the import arrows of docs/architecture.md (contracts in pyproject.toml).
+# Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), then the
+# types of the kernel, the ledger and the two ports ([tool.mypy] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy core strategy ledger exchanges/gateway wallet/client
 
 format: install
 	$(BIN)/ruff check --fix .

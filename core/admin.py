@@ -1,10 +1,21 @@
 """Admin building blocks shared by the apps."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
+# django-stubs makes the admin classes generic in the model; Django's own are not
+# subscriptable, so the parameters exist for the type checker only.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
+    _TabularInline = admin.TabularInline
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(_ModelAdmin):
     """Facts written by services only (ledger, snapshots, transfers, exchange orders):
     operators read them; nobody adds, edits or deletes them by hand."""
 
@@ -22,7 +33,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(_TabularInline):
     extra = 0
     can_delete = False
 

@@ -1,5 +1,7 @@
 """DRF glue: the project-wide error shape {"error": {"code", "message", "detail"}}."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -15,7 +17,7 @@ def error_response(code: str, message: str, detail: object, status_code: int) ->
     )
 
 
-def exception_handler(exc: Exception, ctx: dict) -> Response | None:
+def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return error_response(exc.code, exc.message, exc.detail, exc.status_code)
     if isinstance(exc, Http404):

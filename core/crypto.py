@@ -2,6 +2,7 @@
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class SecretUnreadable(Exception):
@@ -9,7 +10,10 @@ class SecretUnreadable(Exception):
 
 
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in settings.FIELD_ENCRYPTION_KEYS])
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:  # settings refuse to start without them; only a test can take them away
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
+    return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
 def encrypt_secret(plaintext: str) -> str:

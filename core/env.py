@@ -5,10 +5,12 @@ so a typo never silently falls back to a default.
 """
 
 import os
+from typing import overload
 from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -36,6 +38,10 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = _raw(name)
     return default if value is None else value
@@ -58,7 +64,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_database(name: str, default: str) -> dict:
+def env_database(name: str, default: str) -> DBConfig:
     value = _raw(name) or default
     try:
         config = dj_database_url.parse(value)

@@ -12,7 +12,7 @@ from core import context
 from core.errors import RetryableError
 
 
-class MrMarketTask(celery.Task):
+class MrMarketTask(celery.Task):  # type: ignore[misc]  # celery ships no types
     acks_late = True
     reject_on_worker_lost = True
     autoretry_for = (RetryableError,)

@@ -1,6 +1,7 @@
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,7 +28,6 @@ class TraceIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         supplied = request.headers.get(TRACE_HEADER, "")
         trace_id = supplied if context.is_valid_trace_id(supplied) else context.new_trace_id()
-        request.trace_id = trace_id
         with context.bound(trace_id=trace_id):
             response = self.get_response(request)
         response[TRACE_HEADER] = trace_id
@@ -99,7 +99,7 @@ class CredentialFieldGuardMiddleware:
 class CredentialSafeExceptionReporterFilter(SafeExceptionReporterFilter):
     """Error reports never show a credential field's value from a request body."""
 
-    def get_post_parameters(self, request: HttpRequest | None) -> dict:
+    def get_post_parameters(self, request: HttpRequest | None) -> dict[str, Any]:
         params = super().get_post_parameters(request)
         if request is None:
             return params

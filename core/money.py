@@ -1,20 +1,27 @@
 """Money is Decimal end to end; these are the field shapes and checks that keep it so."""
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    # A decimal column as django-stubs types one: what it accepts, what it reads back.
+    DecimalColumn: TypeAlias = models.DecimalField[str | float | Decimal | Combinable, Decimal]
 
 MONEY_MAX_DIGITS = 38
 MONEY_DECIMAL_PLACES = 18
 
 
-def MoneyField(**kwargs: object) -> models.DecimalField:  # noqa: N802 - reads like a field class
+def MoneyField(**kwargs: Any) -> "DecimalColumn":  # noqa: N802 - reads like a field class
     return models.DecimalField(
         max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
     )
 
 
-def RateField(**kwargs: object) -> models.DecimalField:  # noqa: N802
+def RateField(**kwargs: Any) -> "DecimalColumn":  # noqa: N802
     """A fraction such as a fee rate (0.001 = 0.1%)."""
     return models.DecimalField(max_digits=12, decimal_places=8, **kwargs)
 

@@ -1,4 +1,4 @@
-"""A gateway over a Venue in the same process: the interface of exchanges.gateway, no HTTP.
+"""A gateway over a Venue in the same process: the ExchangeGateway port, no HTTP.
 
 For unit tests of the product's logic and for benchmarks where a socket would only add
 noise. It calls the same Venue methods as the HTTP dialect, so refusals are the same; the
@@ -32,7 +32,14 @@ from exchanges.gateway import (
     PriceLevel,
     Ticker,
     Withdrawal,
+)
+from exchanges.gateway.guards import (
+    epoch_ms,
+    market_or_refuse,
+    order_id_require,
     order_quantize,
+    order_reference,
+    withdrawal_check,
 )
 from simulators.venue import engine, wallet
 from simulators.venue.errors import VenueError
@@ -64,8 +71,14 @@ def _when(milliseconds: int) -> datetime:
     return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
 
 
-def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
+def _order_lookup(
+    exchange_order_id: str | None, client_order_id: str | None
+) -> tuple[int | None, str]:
+    """The venue's (order id, client id) for an order known by the exchange's id or ours."""
+    order_id, client_id = order_reference(
+        exchange_order_id=exchange_order_id, client_order_id=client_order_id
+    )
+    return (int(order_id) if order_id else None), client_id or ""
 
 
 class InProcessGateway:
@@ -122,10 +135,7 @@ class InProcessGateway:
         }
 
     def market(self, symbol: str) -> MarketInfo:
-        market = self.markets().get(symbol)
-        if market is None:
-            raise RejectedError(f"unknown symbol {symbol}", detail={"reason": "unknown_symbol"})
-        return market
+        return market_or_refuse(self.markets().get(symbol), symbol=symbol)
 
     def order_book(self, *, symbol: str, depth: int = 20) -> OrderBook:
         market_id = self._id(symbol)
@@ -173,8 +183,7 @@ class InProcessGateway:
         client_order_id: str,
         post_only: bool = False,
     ) -> ExchangeOrder:
-        if not client_order_id:
-            raise ValueError("an order needs our client order id (its idempotency key)")
+        order_id_require(client_order_id)
         amount, price = order_quantize(
             market=self.market(symbol), side=side, amount=amount, price=price
         )
@@ -190,15 +199,6 @@ class InProcessGateway:
         order = self._call(lambda: self.venue.order_create(self.account, request))
         return self._order(order)
 
-    def _order_ref(
-        self, exchange_order_id: str | None, client_order_id: str | None
-    ) -> tuple[int | None, str]:
-        if exchange_order_id:
-            return int(exchange_order_id), ""
-        if client_order_id:
-            return None, client_order_id
-        raise ValueError("give exchange_order_id or client_order_id")
-
     def cancel_order(
         self,
         *,
@@ -206,7 +206,7 @@ class InProcessGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
-        order_id, client_id = self._order_ref(exchange_order_id, client_order_id)
+        order_id, client_id = _order_lookup(exchange_order_id, client_order_id)
         market_id = self._id(symbol)
         order = self._call(
             lambda: self.venue.order_cancel(
@@ -222,7 +222,7 @@ class InProcessGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
-        order_id, client_id = self._order_ref(exchange_order_id, client_order_id)
+        order_id, client_id = _order_lookup(exchange_order_id, client_order_id)
         market_id = self._id(symbol)
         order = self._call(
             lambda: self.venue.order_get(
@@ -274,7 +274,7 @@ class InProcessGateway:
 
     def deposits(self, *, asset: str, since: datetime | None = None) -> list[Deposit]:
         records = self._call(
-            lambda: self.venue.deposits_of(self.account, coin=asset, start_ms=_ms(since))
+            lambda: self.venue.deposits_of(self.account, coin=asset, start_ms=epoch_ms(since))
         )
         return [
             Deposit(
@@ -301,8 +301,7 @@ class InProcessGateway:
         client_id: str,
         tag: str = "",
     ) -> str:
-        if not client_id:
-            raise ValueError("a withdrawal needs our client id (its idempotency key)")
+        withdrawal_check(amount=amount, client_id=client_id)
         record = self._call(
             lambda: self.venue.withdraw(
                 self.account,
@@ -333,7 +332,7 @@ class InProcessGateway:
 
     def withdrawals(self, *, asset: str, since: datetime | None = None) -> list[Withdrawal]:
         records = self._call(
-            lambda: self.venue.withdrawals_of(self.account, coin=asset, start_ms=_ms(since))
+            lambda: self.venue.withdrawals_of(self.account, coin=asset, start_ms=epoch_ms(since))
         )
         return [self._withdrawal(w) for w in records]
 

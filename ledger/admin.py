@@ -24,8 +24,8 @@ class AccountAdmin(ReadOnlyAdmin):
 
 class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ["account", "asset", "amount"]
-    readonly_fields = fields
+    readonly_fields = ("account", "asset", "amount")
+    fields = readonly_fields
     raw_id_fields = ["account"]
 
 

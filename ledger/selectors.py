@@ -5,6 +5,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, localcontext
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ ZERO = Decimal(0)
 
 
 def account_balance(*, account: Account) -> Decimal:
-    return Balance.objects.values_list("amount", flat=True).get(account=account)
+    return Balance.objects.only("amount").get(account=account).amount
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class OrderAssetBalances:
 
 def order_balances(*, order_id: str) -> dict[UUID, OrderAssetBalances]:
     purposes = Account.Purpose
-    field_of = {
+    field_of: dict[str, str] = {
         purposes.AVAILABLE: "available",
         purposes.IN_TRANSIT: "in_transit",
         purposes.ON_EXCHANGE: "on_exchange",
@@ -239,7 +240,7 @@ def _reversal_violations() -> list[Violation]:
         "id", "reverses_id"
     )
     for reversal_id, original_id in reversal_pairs:
-        moved = defaultdict(Decimal)
+        moved: defaultdict[int, Decimal] = defaultdict(Decimal)
         with localcontext(EXACT):
             for account_id, amount in Entry.objects.filter(
                 transaction_id__in=[reversal_id, original_id]
@@ -291,7 +292,9 @@ def _balance_violations() -> list[Violation]:
     return violations
 
 
-def exact_sums(rows: QuerySet, *keys: str, nonzero_only: bool = False) -> dict[tuple, Decimal]:
+def exact_sums(
+    rows: QuerySet[Entry] | QuerySet[Balance], *keys: str, nonzero_only: bool = False
+) -> dict[tuple[Any, ...], Decimal]:
     """`amount` of entries or balances summed per `keys`, exactly.
 
     PostgreSQL sums NUMERIC exactly, so it aggregates. SQLite's DECIMAL is a float, whose
@@ -303,7 +306,7 @@ def exact_sums(rows: QuerySet, *keys: str, nonzero_only: bool = False) -> dict[t
         if nonzero_only:
             grouped = grouped.exclude(total=0)
         return {tuple(row[key] for key in keys): row["total"] for row in grouped}
-    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    totals: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
     with localcontext(EXACT):
         for *key, amount in rows.values_list(*keys, "amount").iterator():
             totals[tuple(key)] += amount

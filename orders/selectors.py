@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 
 from core.errors import ApplicationError, NotFoundError
 from core.money import decimal_text
-from exchanges.gateway import CcxtGateway, ccxt_client
 from exchanges.models import TradingPair
+from exchanges.selectors import pair_market_read
 from executor.models import ExecutorEvent
 from executor.selectors import order_events_latest
 from ledger.selectors import order_balances
@@ -222,28 +222,14 @@ def pair_list_for_orders() -> QuerySet[TradingPair]:
 
 
 def pair_market_for_preview(*, pair: TradingPair, depth: int = 20) -> dict:
-    """The pair's current book and trading rules in the strategy preview's market input.
-
-    Public market data: the client carries no key, so a preview never touches an account.
-    """
-    gateway = CcxtGateway(
-        ccxt_client(
-            ccxt_id=pair.exchange.ccxt_id,
-            api_key="",
-            secret="",
-            api_base_url=pair.exchange.api_base_url,
-            timeout_ms=PREVIEW_TIMEOUT_MS,
-        )
-    )
-    rules = gateway.market(pair.symbol)
-    book = gateway.order_book(symbol=pair.symbol, depth=depth)
-    ticker = gateway.ticker(symbol=pair.symbol)
+    """The pair's current book and trading rules in the strategy preview's market input."""
+    market = pair_market_read(pair=pair, depth=depth, timeout_ms=PREVIEW_TIMEOUT_MS)
     return {
-        "bids": [[str(level.price), str(level.amount)] for level in book.bids],
-        "asks": [[str(level.price), str(level.amount)] for level in book.asks],
-        "last_price": str(ticker.last),
-        "tick_size": str(rules.tick_size),
-        "step_size": str(rules.step_size),
-        "min_notional": str(rules.min_notional),
-        "min_amount": str(rules.min_qty),
+        "bids": [[str(level.price), str(level.amount)] for level in market.book.bids],
+        "asks": [[str(level.price), str(level.amount)] for level in market.book.asks],
+        "last_price": str(market.ticker.last),
+        "tick_size": str(market.rules.tick_size),
+        "step_size": str(market.rules.step_size),
+        "min_notional": str(market.rules.min_notional),
+        "min_amount": str(market.rules.min_qty),
     }

@@ -97,7 +97,7 @@ def balances_from_dict(data: object) -> Balances:
     return Balances(base=base, quote=quote)
 
 
-def _book(data: Mapping, prefix: str, errors: dict[str, list[str]]) -> Book:
+def _book(data: Mapping[str, object], prefix: str, errors: dict[str, list[str]]) -> Book:
     bids = _levels(data, "bids", prefix, errors)
     asks = _levels(data, "asks", prefix, errors)
     last_price = None
@@ -109,7 +109,7 @@ def _book(data: Mapping, prefix: str, errors: dict[str, list[str]]) -> Book:
 
 
 def _levels(
-    data: Mapping, name: str, prefix: str, errors: dict[str, list[str]]
+    data: Mapping[str, object], name: str, prefix: str, errors: dict[str, list[str]]
 ) -> tuple[tuple[Decimal, Decimal], ...]:
     raw = data.get(name, [])
     if not isinstance(raw, list):
@@ -135,7 +135,7 @@ def _levels(
 
 
 def _number(
-    data: Mapping,
+    data: Mapping[str, object],
     name: str,
     errors: dict[str, list[str]],
     *,

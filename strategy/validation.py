@@ -78,7 +78,7 @@ def validate_preset_params(
 
 def _default(spec: ParamSpec) -> object:
     if spec.kind == "choice":
-        return PriceType(spec.default)
+        return PriceType(str(spec.default))
     return spec.default
 
 
@@ -92,7 +92,7 @@ def _parse(spec: ParamSpec, raw: object) -> object:
             raise ValueError("Must be true or false.")
         return raw
     if spec.kind == "choice":
-        if raw not in spec.choices:
+        if not isinstance(raw, str) or raw not in spec.choices:
             raise ValueError(f"Must be one of: {', '.join(spec.choices)}.")
         return PriceType(raw)
     if spec.kind == "reference_market":
@@ -101,7 +101,9 @@ def _parse(spec: ParamSpec, raw: object) -> object:
     if spec.kind == "integer":
         if number != number.to_integral_value():
             raise ValueError("Must be a whole number.")
-        number = int(number)
+        whole = int(number)
+        _check_bounds(spec, whole)
+        return whole
     _check_bounds(spec, number)
     return number
 

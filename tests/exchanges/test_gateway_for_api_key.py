@@ -1,8 +1,11 @@
 """One paced gateway per stored key and process; a changed secret builds a new one."""
 
+from decimal import Decimal
+
 import pytest
 
-from exchanges.gateway import gateway_for_api_key
+from core.errors import AuthFailedError
+from exchanges.gateway import gateway_for_api_key, public_gateway_for_exchange
 from exchanges.services import api_key_create, api_key_set_secret
 from tests.exchanges.factories import ExchangeFactory
 
@@ -30,3 +33,13 @@ def test_the_gateway_is_shared_per_key_and_rebuilt_when_the_secret_changes(
     rebuilt = gateway_for_api_key(key.pk, timeout_ms=1500)
     assert rebuilt is not first
     assert rebuilt.balances().can_trade is False
+
+
+def test_the_public_gateway_reads_the_market_and_no_account(venue_url, xin_usdt):
+    gateway = public_gateway_for_exchange(
+        exchange=ExchangeFactory(api_base_url=venue_url), timeout_ms=1500
+    )
+
+    assert gateway.market(xin_usdt).tick_size == Decimal("0.01")
+    with pytest.raises(AuthFailedError):
+        gateway.balances()

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from wallet import client as client_module
 from wallet.balances import wallet_balances_fetch
+from wallet.client import http_client as client_module
 from wallet.models import MixinTransfer
 from wallet.services.transfers import transfer_send
 

@@ -1,66 +1,25 @@
-"""The venue port: every call the product makes to an exchange goes through a gateway.
+"""`CcxtGateway`: the venue port over an unmodified ccxt exchange class.
 
-    from exchanges.gateway import gateway_for_api_key
-    gateway = gateway_for_api_key(api_key_id)          # a CcxtGateway, cached per key
+Production points it at the exchange itself, the demo and the integration tests at the
+venue simulator (`ccxt_client(api_base_url=...)` swaps only the URLs' host). ccxt's
+exceptions are classified here, once, into the errors `protocol` lists; ccxt's dicts and
+floats become the port's frozen values and Decimals.
 
-Both gateways (`CcxtGateway` over ccxt, `demo.inprocess_gateway.InProcessGateway`
-over the simulator's engine, for unit tests and benchmarks) offer the same methods and
-return the frozen dataclasses below, amounts as Decimal, never ccxt dicts:
-
-    markets(*, reload=False) -> dict[str, MarketInfo]  # by unified symbol, "XIN/USDT"
-    market(symbol) -> MarketInfo                       # reloads once for an unknown symbol
-    order_book(*, symbol, depth=20) -> OrderBook
-    ticker(*, symbol) -> Ticker
-    balances() -> Balances                             # per asset free/locked, can_trade
-    create_limit_order(*, symbol, side, amount, price, client_order_id, post_only=False)
-        -> ExchangeOrder
-    cancel_order(*, symbol, exchange_order_id=None, client_order_id=None) -> ExchangeOrder
-    fetch_order(*, symbol, exchange_order_id=None, client_order_id=None) -> ExchangeOrder
-    open_orders(*, symbol) -> list[ExchangeOrder]
-    my_trades(*, symbol, after_trade_id=None, limit=500) -> list[Fill]   # id > cursor
-    deposit_address(*, asset, network) -> DepositAddress
-    deposits(*, asset, since=None) -> list[Deposit]
-    withdraw(*, asset, network, address, amount, client_id, tag="") -> str  # withdrawal id
-    withdrawals(*, asset, since=None) -> list[Withdrawal]
-    withdrawal_by_client_id(*, asset, client_id) -> Withdrawal
-
-`side` is "buy" or "sell"; `network` is ccxt's unified network code (ERC20, TRC20, BEP20;
-the exchange's own id where ccxt has no name for it), as stored in NetworkMapping;
-`client_order_id` / `client_id` are our idempotency ids, persisted by the caller before
-the call. Prices and amounts are brought to the market's tick and step with
-Decimal before the call (amounts truncated; buy prices rounded down, sell prices up, so a
-quote is never more aggressive than asked); what falls below the market's minimums is
-refused here, without a call.
-
-Errors are classified once, here, into core.errors:
-  RetryableError      network failure or timeout on a read or a cancel, rate limit,
-                      maintenance, clock skew: try again later.
-  InDoubtError        no answer to create_limit_order or withdraw: the effect may have
-                      happened. Look it up (fetch_order / withdrawal_by_client_id with the
-                      same client id) before anything else; never send it twice blindly.
-  RejectedError       refused; detail["reason"] is one of insufficient_funds,
-                      post_only_would_cross, invalid_order, below_min, unknown_symbol,
-                      duplicate_order, invalid_withdrawal, bad_request, rejected.
-  AuthFailedError     bad key, bad signature, or a permission the key lacks.
-  RemoteNotFoundError the order (or withdrawal) is unknown to the exchange.
-
-Pacing: one ccxt client per API key per process, with ccxt's rate limiter on, and one lock
-per key so concurrent callers in a process queue instead of bursting.
+Pacing: ccxt's rate limiter is on, and a lock per gateway (one per API key, see
+`registry`) makes concurrent callers in a process queue instead of bursting.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import ccxt
 
-from core.crypto import decrypt_secret
 from core.errors import (
     AuthFailedError,
     ExternalServiceError,
@@ -69,183 +28,31 @@ from core.errors import (
     RemoteNotFoundError,
     RetryableError,
 )
-from exchanges.models import ExchangeAPIKey
+from exchanges.gateway.guards import (
+    epoch_ms,
+    market_or_refuse,
+    order_id_require,
+    order_quantize,
+    order_reference,
+    withdrawal_check,
+)
+from exchanges.gateway.protocol import (
+    Balance,
+    Balances,
+    Deposit,
+    DepositAddress,
+    ExchangeOrder,
+    Fill,
+    MarketInfo,
+    OrderBook,
+    PriceLevel,
+    Ticker,
+    Withdrawal,
+)
 
 DEFAULT_TIMEOUT_MS = 10_000
-BUY, SELL = "buy", "sell"
 
 T = TypeVar("T")
-
-
-# -- what the gateway returns ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MarketInfo:
-    symbol: str
-    base: str
-    quote: str
-    tick_size: Decimal
-    step_size: Decimal
-    min_qty: Decimal
-    max_qty: Decimal | None
-    min_notional: Decimal
-
-
-@dataclass(frozen=True)
-class PriceLevel:
-    price: Decimal
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class OrderBook:
-    symbol: str
-    bids: tuple[PriceLevel, ...]  # best first
-    asks: tuple[PriceLevel, ...]
-
-
-@dataclass(frozen=True)
-class Ticker:
-    symbol: str
-    last: Decimal
-    bid: Decimal | None
-    ask: Decimal | None
-    high: Decimal | None
-    low: Decimal | None
-    base_volume: Decimal | None
-    quote_volume: Decimal | None
-    at: datetime | None
-
-
-@dataclass(frozen=True)
-class Balance:
-    asset: str
-    free: Decimal
-    locked: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
-
-@dataclass(frozen=True)
-class Balances:
-    assets: dict[str, Balance]
-    can_trade: bool | None  # None when the exchange does not say
-
-    def free(self, asset: str) -> Decimal:
-        balance = self.assets.get(asset)
-        return balance.free if balance else Decimal(0)
-
-
-@dataclass(frozen=True)
-class ExchangeOrder:
-    exchange_order_id: str
-    client_order_id: str
-    symbol: str
-    side: str
-    price: Decimal
-    amount: Decimal
-    filled: Decimal
-    cost: Decimal  # quote spent or received so far
-    status: str  # open, closed, canceled, expired, rejected
-    created_at: datetime | None
-    updated_at: datetime | None
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.amount - self.filled
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-
-@dataclass(frozen=True)
-class Fill:
-    trade_id: str
-    exchange_order_id: str
-    symbol: str
-    side: str
-    price: Decimal
-    amount: Decimal
-    cost: Decimal
-    fee: Decimal
-    fee_asset: str
-    is_maker: bool
-    at: datetime
-
-
-@dataclass(frozen=True)
-class DepositAddress:
-    asset: str
-    network: str
-    address: str
-    tag: str
-
-
-@dataclass(frozen=True)
-class Deposit:
-    deposit_id: str
-    asset: str
-    network: str
-    amount: Decimal
-    tx_hash: str
-    address: str
-    tag: str
-    status: str  # pending, ok, failed
-    at: datetime | None
-
-
-@dataclass(frozen=True)
-class Withdrawal:
-    withdrawal_id: str
-    client_id: str
-    asset: str
-    network: str
-    amount: Decimal  # what the chain carries
-    fee: Decimal
-    address: str
-    tag: str
-    tx_hash: str
-    status: str  # pending, ok, failed, canceled
-    at: datetime | None
-
-
-# -- precision ---------------------------------------------------------------------------
-
-
-def order_quantize(
-    *, market: MarketInfo, side: str, amount: Decimal, price: Decimal
-) -> tuple[Decimal, Decimal]:
-    """Bring a limit order to the market's step and tick, or refuse it before any call."""
-    if side not in (BUY, SELL):
-        raise RejectedError(
-            f"side must be buy or sell, not {side!r}", detail=_reason("bad_request")
-        )
-    if not isinstance(amount, Decimal) or not isinstance(price, Decimal):
-        raise TypeError("amount and price must be Decimal")
-    amount = amount.quantize(market.step_size, rounding=ROUND_DOWN)
-    price = price.quantize(market.tick_size, rounding=ROUND_FLOOR if side == BUY else ROUND_CEILING)
-    if price <= 0:
-        raise RejectedError(f"price {price} is not positive", detail=_reason("invalid_order"))
-    if amount < market.min_qty or amount * price < market.min_notional:
-        raise RejectedError(
-            f"{amount} {market.base} at {price} is below {market.symbol}'s minimums "
-            f"(quantity {market.min_qty}, notional {market.min_notional})",
-            detail=_reason("below_min", amount=str(amount), price=str(price)),
-        )
-    if market.max_qty is not None and amount > market.max_qty:
-        raise RejectedError(
-            f"{amount} {market.base} is above {market.symbol}'s maximum {market.max_qty}",
-            detail=_reason("invalid_order"),
-        )
-    return amount, price
-
-
-def _reason(reason: str, **detail: str) -> dict[str, str]:
-    return {"reason": reason, **detail}
 
 
 # -- error classification ----------------------------------------------------------------
@@ -316,10 +123,6 @@ def _when(milliseconds: Any) -> datetime | None:
     if milliseconds is None:
         return None
     return datetime.fromtimestamp(int(milliseconds) / 1000, tz=UTC)
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
 
 
 _DEPOSIT_STATUSES = {"ok": "ok", "pending": "pending", "failed": "failed", "canceled": "failed"}
@@ -444,6 +247,16 @@ def ccxt_client(
     return client
 
 
+def _order_lookup(
+    exchange_order_id: str | None, client_order_id: str | None
+) -> tuple[str | None, dict[str, str]]:
+    """ccxt's (id, params) for an order known by the exchange's id or by ours."""
+    order_id, client_id = order_reference(
+        exchange_order_id=exchange_order_id, client_order_id=client_order_id
+    )
+    return order_id, {"clientOrderId": client_id} if client_id else {}
+
+
 class CcxtGateway:
     def __init__(self, client: ccxt.Exchange) -> None:
         self.client = client
@@ -481,10 +294,8 @@ class CcxtGateway:
         return self._markets
 
     def market(self, symbol: str) -> MarketInfo:
-        market = self.markets().get(symbol) or self.markets(reload=True).get(symbol)
-        if market is None:
-            raise RejectedError(f"unknown symbol {symbol}", detail=_reason("unknown_symbol"))
-        return market
+        known = self.markets().get(symbol) or self.markets(reload=True).get(symbol)
+        return market_or_refuse(known, symbol=symbol)
 
     def order_book(self, *, symbol: str, depth: int = 20) -> OrderBook:
         raw = self._call(lambda: self.client.fetch_order_book(symbol, depth))
@@ -532,8 +343,7 @@ class CcxtGateway:
         client_order_id: str,
         post_only: bool = False,
     ) -> ExchangeOrder:
-        if not client_order_id:
-            raise ValueError("an order needs our client order id (its idempotency key)")
+        order_id_require(client_order_id)
         amount, price = order_quantize(
             market=self.market(symbol), side=side, amount=amount, price=price
         )
@@ -548,15 +358,6 @@ class CcxtGateway:
         )
         return _order(raw)
 
-    def _order_ref(
-        self, exchange_order_id: str | None, client_order_id: str | None
-    ) -> tuple[str | None, dict[str, str]]:
-        if exchange_order_id:
-            return exchange_order_id, {}
-        if client_order_id:
-            return None, {"clientOrderId": client_order_id}
-        raise ValueError("give exchange_order_id or client_order_id")
-
     def cancel_order(
         self,
         *,
@@ -564,7 +365,7 @@ class CcxtGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
-        order_id, params = self._order_ref(exchange_order_id, client_order_id)
+        order_id, params = _order_lookup(exchange_order_id, client_order_id)
         return _order(self._call(lambda: self.client.cancel_order(order_id, symbol, params)))
 
     def fetch_order(
@@ -574,7 +375,7 @@ class CcxtGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
-        order_id, params = self._order_ref(exchange_order_id, client_order_id)
+        order_id, params = _order_lookup(exchange_order_id, client_order_id)
         return _order(self._call(lambda: self.client.fetch_order(order_id, symbol, params)))
 
     def open_orders(self, *, symbol: str) -> list[ExchangeOrder]:
@@ -600,7 +401,7 @@ class CcxtGateway:
         )
 
     def deposits(self, *, asset: str, since: datetime | None = None) -> list[Deposit]:
-        raw = self._call(lambda: self.client.fetch_deposits(asset, _ms(since)))
+        raw = self._call(lambda: self.client.fetch_deposits(asset, epoch_ms(since)))
         return [_deposit(d) for d in raw]
 
     def withdraw(
@@ -613,10 +414,7 @@ class CcxtGateway:
         client_id: str,
         tag: str = "",
     ) -> str:
-        if not client_id:
-            raise ValueError("a withdrawal needs our client id (its idempotency key)")
-        if not isinstance(amount, Decimal) or amount <= 0:
-            raise ValueError("amount must be a positive Decimal")
+        withdrawal_check(amount=amount, client_id=client_id)
         params: dict[str, Any] = {"network": network, "withdrawOrderId": client_id}
         if tag:
             params["tag"] = tag
@@ -627,7 +425,7 @@ class CcxtGateway:
         return str(raw["id"])
 
     def withdrawals(self, *, asset: str, since: datetime | None = None) -> list[Withdrawal]:
-        raw = self._call(lambda: self.client.fetch_withdrawals(asset, _ms(since)))
+        raw = self._call(lambda: self.client.fetch_withdrawals(asset, epoch_ms(since)))
         return [_withdrawal(w) for w in raw]
 
     def withdrawal_by_client_id(self, *, asset: str, client_id: str) -> Withdrawal:
@@ -638,37 +436,3 @@ class CcxtGateway:
             if withdrawal.client_id == client_id:
                 return withdrawal
         raise RemoteNotFoundError(f"no {asset} withdrawal with client id {client_id}")
-
-
-# -- one gateway per API key per process -------------------------------------------------
-
-_gateways: dict[int, tuple[tuple[str, ...], CcxtGateway]] = {}
-_gateways_lock = threading.Lock()
-
-
-def gateway_for_api_key(api_key_id: int, *, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> CcxtGateway:
-    """The gateway of a stored key; rebuilt when the key, its secret or its exchange change."""
-    api_key = ExchangeAPIKey.objects.select_related("exchange").get(pk=api_key_id)
-    exchange = api_key.exchange
-    fingerprint = (
-        exchange.ccxt_id,
-        exchange.api_base_url,
-        api_key.api_key,
-        api_key.secret_encrypted,
-        str(timeout_ms),
-    )
-    with _gateways_lock:
-        cached = _gateways.get(api_key_id)
-        if cached is not None and cached[0] == fingerprint:
-            return cached[1]
-        gateway = CcxtGateway(
-            ccxt_client(
-                ccxt_id=exchange.ccxt_id,
-                api_key=api_key.api_key,
-                secret=decrypt_secret(api_key.secret_encrypted),
-                api_base_url=exchange.api_base_url,
-                timeout_ms=timeout_ms,
-            )
-        )
-        _gateways[api_key_id] = (fingerprint, gateway)
-        return gateway

@@ -1,17 +1,16 @@
-"""The Mixin port: signed HTTP calls to MIXIN_API_BASE (the Mixin API or the simulator).
+"""`MixinClient`: the Mixin port as signed HTTP calls to MIXIN_API_BASE (the Mixin API or
+the simulator).
 
 Requests are signed with mixinsdk's EdDSA JWT (`sig` = SHA-256 of method + URI with query
-+ raw body) under the bot's session key. Answers are classified here, once:
-RetryableError (nothing happened, try again), InDoubtError (a call with an effect got no
-answer: read back by request id before anything else), MixinRejectedError (refused, with
-a typed reason), AuthFailedError, RemoteNotFoundError.
++ raw body) under the bot's session key. Answers are classified here, once, into the
+errors `protocol` lists.
 """
 
 import json
 import logging
 import uuid
-from decimal import Decimal
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -20,12 +19,11 @@ from mixinsdk.clients._sign import sign_authentication_token
 
 from core.errors import InDoubtError, RemoteNotFoundError, RetryableError
 from mixin_kernel.crypto import hash_members
+from wallet.client.protocol import PAGE_LIMIT, MixinObject
 from wallet.errors import WalletNotConfiguredError, error_for_code
 from wallet.keystore import MixinKeystore
 
 logger = logging.getLogger(__name__)
-
-PAGE_LIMIT = 500
 
 
 class MixinClient:
@@ -37,7 +35,7 @@ class MixinClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "MixinClient":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -50,12 +48,13 @@ class MixinClient:
         method: str,
         path: str,
         *,
-        query: dict[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
         body: object = None,
         has_effect: bool = False,
         signed: bool = True,
         bearer: str | None = None,
     ) -> Any:
+        """Mixin's `data`, decoded; its shape is the one Mixin documents for the path."""
         params = {k: v for k, v in (query or {}).items() if v is not None}
         uri = f"{path}?{urlencode(params)}" if params else path
         raw_body = "" if body is None else json.dumps(body, separators=(",", ":"))
@@ -119,21 +118,21 @@ class MixinClient:
 
     # -- identity --------------------------------------------------------------------
 
-    def me(self) -> dict:
-        return self._call("GET", "/me")
+    def me(self) -> MixinObject:
+        return cast(MixinObject, self._call("GET", "/me"))
 
-    def me_with_access_token(self, access_token: str) -> dict:
+    def me_with_access_token(self, access_token: str) -> MixinObject:
         """The profile of the user who granted `access_token` in the OAuth flow."""
-        return self._call("GET", "/me", signed=False, bearer=access_token)
+        return cast(MixinObject, self._call("GET", "/me", signed=False, bearer=access_token))
 
-    def oauth_token(self, *, code: str, code_verifier: str | None = None) -> dict:
+    def oauth_token(self, *, code: str, code_verifier: str | None = None) -> MixinObject:
         body = {
             "client_id": self.keystore.app_id,
             "code": code,
             "client_secret": self.keystore.oauth_client_secret,
             "code_verifier": code_verifier,
         }
-        return self._call("POST", "/oauth/token", body=body, signed=False)
+        return cast(MixinObject, self._call("POST", "/oauth/token", body=body, signed=False))
 
     # -- snapshots and outputs -------------------------------------------------------
 
@@ -144,10 +143,10 @@ class MixinClient:
         limit: int = PAGE_LIMIT,
         asset: str | None = None,
         opponent: str | None = None,
-    ) -> list[dict]:
+    ) -> list[MixinObject]:
         """Snapshots ascending from `offset` (an RFC3339Nano created_at, inclusive or not)."""
         query = {"asset": asset, "opponent": opponent, "offset": offset, "limit": limit}
-        return self._call("GET", "/safe/snapshots", query=query)
+        return cast(list[MixinObject], self._call("GET", "/safe/snapshots", query=query))
 
     def outputs(
         self,
@@ -158,7 +157,7 @@ class MixinClient:
         state: str = "unspent",
         offset: int = 0,
         limit: int = PAGE_LIMIT,
-    ) -> list[dict]:
+    ) -> list[MixinObject]:
         query = {
             "members": members_hash,
             "threshold": threshold,
@@ -167,12 +166,12 @@ class MixinClient:
             "offset": offset,
             "limit": limit,
         }
-        return self._call("GET", "/safe/outputs", query=query)
+        return cast(list[MixinObject], self._call("GET", "/safe/outputs", query=query))
 
-    def unspent_outputs(self, *, asset: str | None) -> list[dict]:
+    def unspent_outputs(self, *, asset: str | None) -> list[MixinObject]:
         """Every unspent output of the bot (of one asset, or all), in sequence order."""
         members = hash_members([self.keystore.app_id])
-        found: list[dict] = []
+        found: list[MixinObject] = []
         offset = 0
         while True:
             page = self.outputs(
@@ -183,40 +182,44 @@ class MixinClient:
                 return found
             offset = int(page[-1]["sequence"]) + 1
 
-    def ghost_keys(self, requests: list[dict]) -> list[dict]:
+    def ghost_keys(self, requests: list[MixinObject]) -> list[MixinObject]:
         """`[{receivers, index, hint}]` → `[{mask, keys}]`, one per request, in order."""
-        return self._call("POST", "/safe/keys", body=requests)
+        return cast(list[MixinObject], self._call("POST", "/safe/keys", body=requests))
 
     # -- transactions ----------------------------------------------------------------
 
-    def transaction_requests_create(self, requests: list[dict]) -> list[dict]:
+    def transaction_requests_create(self, requests: list[MixinObject]) -> list[MixinObject]:
         """Register unsigned transactions `[{request_id, raw}]`; answers carry the views.
 
         Re-sending a request id answers with the existing request, so this has no effect
         worth being in doubt about."""
-        return self._call("POST", "/safe/transaction/requests", body=requests)
+        return cast(
+            list[MixinObject], self._call("POST", "/safe/transaction/requests", body=requests)
+        )
 
-    def transactions_submit(self, requests: list[dict]) -> list[dict]:
+    def transactions_submit(self, requests: list[MixinObject]) -> list[MixinObject]:
         """Submit signed transactions `[{request_id, raw}]`: this moves funds."""
-        return self._call("POST", "/safe/transactions", body=requests, has_effect=True)
+        return cast(
+            list[MixinObject],
+            self._call("POST", "/safe/transactions", body=requests, has_effect=True),
+        )
 
-    def transaction(self, request_id: str) -> dict | None:
+    def transaction(self, request_id: str) -> MixinObject | None:
         """The transaction request known under `request_id`, or None if Mixin has none."""
         try:
-            return self._call("GET", f"/safe/transactions/{request_id}")
+            return cast(MixinObject, self._call("GET", f"/safe/transactions/{request_id}"))
         except RemoteNotFoundError:
             return None
 
     # -- withdrawals and deposits ----------------------------------------------------
 
-    def asset_fees(self, *, asset_id: str, destination: str) -> list[dict]:
-        return self._call(
-            "GET", f"/safe/assets/{asset_id}/fees", query={"destination": destination}
-        )
+    def asset_fees(self, *, asset_id: str, destination: str) -> list[MixinObject]:
+        path, query = f"/safe/assets/{asset_id}/fees", {"destination": destination}
+        return cast(list[MixinObject], self._call("GET", path, query=query))
 
-    def deposit_entries(self, *, chain_id: str) -> list[dict]:
+    def deposit_entries(self, *, chain_id: str) -> list[MixinObject]:
         body = {"members": [self.keystore.app_id], "threshold": 1, "chain_id": chain_id}
-        return self._call("POST", "/safe/deposit/entries", body=body)
+        return cast(list[MixinObject], self._call("POST", "/safe/deposit/entries", body=body))
 
 
 def mixin_client() -> MixinClient:
@@ -230,8 +233,3 @@ def mixin_client() -> MixinClient:
         keystore=keystore,
         timeout_seconds=settings.MIXIN_HTTP_TIMEOUT_MS / 1000,
     )
-
-
-def amount_text(amount: Decimal) -> str:
-    """Mixin's decimal text for an amount (no exponent, no trailing zeros)."""
-    return format(amount.normalize(), "f")
