@@ -50,7 +50,7 @@ class SyncResult:
 
 def account_sync(
     *,
-    gateway: venue.CcxtGateway,
+    gateway: venue.ExchangeGateway,
     pair: TradingPair,
     api_key_id: int,
     tracked: list[TrackedOrder],
@@ -125,7 +125,7 @@ def account_sync(
 
 def trades_sync(
     *,
-    gateway: venue.CcxtGateway,
+    gateway: venue.ExchangeGateway,
     pair: TradingPair,
     api_key_id: int,
     tracked: list[TrackedOrder],
@@ -163,7 +163,7 @@ def trades_sync(
 
 def pending_resolve(
     *,
-    gateway: venue.CcxtGateway,
+    gateway: venue.ExchangeGateway,
     pair: TradingPair,
     tracked: TrackedOrder,
     now: datetime,
@@ -191,7 +191,7 @@ def _is_live(client_order_id: str, tracked: list[TrackedOrder]) -> bool:
 
 def _orphan_cancel(
     *,
-    gateway: venue.CcxtGateway,
+    gateway: venue.ExchangeGateway,
     pair: TradingPair,
     remote: venue.ExchangeOrder,
 ) -> None:

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from core.errors import ExternalServiceError
 from exchanges import gateway as venue
 from exchanges.models import Exchange, TradingPair
-from executor.timing import TickReport, TimedGateway
+from executor.timing import TickReport, timed_gateway
 from strategy import Book, StrategyParams
 
 logger = logging.getLogger(__name__)
 
-GatewayFor = Callable[[int], Any]
+GatewayFor = Callable[[int], venue.ExchangeGateway]
 ReferenceBooks = dict[tuple[str, str], Book | None]
 
 
-def market_rules_read(gateways: Iterable[Any], pair: TradingPair) -> venue.MarketInfo | None:
+def market_rules_read(
+    gateways: Iterable[venue.ExchangeGateway], pair: TradingPair
+) -> venue.MarketInfo | None:
     for gateway in gateways:
         try:
             return gateway.market(pair.symbol)
@@ -28,7 +29,7 @@ def market_rules_read(gateways: Iterable[Any], pair: TradingPair) -> venue.Marke
     return None
 
 
-def book_read(gateways: Iterable[Any], pair: TradingPair) -> Book | None:
+def book_read(gateways: Iterable[venue.ExchangeGateway], pair: TradingPair) -> Book | None:
     """The market's book through the first key that can read it; None unless two-sided."""
     for gateway in gateways:
         try:
@@ -56,7 +57,7 @@ def reference_books_read(
         if key is None:
             continue
         try:
-            raw = TimedGateway(gateway_for(key), report).order_book(symbol=reference.symbol)
+            raw = timed_gateway(gateway_for(key), report).order_book(symbol=reference.symbol)
         except ExternalServiceError:
             continue
         books[(reference.exchange, reference.symbol)] = _two_sided(raw)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 
@@ -23,6 +22,7 @@ from core.errors import (
     RemoteNotFoundError,
     RetryableError,
 )
+from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
 from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
@@ -49,7 +49,7 @@ ST = ExchangeOrderStatus
 def key_orders_execute(
     group: list[OrderTick],
     *,
-    gateway: Any,
+    gateway: ExchangeGateway,
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
@@ -114,7 +114,12 @@ def key_orders_execute(
 
 
 def _cancels_send(
-    group: list[OrderTick], *, gateway: Any, pair: TradingPair, now: datetime, report: TickReport
+    group: list[OrderTick],
+    *,
+    gateway: ExchangeGateway,
+    pair: TradingPair,
+    now: datetime,
+    report: TickReport,
 ) -> tuple[bool, set[str]]:
     """Send the cancels; returns whether any was sent, and the orders with a cancel that
     did not land (they place nothing this tick)."""
@@ -229,7 +234,7 @@ def _place(
     tick: OrderTick,
     tracked: TrackedOrder,
     *,
-    gateway: Any,
+    gateway: ExchangeGateway,
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
@@ -342,7 +347,7 @@ def _create_refused(
 
 
 def tracked_cancel(
-    *, gateway: Any, pair: TradingPair, tracked: TrackedOrder, now: datetime
+    *, gateway: ExchangeGateway, pair: TradingPair, tracked: TrackedOrder, now: datetime
 ) -> bool:
     """Cancel one resting order; True once the exchange says it is no longer open.
 

@@ -40,7 +40,7 @@ from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
 from executor.state_store import tick_persist
-from executor.timing import TickReport, TimedGateway
+from executor.timing import TickReport, timed_gateway
 from strategy import Balances, Book, MarketSnapshot, decide, state_after_fill
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def tick_run(
     for tick in ticks.values():
         by_key[tick.state.api_key_id].append(tick)
 
-    gateways = {key: TimedGateway(gateway_for(key), report) for key in by_key}
+    gateways = {key: timed_gateway(gateway_for(key), report) for key in by_key}
     trace_id = context.current_trace_id() or context.new_trace_id()
     accounts = LedgerAccounts(order_ids=list(ticks), pair=pair)
     synced_keys = set()

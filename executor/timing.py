@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+from exchanges.gateway import ExchangeGateway
 
 
 @dataclass
@@ -25,10 +27,14 @@ class TickReport:
         return max(0.0, self.seconds - self.strategy_seconds - self.gateway_seconds)
 
 
-class TimedGateway:
-    """A gateway whose calls add their time to the tick's report."""
+def timed_gateway(inner: ExchangeGateway, report: TickReport) -> ExchangeGateway:
+    """`inner`, with the time of each call added to the tick's report."""
+    # The proxy forwards every attribute, so it answers the port's whole Protocol.
+    return cast(ExchangeGateway, _TimedGateway(inner, report))
 
-    def __init__(self, inner: Any, report: TickReport) -> None:
+
+class _TimedGateway:
+    def __init__(self, inner: ExchangeGateway, report: TickReport) -> None:
         self._inner = inner
         self._report = report
 
