@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import threading
 from collections.abc import Callable
 from decimal import Decimal
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from simulators.http import KeepAliveHandler
 from simulators.hufi import api, oracle
 from simulators.hufi.records import HufiError
 from simulators.hufi.world import HufiWorld
@@ -37,31 +37,13 @@ class HufiHTTPServer(ThreadingHTTPServer):
         super().__init__(address, HufiRequestHandler)
 
 
-class HufiRequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class HufiRequestHandler(KeepAliveHandler):
+    label = "hufi simulator"
     server: HufiHTTPServer
-    timeout = 120
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base signature
-        logger.debug("hufi simulator: " + format, *args)
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:  # noqa: N802
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
+    def dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.body_read()
         results = RESULTS_FILE.match(url.path)
         if results and method == "GET":
             with self.server.world.lock:

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -23,6 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core import rfc3339
+from simulators.http import KeepAliveHandler
 from simulators.mixin.records import ChainDelivery, SimError, amount_text
 from simulators.mixin.state import SimWorld
 
@@ -32,28 +33,12 @@ PAGE = Path(__file__).with_name("page.html")
 PEER_DELIVERY_ATTEMPTS = 5
 
 
-class SimHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class SimHandler(KeepAliveHandler):
+    label = "mixin simulator"
     server: "SimServer"
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        logger.debug("mixin simulator: " + format, *args)
-
-    # -- plumbing --------------------------------------------------------------------
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self._handle("GET")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.raw_body = self.rfile.read(length) if length else b""
+    def dispatch(self, method: str) -> None:
+        self.raw_body = self.body_read()
         parts = urlsplit(self.path)
         self.route_path, self.query = parts.path, parse_qs(parts.query)
         fault = self.server.world.fault_take(method=method, path=self.route_path)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from simulators.http import KeepAliveHandler
 from simulators.venue.control import handle_control
 from simulators.venue.dialect import Dialect
 from simulators.venue.faults import Fault
@@ -40,31 +40,13 @@ class VenueHTTPServer(ThreadingHTTPServer):
         super().__init__(address, VenueRequestHandler)
 
 
-class VenueRequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class VenueRequestHandler(KeepAliveHandler):
+    label = "venue simulator"
     server: VenueHTTPServer
-    timeout = 120  # an idle kept-alive connection is closed after this
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - base signature
-        logger.debug("venue simulator: " + format, *args)
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._dispatch("POST")
-
-    def do_DELETE(self) -> None:  # noqa: N802
-        self._dispatch("DELETE")
-
-    def _dispatch(self, method: str) -> None:
+    def dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.body_read()
         if url.path.startswith("/_sim/"):
             try:
                 payload = json.loads(body) if body else {}
