@@ -242,3 +242,9 @@ EXECUTOR_RISK_LIMITS: dict[str, str] = {}
 # past its expiry, or, when no payment came since, this long after it: a payment made in
 # time is booked, never refunded as expired.
 PAYMENT_EXPIRY_GRACE_SECONDS = env_int("PAYMENT_EXPIRY_GRACE_SECONDS", 60)
+
+# Health (/healthz, docs/operations.md): what reads as degraded, and how long a check may take.
+HEALTH_BROKER_BACKLOG_MESSAGES = env_int("HEALTH_BROKER_BACKLOG_MESSAGES", 50)
+HEALTH_BROKER_OLDEST_MESSAGE_SECONDS = env_int("HEALTH_BROKER_OLDEST_MESSAGE_SECONDS", 30)
+HEALTH_BEAT_SILENT_SECONDS = env_int("HEALTH_BEAT_SILENT_SECONDS", 30)
+HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)
