@@ -237,3 +237,14 @@ MIXIN_OAUTH_BASE = env_str("MIXIN_OAUTH_BASE", _MIXIN_DEFAULT_BASE or "https://m
 EXECUTOR_MAX_TICK_INTERVAL_SECONDS = env_int("EXECUTOR_MAX_TICK_INTERVAL_SECONDS", 5)
 # Overrides of executor.risk.RiskLimits by name, e.g. {"max_drawdown_pct": "0.1"}.
 EXECUTOR_RISK_LIMITS: dict[str, str] = {}
+
+# Payments (orders/services/payments.py). An unpaid order expires once intake has read
+# past its expiry, or, when no payment came since, this long after it: a payment made in
+# time is booked, never refunded as expired.
+PAYMENT_EXPIRY_GRACE_SECONDS = env_int("PAYMENT_EXPIRY_GRACE_SECONDS", 60)
+
+# Health (/healthz, docs/operations.md): what reads as degraded, and how long a check may take.
+HEALTH_BROKER_BACKLOG_MESSAGES = env_int("HEALTH_BROKER_BACKLOG_MESSAGES", 50)
+HEALTH_BROKER_OLDEST_MESSAGE_SECONDS = env_int("HEALTH_BROKER_OLDEST_MESSAGE_SECONDS", 30)
+HEALTH_BEAT_SILENT_SECONDS = env_int("HEALTH_BEAT_SILENT_SECONDS", 30)
+HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)

@@ -2,10 +2,13 @@
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import rfc3339
 from ledger.models import Account, Transaction
 from ledger.selectors import order_balances
 from ledger.services import Leg, account_get_or_create, ledger_post, order_account, system_account
@@ -16,7 +19,7 @@ from orders.services.payouts import payout_create
 from orders.states import AWAITING_PAYMENT, OrderState
 from wallet.memo import MemoError, snapshot_memo_decode
 from wallet.models import MixinSnapshot
-from wallet.services.intake import snapshot_mark_processed
+from wallet.services.intake import snapshot_cursor_get, snapshot_mark_processed
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +96,9 @@ def _refusal(
         return "payer_mismatch"
     if order.state not in AWAITING_PAYMENT:
         return "order_not_awaiting_payment"
-    if order.expires_at <= timezone.now():
+    # Judged by when the payment was made, not when it is processed: a backlog must not
+    # turn an on-time payment into a late one.
+    if snapshot.mixin_created_at >= order.expires_at:
         return "order_expired"
     return None
 
@@ -217,26 +222,57 @@ def _chain_deposit_seen(snapshot: MixinSnapshot) -> str:
 
 
 def payments_expire_due() -> int:
-    """Expire orders whose payment window closed, refunding what was paid."""
+    """Expire orders whose payment window closed, refunding what was paid; returns how many."""
     due = MarketMakingOrder.objects.filter(
         state__in=AWAITING_PAYMENT, expires_at__lte=timezone.now()
     ).values_list("pk", flat=True)
-    count = 0
-    for order_id in due:
-        order_expire(order_id=order_id)
-        count += 1
-    return count
+    return sum(order_expire(order_id=order_id).state == OrderState.EXPIRED for order_id in due)
+
+
+def _intake_read_past(moment: datetime) -> bool:
+    """Every payment made before `moment` is recorded: intake's cursor (the created_at of
+    the newest snapshot it has read) is past it, or, when no payment came since, the grace
+    for a payment to show up at Mixin and be polled has run out."""
+    cursor = snapshot_cursor_get()
+    if cursor.position_ns and rfc3339.datetime_from_ns(cursor.position_ns) >= moment:
+        return True
+    grace = timedelta(seconds=settings.PAYMENT_EXPIRY_GRACE_SECONDS)
+    return timezone.now() >= moment + grace
+
+
+def _on_time_payment_pending(order: MarketMakingOrder) -> bool:
+    """A payment for this order made before it expired is recorded but not processed yet
+    (it waits in the broker's queue); its processing books it."""
+    waiting = MixinSnapshot.objects.filter(
+        direction=MixinSnapshot.Direction.INCOMING,
+        processing_state__in=[
+            MixinSnapshot.ProcessingState.RECORDED,
+            MixinSnapshot.ProcessingState.DISPATCHED,
+        ],
+        mixin_created_at__lt=order.expires_at,
+    ).only("memo")
+    for snapshot in waiting:
+        try:
+            if snapshot_memo_decode(snapshot.memo).order_id == order.pk:
+                return True
+        except MemoError:
+            continue
+    return False
 
 
 @transaction.atomic
 def order_expire(*, order_id: uuid.UUID) -> MarketMakingOrder:
-    """Close an unpaid order and refund, per asset, whatever it received."""
+    """Close an unpaid order and refund, per asset, whatever it received. An order with an
+    on-time payment not processed yet, or one intake may not have seen, stays open."""
     order = (
         MarketMakingOrder.objects.select_for_update(of=("self",))
         .select_related("user__mixin")
         .get(pk=order_id)
     )
     if order.state not in AWAITING_PAYMENT:
+        return order
+    if not _intake_read_past(order.expires_at) or _on_time_payment_pending(order):
+        logger.info("expiry waits for an on-time payment", extra={"order_id": str(order.pk)})
         return order
     order_transition(
         order=order, transition=order.expire, actor="system:expire", reason="payment window closed"
