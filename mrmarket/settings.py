@@ -5,6 +5,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from core.env import (
     env_bool,
@@ -181,9 +182,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Without it kombu writes its exchange files to ./control of the working directory.
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
+        # An idle worker looks for a message this often (kombu's default is every second),
+        # which is also how long a worker with every slot taken waits before it looks again.
+        "polling_interval": 0.1,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Queues by role, each consumed by its own worker in the Procfile (README, process model),
+# so the funds loop never waits behind the snapshot poll or the market ticks. A worker
+# started without -Q consumes all three.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("loop", "intake", "ticks")
+]
+# The funds loop, payments, payouts, expiry, reconcile and key checks.
+CELERY_TASK_DEFAULT_QUEUE = "loop"
+CELERY_TASK_ROUTES = {
+    "wallet.tasks.poll_mixin_snapshots": {"queue": "intake"},
+    "executor.tasks.executor_tick_all": {"queue": "ticks"},
+    "executor.tasks.executor_tick_market": {"queue": "ticks"},
+    "executor.tasks.quotes_cancel": {"queue": "ticks"},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
