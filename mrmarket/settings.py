@@ -169,25 +169,31 @@ SPECTACULAR_SETTINGS = {
 
 # Celery. With no CELERY_BROKER_URL the broker is kombu's filesystem transport under
 # var/, so the embedded default needs no server.
-CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir / "queue"),
-        "data_folder_out": str(_queue_dir / "queue"),
-        "processed_folder": str(_queue_dir / "processed"),
+
+
+def filesystem_broker_options(folder: Path) -> dict[str, object]:
+    """Transport options of kombu's filesystem broker keeping its files under `folder`."""
+    for sub in ("queue", "processed", "control"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
         # Without it kombu writes its exchange files to ./control of the working directory.
-        "control_folder": str(_queue_dir / "control"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
         # An idle worker looks for a message this often (kombu's default is every second),
         # which is also how long a worker with every slot taken waits before it looks again.
         "polling_interval": 0.1,
     }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
+    filesystem_broker_options(VAR_DIR / "broker")
+    if CELERY_BROKER_URL.startswith("filesystem://")
+    else {"visibility_timeout": 3600}
+)
 # Queues by role, each consumed by its own worker in the Procfile (README, process model),
 # so the funds loop never waits behind the snapshot poll or the market ticks. A worker
 # started without -Q consumes all three.
