@@ -16,6 +16,7 @@ from core.env import (
     env_list,
     env_str,
 )
+from mrmarket import filesystem_broker
 from wallet.keystore import generate_keystore_json, keystore_from_env, keystore_from_json
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,32 +169,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery. With no CELERY_BROKER_URL the broker is kombu's filesystem transport under
-# var/, so the embedded default needs no server.
-
-
-def filesystem_broker_options(folder: Path) -> dict[str, object]:
-    """Transport options of kombu's filesystem broker keeping its files under `folder`."""
-    for sub in ("queue", "processed", "control"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    return {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        # Without it kombu writes its exchange files to ./control of the working directory.
-        "control_folder": str(folder / "control"),
-        "store_processed": False,
-        # An idle worker looks for a message this often (kombu's default is every second),
-        # which is also how long a worker with every slot taken waits before it looks again.
-        "polling_interval": 0.1,
-    }
-
-
+# var/ (mrmarket/filesystem_broker.py), so the embedded default needs no server.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    filesystem_broker_options(VAR_DIR / "broker")
-    if CELERY_BROKER_URL.startswith("filesystem://")
-    else {"visibility_timeout": 3600}
-)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = filesystem_broker.TRANSPORT
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker.filesystem_broker_options(
+        VAR_DIR / "broker"
+    )
+
 # Queues by role, each consumed by its own worker in the Procfile (README, process model),
 # so the funds loop never waits behind the snapshot poll or the market ticks. A worker
 # started without -Q consumes all three.

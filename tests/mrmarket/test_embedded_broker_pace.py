@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from mrmarket.celery import app as celery_app
+from mrmarket.filesystem_broker import TRANSPORT, filesystem_broker_options
 from mrmarket.schedule import PERIODIC_JOBS
-from mrmarket.settings import filesystem_broker_options
 from tests.orders.loop.workers import EVERY_QUEUE, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ def test_a_worker_drops_late_beat_runs_and_picks_a_loop_job_up_at_once(tmp_path)
     options = filesystem_broker_options(tmp_path / "broker")
     folder = Path(str(options["data_folder_in"]))
     with celery_app.connection_for_write(
-        url="filesystem://", transport_options=options
+        url="filesystem://", transport=TRANSPORT, transport_options=options
     ) as connection:
         # Beat sent these while the worker was busy: each run expires when the next is sent.
         for _ in range(LATE_RUNS):
