@@ -1,6 +1,12 @@
 """Every periodic job, declared in code and written to django-celery-beat by
-`manage.py setup_periodic_tasks` (so an operator sees and can pause them in the admin)."""
+`manage.py setup_periodic_tasks` (so an operator sees and can pause them in the admin).
 
+Each run expires when the next one is sent: a worker drops a run it reaches late instead of
+working through a backlog of them, since the next run does the same work. Without it a
+worker that falls behind a one-second job never catches up, and the funds loop's jobs
+wait behind the pile."""
+
+import math
 from dataclasses import dataclass
 
 
@@ -9,6 +15,11 @@ class PeriodicJob:
     name: str
     task: str
     every_seconds: float
+
+    @property
+    def expire_seconds(self) -> int:
+        # Whole seconds, as django-celery-beat stores them.
+        return max(1, math.ceil(self.every_seconds))
 
 
 PERIODIC_JOBS = [

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from core.env import (
     env_bool,
@@ -15,6 +16,7 @@ from core.env import (
     env_list,
     env_str,
 )
+from mrmarket import filesystem_broker
 from wallet.keystore import generate_keystore_json, keystore_from_env, keystore_from_json
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -167,23 +169,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery. With no CELERY_BROKER_URL the broker is kombu's filesystem transport under
-# var/, so the embedded default needs no server.
+# var/ (mrmarket/filesystem_broker.py), so the embedded default needs no server.
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir / "queue"),
-        "data_folder_out": str(_queue_dir / "queue"),
-        "processed_folder": str(_queue_dir / "processed"),
-        # Without it kombu writes its exchange files to ./control of the working directory.
-        "control_folder": str(_queue_dir / "control"),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT = filesystem_broker.TRANSPORT
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker.filesystem_broker_options(
+        VAR_DIR / "broker"
+    )
+
+# Queues by role, each consumed by its own worker in the Procfile (README, process model),
+# so the funds loop never waits behind the snapshot poll or the market ticks. A worker
+# started without -Q consumes all three.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("loop", "intake", "ticks")
+]
+# The funds loop, payments, payouts, expiry, reconcile and key checks.
+CELERY_TASK_DEFAULT_QUEUE = "loop"
+CELERY_TASK_ROUTES = {
+    "wallet.tasks.poll_mixin_snapshots": {"queue": "intake"},
+    "executor.tasks.executor_tick_all": {"queue": "ticks"},
+    "executor.tasks.executor_tick_market": {"queue": "ticks"},
+    "executor.tasks.quotes_cancel": {"queue": "ticks"},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -15,6 +15,7 @@ from django.conf import settings
 from mrmarket.celery import app as celery_app
 from tests.conftest import database_env_for_subprocess, requires_postgres, requires_redis
 from tests.exchanges.factories import ExchangeFactory
+from tests.orders.loop.workers import EVERY_QUEUE
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACE_ID = "trace-worker-check-0001"
@@ -40,6 +41,8 @@ def test_trace_id_follows_the_request_into_the_worker(api_admin):
             "-A",
             "mrmarket",
             "worker",
+            "--queues",
+            EVERY_QUEUE,
             "--pool",
             "solo",
             "--without-gossip",

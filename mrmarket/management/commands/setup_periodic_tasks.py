@@ -18,7 +18,12 @@ class Command(BaseCommand):
                 every=every, period=IntervalSchedule.SECONDS
             )
             PeriodicTask.objects.update_or_create(
-                name=job.name, defaults={"task": job.task, "interval": interval}
+                name=job.name,
+                defaults={
+                    "task": job.task,
+                    "interval": interval,
+                    "expire_seconds": job.expire_seconds,
+                },
             )
             declared.add(job.name)
         removed, _ = (

@@ -14,6 +14,9 @@ from mrmarket.celery import app as celery_app
 from tests.conftest import database_env_for_subprocess
 
 ROOT = Path(__file__).resolve().parents[3]
+# A test runs one worker, so it consumes every queue the routes use (mrmarket/settings.py)
+# where the Procfile splits them between workers.
+EVERY_QUEUE = ",".join(celery_app.amqp.queues)
 
 
 class Processes:
@@ -52,6 +55,8 @@ class Processes:
             "worker",
             [
                 "worker",
+                "--queues",
+                EVERY_QUEUE,
                 "--pool",
                 pool,
                 "--concurrency",
