@@ -165,6 +165,9 @@ class Honcho:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
+        # A second Ctrl-C must not cut the stop short and leave processes behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         self.remember_descendants()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # honcho terminates its processes
@@ -278,7 +281,10 @@ class DemoUser:
             "/api/v1/market-making/orders/",
             json={
                 "pair_id": self.pair_id,
-                "strategy": {"preset": args.preset, "overrides": {"order_amount": args.quote_size}},
+                "strategy": {
+                    "preset": args.preset,
+                    "overrides": {"order_amount": args.order_amount},
+                },
                 "base_amount": args.base_amount,
                 "quote_amount": args.quote_amount,
             },
@@ -516,7 +522,7 @@ def report(*, args, procfile: Procfile, broker_url: str, user: DemoUser, samples
     print(
         f"orders      {len(user.orders)} of {args.pair}, one every {args.interval} s for "
         f"{args.minutes} min, {args.base_amount} + {args.quote_amount}, preset {args.preset} "
-        f"order_amount {args.quote_size}, exit {args.hold} s after running"
+        f"order_amount {args.order_amount}, exit {args.hold} s after running"
     )
     print(f"chain       venue deposit and withdrawal delays {args.chain_delay_ms} ms")
     print("\norder   pay→running   exit→exited   final state")
@@ -575,10 +581,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the var dir (logs, database).")
     parser.add_argument("--pair", default="XIN/USDT")
     parser.add_argument("--preset", default="stable-depth")
-    parser.add_argument("--quote-size", default="0.1", help="The preset's order_amount.")
+    parser.add_argument("--order-amount", default="0.1", help="The size of each quote.")
     parser.add_argument("--base-amount", default="1")
     parser.add_argument("--quote-amount", default="150")
     args = parser.parse_args()
+    # Also when started in the background, where a shell leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     var_dir = Path(tempfile.mkdtemp(prefix="mrmarket-soak-"))
     failed = True
@@ -587,6 +595,8 @@ def main() -> None:
         failed = False
     except SoakError as error:
         print(f"soak failed: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("soak interrupted; every process it started is stopped", file=sys.stderr)
     finally:
         if args.keep or failed:
             print(f"var dir kept: {var_dir} (honcho.log has every process's output)")
