@@ -94,8 +94,8 @@ def procfile_on_free_ports(*, source: Path) -> Procfile:
     seed pointed at the moved simulators (its own defaults name the usual ports)."""
     text = source.read_text()
     taken: set[int] = set()
-    ports = {int(p): 0 for p in PORT_IN_COMMAND.findall(text)}
-    ports = {own: free_port(taken=taken) for own in sorted(ports)}
+    own_ports = sorted({int(port) for port in PORT_IN_COMMAND.findall(text)})
+    ports = {own: free_port(taken=taken) for own in own_ports}
     text = PORT_IN_COMMAND.sub(lambda m: str(ports[int(m.group())]), text)
     lines = text.splitlines()
 
@@ -534,7 +534,8 @@ def report(*, args, procfile: Procfile, broker_url: str, user: DemoUser, samples
         )
     to_running = [o.to_running for o in user.orders]
     to_exited = [o.to_exited for o in user.orders]
-    print("\n                pay→running   exit→exited   (seconds)")
+    reached = (sum(v is not None for v in to_running), sum(v is not None for v in to_exited))
+    print(f"\nover the orders  {reached[0]:>5} ran   {reached[1]:>5} exited   (seconds)")
     for name, a, b in zip(
         ("median", "p95", "max"), figures(to_running), figures(to_exited), strict=True
     ):
