@@ -86,13 +86,16 @@ def test_the_hand_over_is_a_task_message_on_the_broker_named_for_the_orders_app(
     import redis
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete("celery")
+    # The funds loop's queue: no route sends the hand-over elsewhere.
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    assert PAYMENT_SNAPSHOT_TASK not in settings.CELERY_TASK_ROUTES
+    broker.delete(queue)
     snapshot, _ = snapshot_record(item=snapshot_item("3"))
 
-    (raw,) = broker.lrange("celery", 0, -1)
+    (raw,) = broker.lrange(queue, 0, -1)
     message = json.loads(raw)
     assert message["headers"]["task"] == PAYMENT_SNAPSHOT_TASK
     args, kwargs, _ = json.loads(base64.b64decode(message["body"]))
     assert args == []
     assert kwargs == {"snapshot_id": str(snapshot.snapshot_id), "trace_id": snapshot.trace_id}
-    broker.delete("celery")
+    broker.delete(queue)
