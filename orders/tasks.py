@@ -10,6 +10,7 @@ from celery import shared_task
 from celery.exceptions import MaxRetriesExceededError
 
 from core.jobs import MrMarketTask
+from executor.services import MarketBusy
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts, reconcile
 from orders.services.funding import Step
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 POLL_MAX_RETRIES = 60
 POLL_FIRST_DELAY = 0.1
 POLL_MAX_DELAY = 10.0
+MARKET_BUSY_RETRY_SECONDS = 0.2
 
 
 def _poll_again(task: MrMarketTask, step: Step) -> Step:
@@ -59,7 +61,15 @@ def start_mm(*, order_id: str, trace_id: str) -> str:
 
 @shared_task(base=MrMarketTask, bind=True)
 def exit_mm(self, *, order_id: str, trace_id: str) -> str:
-    return _poll_again(self, exit_service.exit_advance(order_id=order_id)).value
+    try:
+        step = exit_service.exit_advance(order_id=order_id)
+    except MarketBusy as busy:
+        # A tick holds the market for milliseconds: try again almost at once, not on the
+        # general backoff that grows to seconds (it made exits take 4–5 s).
+        raise self.retry(
+            exc=busy, countdown=MARKET_BUSY_RETRY_SECONDS, max_retries=POLL_MAX_RETRIES
+        ) from busy
+    return _poll_again(self, step).value
 
 
 @shared_task(base=MrMarketTask)
