@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mixin_kernel import crypto, kernel  # noqa: E402
+from mixin_kernel import crypto, decoding, kernel  # noqa: E402
 
 
 def rate(label: str, count: int, action) -> None:
@@ -57,12 +57,12 @@ def main() -> None:
     )
     raw = tx.encode().hex()
     views = [crypto.ghost_view_key(s.mask, view_private, 0).hex() for s in spent]
-    signed = kernel.decode_transaction_hex(crypto.sign_transaction(raw, views, spend_seed.hex()))
+    signed = decoding.decode_transaction_hex(crypto.sign_transaction(raw, views, spend_seed.hex()))
     input_keys = [list(s.keys) for s in spent]
 
     print(f"transaction: 2 inputs, 1 output, {len(raw) // 2} bytes unsigned")
     rate("encode", 5000, tx.encode)
-    rate("decode (with canonical re-encode)", 5000, lambda: kernel.decode_transaction_hex(raw))
+    rate("decode (with canonical re-encode)", 5000, lambda: decoding.decode_transaction_hex(raw))
     rate("transaction hash", 5000, lambda: tx.hash)
     rate(
         "ghost keys for one member",

@@ -15,6 +15,7 @@ mixin_kernel.kernel -- kernel transaction version 5
     WithdrawalData(address, tag="")             OUTPUT_TYPE_SCRIPT, OUTPUT_TYPE_WITHDRAWAL_SUBMIT
     encode_transaction(tx) -> bytes             decode_transaction(bytes) -> Transaction
     decode_transaction_hex(str) -> Transaction  transaction_hash(tx) -> hex (BLAKE3, unsigned)
+    (the decoders and transaction_as_json live in mixin_kernel.decoding)
     asset_hash(asset_id) -> bytes (SHA3-256)    threshold_script(n) -> b"\\xff\\xfe" + n
     amount_to_integer(Decimal) -> int           amount_from_integer(int) -> Decimal
     amount_text(Decimal) -> "0.10000000"        transaction_as_json(tx) -> dict

@@ -19,12 +19,12 @@ import blake3
 from nacl import bindings
 from nacl.exceptions import RuntimeError as NaclRuntimeError
 
+from mixin_kernel.decoding import decode_transaction_hex
 from mixin_kernel.errors import InvalidKeyError, InvalidSignatureError
 from mixin_kernel.kernel import (
     KEY_SIZE,
     SIGNATURE_SIZE,
     Transaction,
-    decode_transaction_hex,
     encode_transaction,
     transaction_hash_bytes,
 )

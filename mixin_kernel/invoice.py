@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import base58
 
 from mixin_kernel import crypto
+from mixin_kernel.decoding import utf8_or_none
 from mixin_kernel.errors import ChecksumMismatchError, InvalidAmountError, MalformedEncodingError
 from mixin_kernel.kernel import (
     EXTRA_SIZE_GENERAL_LIMIT,
@@ -33,7 +34,6 @@ from mixin_kernel.kernel import (
     amount_from_integer,
     amount_text,
     amount_to_integer,
-    utf8_or_none,
 )
 
 MIX_ADDRESS_PREFIX = "MIX"

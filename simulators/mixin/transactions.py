@@ -11,7 +11,7 @@ from decimal import Decimal
 import nacl.bindings
 
 from mixin_kernel import crypto as mixin_crypto
-from mixin_kernel import kernel
+from mixin_kernel import decoding, kernel
 from mixin_kernel.errors import MixinCodecError
 from simulators.mixin.records import (
     EXTRA_LIMIT,
@@ -84,7 +84,7 @@ class TransactionBook:
 
     def _decode(self, raw: object) -> kernel.Transaction:
         try:
-            return kernel.decode_transaction_hex(str(raw))
+            return decoding.decode_transaction_hex(str(raw))
         except (MixinCodecError, ValueError) as exc:
             raise SimError(10002, f"invalid raw transaction: {exc}") from None
 

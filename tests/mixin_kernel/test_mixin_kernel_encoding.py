@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mixin_kernel import crypto, kernel
+from mixin_kernel import crypto, decoding, kernel
 from mixin_kernel.errors import InvalidAmountError, MalformedEncodingError
 from tests.wallet import mixin_vectors as vectors
 
@@ -29,7 +29,7 @@ def test_asset_hash_is_sha3_of_the_asset_uuid_text():
 def test_withdrawal_vector_decodes_and_reencodes_identically():
     raw = bytes.fromhex(vectors.WITHDRAWAL_TX_RAW)
 
-    tx = kernel.decode_transaction(raw)
+    tx = decoding.decode_transaction(raw)
 
     assert len(tx.inputs) == 7
     submit = tx.outputs[0]
@@ -49,7 +49,7 @@ def test_withdrawal_vector_decodes_and_reencodes_identically():
 def test_node_accept_vector_keeps_its_64_byte_extra():
     raw = bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW)
 
-    tx = kernel.decode_transaction(raw)
+    tx = decoding.decode_transaction(raw)
 
     assert tx.outputs[0].type == 0xA4
     assert tx.outputs[0].amount == Decimal("10000")
@@ -128,7 +128,7 @@ def test_payload_hash_follows_each_step_of_the_kernel_references_vector():
 
 
 def test_references_are_counted_and_hashed():
-    tx = kernel.decode_transaction(bytes.fromhex(vectors.REFERENCES_TX_PAYLOAD))
+    tx = decoding.decode_transaction(bytes.fromhex(vectors.REFERENCES_TX_PAYLOAD))
     referenced = kernel.Transaction(
         asset=tx.asset, inputs=tx.inputs, outputs=tx.outputs, references=(tx.inputs[0].hash,)
     )
@@ -136,13 +136,13 @@ def test_references_are_counted_and_hashed():
     encoded = referenced.encode()
 
     assert len(encoded) == 772
-    assert kernel.decode_transaction(encoded).references == (bytes(32),)
+    assert decoding.decode_transaction(encoded).references == (bytes(32),)
     assert referenced.hash != tx.hash
 
 
 @pytest.mark.parametrize(("signers", "expected_hex", "size"), vectors.AGGREGATED_SIGNATURES)
 def test_aggregated_signature_block_matches_the_kernel(signers, expected_hex, size):
-    base = kernel.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW))
+    base = decoding.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW))
     tx = kernel.Transaction(
         asset=base.asset,
         inputs=base.inputs,
@@ -156,12 +156,12 @@ def test_aggregated_signature_block_matches_the_kernel(signers, expected_hex, si
 
     assert encoded[len(unsigned) :].hex() == expected_hex
     assert len(encoded) - len(unsigned) == size
-    assert kernel.decode_transaction(encoded).aggregated_signature.signers == signers
+    assert decoding.decode_transaction(encoded).aggregated_signature.signers == signers
     assert tx.hash == base.hash
 
 
 def test_signature_maps_are_written_in_key_order():
-    base = kernel.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW))
+    base = decoding.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW))
     signed = kernel.Transaction(
         asset=base.asset,
         inputs=base.inputs,
@@ -174,7 +174,7 @@ def test_signature_maps_are_written_in_key_order():
 
     tail = encoded[len(base.encode()) - 2 :]
     assert tail == bytes.fromhex("000100020000") + b"\x00" * 64 + b"\x00\x02" + b"\x02" * 64
-    assert kernel.decode_transaction(encoded).signatures == ({0: b"\x00" * 64, 2: b"\x02" * 64},)
+    assert decoding.decode_transaction(encoded).signatures == ({0: b"\x00" * 64, 2: b"\x02" * 64},)
     assert signed.hash == base.hash
 
 
@@ -192,7 +192,7 @@ def test_malformed_transactions_are_refused(mutate, message):
     raw = bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW)
 
     with pytest.raises(MalformedEncodingError, match=message):
-        kernel.decode_transaction(mutate(raw))
+        decoding.decode_transaction(mutate(raw))
 
 
 def test_an_amount_with_a_leading_zero_byte_is_not_canonical():
@@ -201,16 +201,16 @@ def test_an_amount_with_a_leading_zero_byte_is_not_canonical():
     padded = raw[:amount_at] + bytes.fromhex("000600e8d4a51000") + raw[amount_at + 7 :]
 
     with pytest.raises(MalformedEncodingError, match="non-canonical"):
-        kernel.decode_transaction(padded)
+        decoding.decode_transaction(padded)
 
 
 def test_a_repeated_signature_index_is_refused():
-    base = kernel.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW)).encode()
+    base = decoding.decode_transaction(bytes.fromhex(vectors.NODE_ACCEPT_TX_RAW)).encode()
     entry = b"\x00\x00" + b"\x01" * 64
     raw = base[:-2] + b"\x00\x01" + b"\x00\x02" + entry + entry
 
     with pytest.raises(MalformedEncodingError, match="repeats a key index"):
-        kernel.decode_transaction(raw)
+        decoding.decode_transaction(raw)
 
 
 @pytest.mark.parametrize("amount", [Decimal("0.000000001"), Decimal("-1"), Decimal("NaN")])
@@ -261,7 +261,7 @@ transactions = st.builds(
 def test_any_transaction_survives_an_encode_decode_round_trip(tx):
     encoded = tx.encode()
 
-    decoded = kernel.decode_transaction(encoded)
+    decoded = decoding.decode_transaction(encoded)
 
     assert decoded == tx
     assert decoded.hash == tx.hash

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mixin_kernel import crypto, kernel
+from mixin_kernel import crypto, decoding, kernel
 from mixin_kernel.errors import InvalidKeyError, InvalidSignatureError
 
 USDT = "4d8c508b-91c5-375b-92b0-ee702ed2dac5"
@@ -72,7 +72,7 @@ def test_signed_inputs_verify_against_the_spent_ghost_keys(bot):
 
     signed_hex = _sign_as_safe(bot, tx, [(mask_a, 0), (mask_b, 3)])
 
-    signed = kernel.decode_transaction_hex(signed_hex)
+    signed = decoding.decode_transaction_hex(signed_hex)
     assert signed.hash == tx.hash
     assert [set(m) for m in signed.signatures] == [{0}, {0}]
     crypto.verify_transaction_signatures(signed, [[key_a], [key_b]])
@@ -87,7 +87,7 @@ def test_signing_is_deterministic(bot):
 
 def test_a_tampered_signature_is_refused(bot):
     mask, key = bot.receive(0)
-    signed = kernel.decode_transaction_hex(
+    signed = decoding.decode_transaction_hex(
         _sign_as_safe(bot, _spending_transaction([(os.urandom(32), 0)]), [(mask, 0)])
     )
     signature = bytearray(signed.signatures[0][0])
@@ -101,7 +101,7 @@ def test_a_tampered_signature_is_refused(bot):
 
 def test_a_tampered_amount_is_refused(bot):
     mask, key = bot.receive(0)
-    signed = kernel.decode_transaction_hex(
+    signed = decoding.decode_transaction_hex(
         _sign_as_safe(bot, _spending_transaction([(os.urandom(32), 0)]), [(mask, 0)])
     )
 
@@ -117,7 +117,7 @@ def test_a_signature_by_another_spend_key_is_refused(bot):
     thief.view_private = bot.view_private  # even knowing the view key is not enough
     tx = _spending_transaction([(os.urandom(32), 0)])
 
-    forged = kernel.decode_transaction_hex(_sign_as_safe(thief, tx, [(mask, 0)]))
+    forged = decoding.decode_transaction_hex(_sign_as_safe(thief, tx, [(mask, 0)]))
 
     with pytest.raises(InvalidSignatureError):
         crypto.verify_transaction_signatures(forged, [[key]])
@@ -126,7 +126,7 @@ def test_a_signature_by_another_spend_key_is_refused(bot):
 def test_missing_or_unknown_signatures_are_refused(bot):
     mask, key = bot.receive(0)
     tx = _spending_transaction([(os.urandom(32), 0)])
-    signed = kernel.decode_transaction_hex(_sign_as_safe(bot, tx, [(mask, 0)]))
+    signed = decoding.decode_transaction_hex(_sign_as_safe(bot, tx, [(mask, 0)]))
 
     with pytest.raises(InvalidSignatureError, match="signature maps"):
         crypto.verify_transaction_signatures(tx, [[key]])

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mixin_kernel import crypto, kernel
+from mixin_kernel import crypto, decoding, kernel
 from mixin_kernel.builders import Receiver, build_transfer, select_inputs
 from mixin_kernel.errors import InsufficientInputsError, InvalidAmountError, MixinCodecError
 from tests.wallet.mixin_network import SafeKeyring
@@ -59,7 +59,7 @@ def test_pays_the_receiver_and_returns_the_change_to_the_bot(network):
         ((ALICE,), 0, crypto.ghost_key_hint(REQUEST, 0)),
         ((BOT,), 1, crypto.ghost_key_hint(REQUEST, 1)),
     ]
-    assert kernel.decode_transaction_hex(request.raw) == tx
+    assert decoding.decode_transaction_hex(request.raw) == tx
     assert request.as_json() == {"request_id": REQUEST, "raw": request.raw}
 
 
@@ -110,7 +110,7 @@ def test_signed_transfer_passes_the_simulators_verification(network):
         request.raw, network.views(BOT, inputs), network.user(BOT).spend_seed.hex()
     )
 
-    signed = kernel.decode_transaction_hex(signed_hex)
+    signed = decoding.decode_transaction_hex(signed_hex)
     assert signed.hash == request.transaction.hash
     crypto.verify_transaction_signatures(signed, [[o.key] for o in inputs])
 

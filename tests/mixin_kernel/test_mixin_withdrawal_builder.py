@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from mixin_kernel import crypto, kernel
+from mixin_kernel import crypto, decoding, kernel
 from mixin_kernel.builders import (
     MIXIN_FEE_USER_ID,
     WithdrawalDestination,
@@ -65,7 +65,7 @@ def test_same_asset_fee_is_an_output_of_the_withdrawal_transaction(network):
         ((BOT,), 2),
     ]
     assert tx.extra == b"exit order 42"
-    assert kernel.decode_transaction_hex(request.raw).outputs[0].withdrawal.address == ADDRESS
+    assert decoding.decode_transaction_hex(request.raw).outputs[0].withdrawal.address == ADDRESS
 
 
 def test_other_asset_fee_is_a_second_transaction_referencing_the_first(network):

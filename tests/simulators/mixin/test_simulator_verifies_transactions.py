@@ -9,7 +9,7 @@ import pytest
 
 from mixin_kernel import builders
 from mixin_kernel.crypto import GhostKeys, sign_transaction
-from mixin_kernel.kernel import decode_transaction_hex
+from mixin_kernel.decoding import decode_transaction_hex
 from wallet.errors import MixinRejectedError, RejectReason
 
 ASSET = str(uuid.uuid4())

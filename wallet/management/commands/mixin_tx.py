@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mixin_kernel.decoding import decode_transaction_hex, transaction_as_json
 from mixin_kernel.errors import MixinCodecError
-from mixin_kernel.kernel import decode_transaction_hex, transaction_as_json
 
 
 class Command(BaseCommand):
