@@ -84,13 +84,20 @@ def executor_order_register(
     return state
 
 
+def executor_order_quoting_stop(*, order_id: UUID | str) -> None:
+    """No tick quotes the order from now on (in the caller's transaction). Exit calls only
+    this: its own cancel-all follows at once, and a second cancel job would only contend
+    with it for the market."""
+    ExecutorState.objects.filter(order_id=order_id).update(quoting=False)
+
+
 def executor_order_pause(*, order_id: UUID | str, reason: str) -> None:
     """Stop quoting the order now, in the caller's transaction (pause, stop); its quotes
     are cancelled once that commits (the quotes_cancel task, retried until done)."""
     from executor import tasks
 
+    executor_order_quoting_stop(order_id=order_id)
     state = ExecutorState.objects.filter(order_id=order_id)
-    state.update(quoting=False)
     # The cancel runs under the order's trace, as every other job of the order.
     trace_id = (
         state.values_list("trace_id", flat=True).first()

@@ -24,15 +24,19 @@ ACTIONS = ("pause", "resume", "stop", "exit")
 
 
 def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
-    from executor.services import executor_order_pause, executor_order_resume
+    from executor.services import (
+        executor_order_pause,
+        executor_order_quoting_stop,
+        executor_order_resume,
+    )
 
     if action == "exit":
         if order.state in EXIT_STATES | {OrderState.EXITED}:
             return  # exit was asked already; a repeat changes nothing
         reason = "exit requested by the user"
         order_transition(order=order, transition=order.request_exit, actor=actor, reason=reason)
-        # Quotes leave the book now, not when exit_mm gets to its cancel-all.
-        executor_order_pause(order_id=order.pk, reason=reason)
+        # No tick places a new quote while exit_mm, enqueued below, cancels the rest.
+        executor_order_quoting_stop(order_id=order.pk)
         order_next_step_enqueue(order=order)
         return
     if action == "resume":

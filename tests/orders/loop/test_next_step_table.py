@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from executor.models import ExecutorState
 from mrmarket.celery import app as celery_app
 from orders.models import MarketMakingOrder, Payout
 from orders.services import exit as exit_service
@@ -144,11 +145,11 @@ def test_each_exit_step_hands_the_order_to_the_tables_job(
         order_id=order.pk, actor="user", action="exit", idempotency_key=uuid.uuid4().hex
     )
     assert steps.run(exit_request) == steps.tables_job()
-    # Beside it the quotes are cancelled at once, not when exit_mm reaches its cancel-all.
-    assert [name for name, kwargs in jobs_sent if kwargs["order_id"] == str(order.pk)] == [
-        "executor.tasks.quotes_cancel",
-        *steps.tables_job(),
-    ]
+    # exit_mm's own cancel-all takes the quotes off: no second cancel job races it.
+    assert [name for name, kwargs in jobs_sent if kwargs["order_id"] == str(order.pk)] == (
+        steps.tables_job()
+    )
+    assert not ExecutorState.objects.get(order=order).quoting
     assert order.state == S.EXIT_REQUESTED
     # exit_mm goes as far as it can, then its own task polls: it hands nothing on.
     assert steps.run(exit_advance) == []
