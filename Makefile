@@ -29,12 +29,12 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), then the
-# types of the kernel, the ledger and the two ports ([tool.mypy] in pyproject.toml).
+# types of the kernel, the ledger and the three ports ([tool.mypy] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy core strategy ledger exchanges/gateway wallet/client
+	$(BIN)/mypy core strategy ledger exchanges/gateway wallet/client campaigns/hufi
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -259,3 +259,18 @@ HEALTH_BROKER_BACKLOG_MESSAGES = env_int("HEALTH_BROKER_BACKLOG_MESSAGES", 50)
 HEALTH_BROKER_OLDEST_MESSAGE_SECONDS = env_int("HEALTH_BROKER_OLDEST_MESSAGE_SECONDS", 30)
 HEALTH_BEAT_SILENT_SECONDS = env_int("HEALTH_BEAT_SILENT_SECONDS", 30)
 HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)
+
+# HuFi campaigns (campaigns/, docs/campaigns.md). In debug mode the HuFi simulator that
+# `make run` starts on :8103; elsewhere unset (nothing synced or joined) until configured.
+_HUFI_DEFAULT_BASE = "http://127.0.0.1:8103" if DEBUG else ""
+HUFI_LAUNCHER_URL = env_str(
+    "HUFI_LAUNCHER_URL", f"{_HUFI_DEFAULT_BASE}/launcher" if _HUFI_DEFAULT_BASE else ""
+)
+HUFI_ORACLE_URL = env_str(
+    "HUFI_ORACLE_URL", f"{_HUFI_DEFAULT_BASE}/oracle" if _HUFI_DEFAULT_BASE else ""
+)
+HUFI_HTTP_TIMEOUT_MS = env_int("HUFI_HTTP_TIMEOUT_MS", 10_000)
+# The platform's published share of every campaign reward, in basis points (0 allowed).
+CAMPAIGN_REWARD_FEE_BPS = env_int("CAMPAIGN_REWARD_FEE_BPS", 0)
+if not 0 <= CAMPAIGN_REWARD_FEE_BPS <= 10_000:
+    raise ImproperlyConfigured("CAMPAIGN_REWARD_FEE_BPS must be between 0 and 10000.")

@@ -3,6 +3,8 @@
     POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]
          [, "api_key", "secret"]} → {"api_key", "secret", "account_id"}
     POST /_sim/accounts/<api_key>/credit {"asset", "amount"}
+    POST /_sim/accounts/<api_key>/keys {"permissions": ["read"]} → {"api_key", "secret",
+         "account_id"}: another key on the same account (a read-only key for HuFi)
     POST /_sim/markets {"symbol": "XIN/USDT", "mid", "tick_size", "step_size",
          "min_notional", "volatility", "agents": true[, "maker_fee_rate", "taker_fee_rate"]}
     POST /_sim/markets/<symbol>/step {"rounds": n}
@@ -31,6 +33,7 @@ from simulators.venue.venue import Venue
 
 _MARKET_ACTION = re.compile(r"^/_sim/markets/(?P<symbol>.+)/(?P<action>step|pause)$")
 _CREDIT = re.compile(r"^/_sim/accounts/(?P<api_key>[^/]+)/credit$")
+_KEYS = re.compile(r"^/_sim/accounts/(?P<api_key>[^/]+)/keys$")
 
 
 def _amount(body: dict, name: str, default: str | None = None) -> Decimal:
@@ -107,6 +110,11 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
             api_key=match["api_key"], asset=_text(body, "asset"), amount=_amount(body, "amount")
         )
         return {"ok": True}
+    if method == "POST" and (match := _KEYS.match(path)):
+        key = venue.account_key_add(
+            api_key=match["api_key"], permissions=list(body.get("permissions", ["read"]))
+        )
+        return {"api_key": key.api_key, "secret": key.secret, "account_id": key.account_id}
     if method == "POST" and path == "/_sim/markets":
         market = venue.market_create(
             symbol=_text(body, "symbol"),
@@ -193,6 +201,9 @@ class SimulatorControl:
 
     def credit(self, *, api_key: str, asset: str, amount: str) -> None:
         self.call("POST", f"/_sim/accounts/{api_key}/credit", {"asset": asset, "amount": amount})
+
+    def account_key_add(self, *, api_key: str, permissions: list[str]) -> dict:
+        return self.call("POST", f"/_sim/accounts/{api_key}/keys", {"permissions": permissions})
 
     def market_create(self, **spec: object) -> dict:
         """Amounts as strings (or Decimals), `agents` as a bool."""

@@ -114,6 +114,23 @@ class Venue(VenueTransfers):
             self.accounts[account.api_key] = account
             return account
 
+    def account_key_add(self, *, api_key: str, permissions: list[str]) -> Account:
+        """Another key on the account that `api_key` opens, e.g. a read-only one."""
+        unknown = set(permissions) - PERMISSIONS
+        if unknown:
+            raise ValueError(f"unknown permissions {sorted(unknown)}; use {sorted(PERMISSIONS)}")
+        with self.lock:
+            owner = self.account_by_key(api_key)
+            key = Account(
+                account_id=owner.account_id,
+                label=f"{owner.label} ({'+'.join(sorted(permissions))})",
+                api_key=secrets.token_hex(32),
+                secret=secrets.token_hex(32),
+                permissions=frozenset(permissions),
+            )
+            self.accounts[key.api_key] = key
+        return key
+
     def account_by_key(self, api_key: str) -> Account:
         account = self.accounts.get(api_key)
         if account is None:

@@ -1,11 +1,10 @@
 """A venue simulator with XIN/USDT, a HuFi simulator pointed at it, and participants who
 log in with an EVM key, trade on the venue and hand HuFi a read-only key.
 
-The venue has no control endpoint for a second key on an account yet, so `read_only_key`
-adds one to the venue object directly (a test-only shortcut; see docs/hufi-simulator.md).
+`read_only_key` adds a second, read-only key to a venue account (the venue's
+`POST /_sim/accounts/<api_key>/keys` does the same over HTTP).
 """
 
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,6 @@ from simulators.hufi.server import start_in_thread as hufi_start
 from simulators.hufi.world import HufiWorld
 from simulators.venue.control import SimulatorControl
 from simulators.venue.server import start_in_thread as venue_start
-from simulators.venue.venue import Account as VenueAccount
 from simulators.venue.venue import Venue
 from tests.exchanges.venue_fixtures import binance_client
 from tests.wallet.conftest import keystore, mixin_sim  # noqa: F401 - fixtures
@@ -123,16 +121,7 @@ def campaign(hufi: httpx.Client) -> Callable[..., dict]:
 
 
 def read_only_key(venue: Venue, api_key: str) -> tuple[str, str]:
-    with venue.lock:
-        trading = venue.account_by_key(api_key)
-        key = VenueAccount(
-            account_id=trading.account_id,
-            label=f"{trading.label} read-only",
-            api_key=secrets.token_hex(32),
-            secret=secrets.token_hex(32),
-            permissions=frozenset({"read"}),
-        )
-        venue.accounts[key.api_key] = key
+    key = venue.account_key_add(api_key=api_key, permissions=["read"])
     return key.api_key, key.secret
 
 
