@@ -48,4 +48,20 @@ PERIODIC_JOBS = [
         task="executor.tasks.executor_tick_all",
         every_seconds=1,
     ),
+    # HuFi campaigns (docs/campaigns.md): discovery, joins, rewards.
+    PeriodicJob(
+        name="Sync HuFi campaigns from the launcher",
+        task="campaigns.tasks.campaigns_sync",
+        every_seconds=60,
+    ),
+    PeriodicJob(
+        name="Join the HuFi campaigns our trading orders are covered by",
+        task="campaigns.tasks.campaign_joins_run",
+        every_seconds=15,
+    ),
+    PeriodicJob(
+        name="Match HuFi rewards that arrived on Mixin, allocate and pay them",
+        task="campaigns.tasks.rewards_collect",
+        every_seconds=15,
+    ),
 ]

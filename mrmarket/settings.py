@@ -1,5 +1,6 @@
 """Settings, read strictly from the environment (see core.env and the README table)."""
 
+import json
 import secrets
 from pathlib import Path
 
@@ -274,3 +275,6 @@ HUFI_HTTP_TIMEOUT_MS = env_int("HUFI_HTTP_TIMEOUT_MS", 10_000)
 CAMPAIGN_REWARD_FEE_BPS = env_int("CAMPAIGN_REWARD_FEE_BPS", 0)
 if not 0 <= CAMPAIGN_REWARD_FEE_BPS <= 10_000:
     raise ImproperlyConfigured("CAMPAIGN_REWARD_FEE_BPS must be between 0 and 10000.")
+# The Mixin asset of each HuFi reward token, "{chain_id}:{token symbol}" -> Mixin asset id,
+# e.g. {"137:USDT": "b91e18ff-…"}: rewards arrive as deposits of that asset.
+HUFI_REWARD_ASSETS: dict[str, str] = json.loads(env_str("HUFI_REWARD_ASSETS", "{}"))

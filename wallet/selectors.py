@@ -33,3 +33,19 @@ def transfers_unfinished() -> QuerySet[MixinTransfer]:
 
 def deposit_entry_stored(*, chain_id: uuid.UUID) -> DepositEntry | None:
     return DepositEntry.objects.filter(chain_id=chain_id).first()
+
+
+def chain_deposits_incoming(
+    *, asset_ids: list[uuid.UUID], exclude_snapshot_ids: list[uuid.UUID]
+) -> QuerySet[MixinSnapshot]:
+    """Deposits from a chain into the bot's wallet (not transfers between Mixin users),
+    oldest first: what an upper layer (campaign rewards) matches on its own schedule."""
+    return (
+        MixinSnapshot.objects.filter(
+            direction=MixinSnapshot.Direction.INCOMING,
+            asset_id__in=asset_ids,
+            deposit__isnull=False,
+        )
+        .exclude(snapshot_id__in=exclude_snapshot_ids)
+        .order_by("mixin_created_at", "id")
+    )

@@ -1,0 +1,124 @@
+"""The campaign API: discovery (list with filters, detail), read-only for users."""
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns.models import Campaign, HufiIdentity
+from campaigns.selectors import campaign_get, campaign_list, campaign_orders, participations_of
+from campaigns.serializers import (
+    CampaignDetailSerializer,
+    CampaignFilterSerializer,
+    CampaignSerializer,
+)
+from campaigns.texts import HOW_THE_NODE_TAKES_PART, learn_more
+
+ERROR = OpenApiResponse(description='{"error": {"code", "message", "detail"}}')
+
+
+SUMMARY_FIELDS = [n for n in CampaignSerializer().fields if n not in ("key", "our_order_count")]
+
+
+def _summary(campaign: Campaign) -> dict:
+    return {
+        **{name: getattr(campaign, name) for name in SUMMARY_FIELDS},
+        "key": campaign.key,
+        "our_order_count": campaign_orders(campaign=campaign).count(),
+    }
+
+
+def _progress(campaign: Campaign) -> dict:
+    duration = (campaign.end_date - campaign.start_date) / timedelta(days=1)
+    total = max(1, math.ceil(duration))
+    elapsed = (timezone.now() - campaign.start_date) // timedelta(days=1)
+    fund = campaign.fund_amount
+    return {
+        "cycles_total": total,
+        "cycles_elapsed": min(total, max(0, int(elapsed))),
+        "amount_paid": campaign.amount_paid,
+        "fund_amount": fund,
+        "paid_fraction": campaign.amount_paid / fund if fund else Decimal(0),
+    }
+
+
+def _leaderboard(campaign: Campaign) -> list[dict]:
+    ours = {a.lower() for a in HufiIdentity.objects.values_list("address", flat=True)}
+    return [
+        {
+            "address": row.get("address", ""),
+            "score": str(row.get("score", "0")),
+            "result": str(row.get("result", "0")),
+            "estimated_reward": str(row.get("estimated_reward", "0")),
+            "ours": str(row.get("address", "")).lower() in ours,
+        }
+        for row in (campaign.leaderboard or {}).get("data", [])
+    ]
+
+
+class CampaignListApi(APIView):
+    @extend_schema(
+        parameters=[CampaignFilterSerializer],
+        responses={200: CampaignSerializer(many=True), 400: ERROR, 401: ERROR},
+        summary="HuFi campaigns the node knows of, newest first",
+    )
+    def get(self, request: Request) -> Response:
+        filters = CampaignFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        campaigns = campaign_list(
+            exchange=data.get("exchange"),
+            pair=data.get("pair"),
+            campaign_type=data.get("type"),
+            status=data.get("status"),
+            chain_id=data.get("chain_id"),
+        )
+        return Response(CampaignSerializer([_summary(c) for c in campaigns], many=True).data)
+
+
+class CampaignDetailApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("key", str, OpenApiParameter.PATH, description="{chain_id}-{address}")
+        ],
+        responses={200: CampaignDetailSerializer, 401: ERROR, 404: ERROR},
+        summary="One campaign: manifest, progress, leaderboard, paid amounts, our part",
+    )
+    def get(self, request: Request, key: str) -> Response:
+        campaign = campaign_get(key=key)
+        visible = None if request.user.is_staff else request.user.pk
+        participations = [
+            {
+                "exchange_account": p.identity.trading_key.label,
+                "address": p.identity.address,
+                "state": p.state,
+                "joined_at": p.joined_at,
+                "attempts": p.attempts,
+                "last_error": p.last_error,
+                "order_ids": [
+                    o.pk for o in p.orders.all() if visible is None or o.user_id == visible
+                ],
+            }
+            for p in participations_of(campaign=campaign).select_related("identity__trading_key")
+        ]
+        body = {
+            **_summary(campaign),
+            "manifest": {
+                "type": campaign.type,
+                "exchange": campaign.exchange_name,
+                **campaign.details,
+            },
+            "oracle_fee_percent": campaign.oracle_fee_percent,
+            "progress": _progress(campaign),
+            "leaderboard": _leaderboard(campaign),
+            "daily_paid_amounts": campaign.daily_paid_amounts,
+            "learn_more": learn_more(campaign.type),
+            "how_the_node_takes_part": HOW_THE_NODE_TAKES_PART,
+            "participations": participations,
+        }
+        return Response(CampaignDetailSerializer(body).data)

@@ -1,0 +1,174 @@
+"""Against the three simulators: an order running in a campaign's pair is joined
+automatically, trades, HuFi scores the cycle and pays to the node's Mixin deposit address;
+the reward is matched, allocated by a manifest, booked (ledger clean) and paid to the
+order's owner. Replaying the snapshot or the allocation changes nothing."""
+
+from decimal import Decimal
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from campaigns.hufi import hufi_client
+from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
+from campaigns.services.discovery import campaigns_sync
+from campaigns.services.joining import campaign_joins_run
+from campaigns.services.rewards import reward_allocate, rewards_collect
+from demo.scenarios import api_key_validate_now
+from exchanges.models import ExchangeAPIKey
+from exchanges.services import api_key_create
+from executor.models import ExchangeFill
+from ledger.models import Transaction
+from ledger.selectors import ledger_violations
+from orders.models import MarketMakingOrder, Payout
+from orders.services import payouts
+from simulators.hufi.server import start_in_thread as hufi_start
+from simulators.hufi.world import HufiWorld
+from tests.orders.loop.harness import USDT, USDT_ASSET, XIN, world  # noqa: F401 - fixture
+from tests.orders.loop.test_payment_to_exchange import create_order
+from tests.simulators.hufi.conftest import control, mm_manifest
+from wallet.client import mixin_client
+from wallet.services.deposits import deposit_entry_for_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hufi_sim(world, settings):  # noqa: F811 - the fixture imported above
+    url, stop = hufi_start(world=HufiWorld(seed=3, peer_url=world.mixin_url))
+    http = httpx.Client(base_url=url, timeout=20)
+    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": world.venue_url})
+    token = {"chain_id": 137, "symbol": "USDT", "decimals": 6, "mixin_asset_id": USDT}
+    control(http, "/_sim/tokens", token)
+    settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
+    settings.HUFI_ORACLE_URL = f"{url}/oracle"
+    settings.HUFI_REWARD_ASSETS = {"137:USDT": USDT}
+    yield http
+    http.close()
+    stop()
+
+
+def sync() -> None:
+    with hufi_client() as client:
+        campaigns_sync(client=client)
+
+
+def test_joined_order_trades_and_its_owner_is_paid_the_reward(
+    world,  # noqa: F811
+    hufi_sim,
+    django_user_model,
+    tmp_path,
+):
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    body = create_order(world, user)
+    world.pay(user, body["payment"]["url"])
+    order = world.drive(MarketMakingOrder.objects.get(pk=body["id"]), until="running")
+
+    created = control(
+        hufi_sim,
+        "/_sim/campaigns",
+        {
+            "chain_id": 137,
+            "fund_token": "USDT",
+            "fund_amount": "900",
+            "manifest": mm_manifest(),
+        },
+    )
+    sync()
+    api = APIClient()
+    api.force_authenticate(user)
+    listed = api.get("/api/v1/campaigns/", {"exchange": "binance", "pair": "XIN/USDT"}).json()
+    assert [c["address"] for c in listed] == [created["address"].lower()]
+
+    # No read-only key for the account yet: the join waits, shown, and the order trades on.
+    assert campaign_joins_run() == {"blocked": 1}
+    participation = CampaignParticipation.objects.get()
+    assert "read-only key" in participation.last_error
+    read = world.venue.account_key_add(api_key=world.venue_api_key, permissions=["read"])
+    read_key = api_key_validate_now(
+        api_key=api_key_create(
+            exchange=world.exchange,
+            label="hufi-read",
+            api_key=read["api_key"],
+            secret=read["secret"],
+            permission=ExchangeAPIKey.Permission.READ,
+        )
+    )
+    assert read_key.can_trade is False
+    identity = participation.identity
+    identity.read_key = read_key
+    identity.save()
+    assert campaign_joins_run() == {"joined": 1}
+    assert campaign_joins_run() == {}  # joined once
+    participation.refresh_from_db()
+    assert list(participation.orders.all()) == [order]
+    detail = api.get(f"/api/v1/campaigns/{created['chain_id']}-{created['address']}/").json()
+    assert detail["participations"][0]["order_ids"] == [str(order.pk)]
+    assert detail["our_order_count"] == 1
+
+    # Our quotes trade; the executor settles the fill.
+    for _ in range(20):
+        world.step(order)
+        if {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"}:
+            break
+    world.take_our_best_ask()
+    for _ in range(40):
+        world.step(order)
+        if ExchangeFill.objects.filter(tracked_order__order=order).exists():
+            break
+    fills = ExchangeFill.objects.filter(tracked_order__order=order)
+    assert fills.exists()
+
+    # HuFi pays the node's identity to the node's Mixin deposit address for USDT.
+    with mixin_client() as client:
+        entry = deposit_entry_for_chain(chain_id=USDT_ASSET.chain_id, client=client)
+    control(
+        hufi_sim,
+        f"/_sim/users/{identity.address}/payout-address",
+        {"payout_address": entry.destination},
+    )
+    cycle = control(hufi_sim, f"/_sim/campaigns/137-{created['address']}/advance")
+    (transfer,) = cycle["transfers"]
+    assert transfer["status"] == "delivered", transfer
+    reward = Decimal(transfer["amount"])
+    assert reward > 0
+    world.intake()
+    sync()
+    before = world.mixin_balance(user, USDT)
+
+    with hufi_client() as client:
+        assert rewards_collect(client=client) == 1
+    receipt = RewardReceipt.objects.get()
+    assert receipt.state == "allocated" and receipt.amount == reward
+    (allocation,) = receipt.allocations.all()
+    assert allocation.order_id == order.pk and allocation.amount == reward
+    assert ledger_violations() == []
+    for payout in Payout.objects.filter(status=Payout.Status.PENDING):
+        payouts.payout_send(payout_id=payout.pk)
+    assert world.mixin_balance(user, USDT) == before + reward
+
+    # Replays change nothing: the snapshot seen again, the allocation run again.
+    counts = (Transaction.objects.count(), Payout.objects.count(), RewardReceipt.objects.count())
+    world.intake()
+    with hufi_client() as client:
+        assert rewards_collect(client=client) == 0
+    reward_allocate(receipt_id=receipt.pk)
+    assert (
+        Transaction.objects.count(),
+        Payout.objects.count(),
+        RewardReceipt.objects.count(),
+    ) == counts
+    assert world.mixin_balance(user, USDT) == before + reward
+    assert Campaign.objects.get().amount_paid == reward
+
+    # The manifest verifies, and a changed input does not.
+    path = tmp_path / "manifest.json"
+    path.write_text(receipt.manifest_json)
+    call_command("reward_verify", str(path))
+    path.write_text(
+        receipt.manifest_json.replace(f'"amount":"{reward.normalize():f}"', '"amount":"1"', 1)
+    )
+    with pytest.raises(CommandError):
+        call_command("reward_verify", str(path))
