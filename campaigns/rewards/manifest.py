@@ -11,6 +11,7 @@ from typing import Any
 
 import rfc8785
 
+from campaigns.rewards.abuse import flags_detect
 from campaigns.rewards.allocation import WEIGHTS, Fill, allocate
 
 VERSION = 1
@@ -21,7 +22,10 @@ def _text(amount: Decimal) -> str:
 
 
 def outputs_compute(inputs: dict[str, Any]) -> dict[str, Any]:
-    flagged = {flag["trade_id"] for flag in inputs.get("flags", [])}
+    flags = flags_detect(
+        fills=inputs["fills"], quotes=inputs["quotes"], thresholds=inputs["abuse_thresholds"]
+    )
+    flagged = {trade_id for flag in flags for trade_id in flag["trade_ids"]}
     fills = [
         Fill(
             trade_id=f["trade_id"],
@@ -53,6 +57,7 @@ def outputs_compute(inputs: dict[str, Any]) -> dict[str, Any]:
             for s in result.shares
         ],
         "remainder": {"amount": _text(result.remainder), "order_id": result.remainder_order_id},
+        "flags": flags,
         "excluded_trade_ids": sorted(flagged),
     }
 

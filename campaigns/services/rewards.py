@@ -26,11 +26,12 @@ from campaigns.models import (
     RewardAllocation,
     RewardReceipt,
 )
+from campaigns.rewards.abuse import THRESHOLDS
 from campaigns.rewards.allocation import expected_payout
 from campaigns.rewards.manifest import manifest_build, manifest_sha256
 from core import context
 from core.errors import ApplicationError
-from executor.models import ExchangeFill
+from executor.models import FINAL_STATUSES, ExchangeFill, ExchangeOrderStatus, TrackedOrder
 from ledger.models import Account, Transaction
 from ledger.services import Leg, account_get_or_create, ledger_post, system_account
 from orders.models import MarketMakingOrder, Payout
@@ -176,6 +177,17 @@ def reward_inputs(*, receipt: RewardReceipt) -> dict:
         .select_related("tracked_order__order")
         .order_by("trade_id")
     )
+    # Every quote the account had standing in the window, for the spoof and layering rules.
+    quotes = (
+        TrackedOrder.objects.filter(
+            api_key=identity.trading_key,
+            symbol=campaign.symbol,
+            created_at__lt=receipt.cycle_to,
+            updated_at__gte=start,
+        )
+        .exclude(status=ExchangeOrderStatus.FAILED)
+        .order_by("client_order_id")
+    )
     snapshot = MixinSnapshot.objects.get(snapshot_id=receipt.snapshot_id)
     return {
         "campaign": {
@@ -207,10 +219,25 @@ def reward_inputs(*, receipt: RewardReceipt) -> dict:
                 "price": _text(f.price),
                 "amount": _text(f.amount),
                 "traded_at": f.traded_at.isoformat(),
+                "account": str(f.tracked_order.api_key_id),
             }
             for f in fills
         ],
-        "flags": [],
+        "quotes": [
+            {
+                "quote_id": q.client_order_id,
+                "account": str(q.api_key_id),
+                "side": q.side,
+                "price": _text(q.price),
+                "amount": _text(q.amount),
+                "filled": _text(q.filled_amount),
+                "status": q.status,
+                "placed_at": q.created_at.isoformat(),
+                "ended_at": q.updated_at.isoformat() if q.status in FINAL_STATUSES else None,
+            }
+            for q in quotes
+        ],
+        "abuse_thresholds": THRESHOLDS,
     }
 
 

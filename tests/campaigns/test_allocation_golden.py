@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from campaigns.rewards.abuse import THRESHOLDS
 from campaigns.rewards.allocation import Fill, allocate, expected_payout
 from campaigns.rewards.manifest import manifest_build, manifest_rebuild, manifest_sha256
 
@@ -90,6 +91,7 @@ def inputs() -> dict:
                 "price": "100",
                 "amount": "1",
                 "traded_at": "2026-06-01T01:00:00+00:00",
+                "account": "1",
             },
             {
                 "trade_id": "2",
@@ -100,9 +102,11 @@ def inputs() -> dict:
                 "price": "100",
                 "amount": "2",
                 "traded_at": "2026-06-01T02:00:00+00:00",
+                "account": "1",
             },
         ],
-        "flags": [],
+        "quotes": [],
+        "abuse_thresholds": dict(THRESHOLDS),
     }
 
 
@@ -117,7 +121,7 @@ def test_a_manifest_rebuilt_from_its_inputs_is_byte_identical(tmp_path):
     ]
     assert document["outputs"]["remainder"] == {"amount": "0.000001", "order_id": "b"}
     # canonical: sorted keys, no spaces
-    assert body.startswith(b'{"inputs":{"campaign":{"address":"0xabc"')
+    assert body.startswith(b'{"inputs":{"abuse_thresholds":{"layering_min_quotes":"4"')
     assert b" " not in body
     path = tmp_path / "m.json"
     path.write_bytes(body)
@@ -131,7 +135,8 @@ def test_a_manifest_rebuilt_from_its_inputs_is_byte_identical(tmp_path):
         lambda i: i["fills"][0].update(price="101"),
         lambda i: i.update(fee_bps=1),
         lambda i: i["reward"].update(amount="2"),
-        lambda i: i.update(flags=[{"trade_id": "2", "rule": "self_trade"}]),
+        lambda i: i["fills"][1].update(amount="1", is_maker=False),  # now a wash round trip
+        lambda i: i["fills"][1].update(is_maker=False),
     ],
 )
 def test_one_changed_input_fails_verification(tmp_path, change):

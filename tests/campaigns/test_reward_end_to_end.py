@@ -3,6 +3,7 @@ automatically, trades, HuFi scores the cycle and pays to the node's Mixin deposi
 the reward is matched, allocated by a manifest, booked (ledger clean) and paid to the
 order's owner. Replaying the snapshot or the allocation changes nothing."""
 
+import json
 from decimal import Decimal
 
 import httpx
@@ -142,6 +143,11 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
         assert rewards_collect(client=client) == 1
     receipt = RewardReceipt.objects.get()
     assert receipt.state == "allocated" and receipt.amount == reward
+    manifest = json.loads(receipt.manifest_json)
+    assert manifest["inputs"]["quotes"] and manifest["outputs"]["flags"] == []  # honest
+    assert [f["trade_id"] for f in manifest["inputs"]["fills"]] == sorted(
+        fills.values_list("trade_id", flat=True)
+    )
     (allocation,) = receipt.allocations.all()
     assert allocation.order_id == order.pk and allocation.amount == reward
     assert ledger_violations() == []
