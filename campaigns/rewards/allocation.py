@@ -93,3 +93,29 @@ def expected_payout(
     if total_score <= 0:
         return Decimal(0)
     return round_down(pool * score / total_score, decimals)
+
+
+def expected_competitive_payout(
+    *,
+    pool: Decimal,
+    outcomes: list[tuple[str, Decimal, Decimal]],
+    address: str,
+    distribution: list[Decimal],
+    minimum_volume: Decimal,
+    decimals: int,
+) -> Decimal:
+    """What HuFi pays `address` in a competitive cycle. `outcomes` are (address, score,
+    volume); those whose volume reached the minimum are ranked by score, rank k earns
+    distribution[k] % of the pool, and participants with equal scores split the percent of
+    the ranks they occupy equally (ranks past the list earn 0), rounded down."""
+    eligible = sorted(
+        (o for o in outcomes if o[2] >= minimum_volume), key=lambda o: o[1], reverse=True
+    )
+    rank = 0
+    while rank < len(eligible):
+        tied = [o for o in eligible[rank:] if o[1] == eligible[rank][1]]
+        if any(o[0].lower() == address.lower() for o in tied):
+            percent = sum(distribution[rank : rank + len(tied)], Decimal(0)) / len(tied)
+            return round_down(pool * percent / 100, decimals)
+        rank += len(tied)
+    return Decimal(0)

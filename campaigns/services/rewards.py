@@ -27,7 +27,7 @@ from campaigns.models import (
     RewardReceipt,
 )
 from campaigns.rewards.abuse import THRESHOLDS
-from campaigns.rewards.allocation import expected_payout
+from campaigns.rewards.allocation import expected_competitive_payout, expected_payout
 from campaigns.rewards.manifest import manifest_build, manifest_sha256
 from core import context
 from core.errors import ApplicationError
@@ -63,24 +63,36 @@ def results_file_read(*, client: HufiApi, url: str) -> tuple[dict, str]:
     return json.loads(body), digest
 
 
-def _cycles_owed(results: dict, address: str, decimals: int) -> list[tuple[dict, Decimal]]:
-    """(cycle, what HuFi owes `address` for it) for every cycle where that is not zero."""
-    owed = []
-    for cycle in results.get("results", []):
-        outcomes = [o for b in cycle["participants_outcomes_batches"] for o in b["results"]]
-        total = sum((Decimal(o["score"]) for o in outcomes), Decimal(0))
-        ours = next((o for o in outcomes if o["address"].lower() == address.lower()), None)
-        if ours is None:
-            continue
-        amount = expected_payout(
-            pool=Decimal(cycle["reserved_funds"]),
-            score=Decimal(ours["score"]),
-            total_score=total,
+def _owed(campaign: Campaign, cycle: dict, address: str) -> Decimal:
+    """What HuFi pays `address` for one cycle of the results file, by the campaign's type."""
+    outcomes = [o for b in cycle["participants_outcomes_batches"] for o in b["results"]]
+    pool, decimals = Decimal(cycle["reserved_funds"]), campaign.fund_token_decimals
+    if campaign.type == Campaign.Type.COMPETITIVE_MARKET_MAKING:
+        return expected_competitive_payout(
+            pool=pool,
+            outcomes=[
+                (o["address"], Decimal(o["score"]), Decimal(o["total_volume"])) for o in outcomes
+            ],
+            address=address,
+            distribution=[Decimal(str(p)) for p in campaign.details["rewards_distribution"]],
+            minimum_volume=Decimal(str(campaign.details["minimum_volume_required"])),
             decimals=decimals,
         )
-        if amount > 0:
-            owed.append((cycle, amount))
-    return owed
+    ours = next((o for o in outcomes if o["address"].lower() == address.lower()), None)
+    if ours is None:
+        return Decimal(0)
+    return expected_payout(
+        pool=pool,
+        score=Decimal(ours["score"]),
+        total_score=sum((Decimal(o["score"]) for o in outcomes), Decimal(0)),
+        decimals=decimals,
+    )
+
+
+def _cycles_owed(campaign: Campaign, results: dict, address: str) -> list[tuple[dict, Decimal]]:
+    """(cycle, what HuFi owes `address` for it) for every cycle where that is not zero."""
+    owed = [(cycle, _owed(campaign, cycle, address)) for cycle in results.get("results", [])]
+    return [(cycle, amount) for cycle, amount in owed if amount > 0]
 
 
 def _moment(text: str) -> datetime:
@@ -114,9 +126,7 @@ def rewards_match(*, client: HufiApi) -> list[RewardReceipt]:
                 campaign=campaign, identity=participation.identity
             ).values_list("cycle_from", flat=True)
         )
-        for cycle, amount in _cycles_owed(
-            results, participation.identity.address, campaign.fund_token_decimals
-        ):
+        for cycle, amount in _cycles_owed(campaign, results, participation.identity.address):
             if _moment(cycle["from"]) not in received:
                 owed.append((participation, cycle, amount, asset, digest))
     if not owed:

@@ -8,7 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from campaigns.rewards.abuse import THRESHOLDS
-from campaigns.rewards.allocation import Fill, allocate, expected_payout
+from campaigns.rewards.allocation import (
+    Fill,
+    allocate,
+    expected_competitive_payout,
+    expected_payout,
+)
 from campaigns.rewards.manifest import manifest_build, manifest_rebuild, manifest_sha256
 
 D = Decimal
@@ -146,3 +151,43 @@ def test_one_changed_input_fails_verification(tmp_path, change):
     path.write_bytes(json.dumps(document, separators=(",", ":"), sort_keys=True).encode())
     with pytest.raises(CommandError, match="does not verify"):
         call_command("reward_verify", str(path))
+
+
+def test_competitive_payout_ranks_ties_and_rounding():
+    # minimum volume 100: D (volume 50) is not ranked. A and B tie on 300 and share ranks
+    # 1 and 2: (50 + 30) / 2 = 40 % each; C is rank 3: 20 %. Pool 100.000001:
+    # 40 % = 40.0000004 → 40.000000; 20 % = 20.0000002 → 20.000000 (0.000001 stays).
+    outcomes = [
+        ("0xA", D(300), D(400)),
+        ("0xB", D(300), D(350)),
+        ("0xC", D(120), D(120)),
+        ("0xD", D(900), D(50)),
+    ]
+    paid = {
+        who: expected_competitive_payout(
+            pool=D("100.000001"),
+            outcomes=outcomes,
+            address=who,
+            distribution=[D(50), D(30), D(20)],
+            minimum_volume=D(100),
+            decimals=6,
+        )
+        for who in ("0xa", "0xB", "0xC", "0xD")
+    }
+    assert paid == {"0xa": D("40"), "0xB": D("40"), "0xC": D("20"), "0xD": D(0)}
+    # three tied for the last two ranks of a [60, 25, 15] list: (25 + 15 + 0) / 3 each
+    tied = [
+        ("0xA", D(9), D(100)),
+        ("0xB", D(5), D(100)),
+        ("0xC", D(5), D(100)),
+        ("0xE", D(5), D(100)),
+    ]
+    share = expected_competitive_payout(
+        pool=D(10),
+        outcomes=tied,
+        address="0xE",
+        distribution=[D(60), D(25), D(15)],
+        minimum_volume=D(1),
+        decimals=6,
+    )
+    assert share == D("1.333333")  # 10 × 13.333…% rounded down
