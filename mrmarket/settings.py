@@ -275,6 +275,10 @@ HUFI_HTTP_TIMEOUT_MS = env_int("HUFI_HTTP_TIMEOUT_MS", 10_000)
 CAMPAIGN_REWARD_FEE_BPS = env_int("CAMPAIGN_REWARD_FEE_BPS", 0)
 if not 0 <= CAMPAIGN_REWARD_FEE_BPS <= 10_000:
     raise ImproperlyConfigured("CAMPAIGN_REWARD_FEE_BPS must be between 0 and 10000.")
-# The Mixin asset of each HuFi reward token, "{chain_id}:{token symbol}" -> Mixin asset id,
-# e.g. {"137:USDT": "b91e18ff-…"}: rewards arrive as deposits of that asset.
-HUFI_REWARD_ASSETS: dict[str, str] = json.loads(env_str("HUFI_REWARD_ASSETS", "{}"))
+# The Mixin asset of each HuFi reward token, "{chain_id}:{token symbol}" -> Mixin asset id:
+# rewards arrive as deposits of that asset. Default: USDT on Ethereum and on Polygon.
+HUFI_REWARD_ASSETS: dict[str, str] = {
+    "1:USDT": "4d8c508b-91c5-375b-92b0-ee702ed2dac5",
+    "137:USDT": "b91e18ff-a9ae-3dc7-8679-e935d9a4b34b",
+    **json.loads(env_str("HUFI_REWARD_ASSETS", "{}")),
+}

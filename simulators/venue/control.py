@@ -3,8 +3,9 @@
     POST /_sim/accounts {"label", "permissions": ["read", "trade", "withdraw"]
          [, "api_key", "secret"]} → {"api_key", "secret", "account_id"}
     POST /_sim/accounts/<api_key>/credit {"asset", "amount"}
-    POST /_sim/accounts/<api_key>/keys {"permissions": ["read"]} → {"api_key", "secret",
-         "account_id"}: another key on the same account (a read-only key for HuFi)
+    POST /_sim/accounts/<api_key>/keys {"permissions": ["read"][, "api_key", "secret"]}
+         → {"api_key", "secret", "account_id"}: another key on the same account (a
+         read-only key for HuFi); the same fixed key again answers the existing one
     POST /_sim/markets {"symbol": "XIN/USDT", "mid", "tick_size", "step_size",
          "min_notional", "volatility", "agents": true[, "maker_fee_rate", "taker_fee_rate"]}
     POST /_sim/markets/<symbol>/step {"rounds": n}
@@ -112,7 +113,10 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
         return {"ok": True}
     if method == "POST" and (match := _KEYS.match(path)):
         key = venue.account_key_add(
-            api_key=match["api_key"], permissions=list(body.get("permissions", ["read"]))
+            api_key=match["api_key"],
+            permissions=list(body.get("permissions", ["read"])),
+            new_key=str(body.get("api_key") or ""),
+            new_secret=str(body.get("secret") or ""),
         )
         return {"api_key": key.api_key, "secret": key.secret, "account_id": key.account_id}
     if method == "POST" and path == "/_sim/markets":

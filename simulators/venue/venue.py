@@ -114,18 +114,28 @@ class Venue(VenueTransfers):
             self.accounts[account.api_key] = account
             return account
 
-    def account_key_add(self, *, api_key: str, permissions: list[str]) -> Account:
-        """Another key on the account that `api_key` opens, e.g. a read-only one."""
+    def account_key_add(
+        self, *, api_key: str, permissions: list[str], new_key: str = "", new_secret: str = ""
+    ) -> Account:
+        """Another key on the account that `api_key` opens, e.g. a read-only one; fixed
+        credentials (both or neither) keep a demo key across restarts."""
         unknown = set(permissions) - PERMISSIONS
         if unknown:
             raise ValueError(f"unknown permissions {sorted(unknown)}; use {sorted(PERMISSIONS)}")
+        if bool(new_key) != bool(new_secret):
+            raise ValueError("give both api_key and secret, or neither")
         with self.lock:
             owner = self.account_by_key(api_key)
+            if new_key in self.accounts:
+                existing = self.accounts[new_key]
+                if existing.account_id != owner.account_id or existing.secret != new_secret:
+                    raise ValueError("that api_key is taken")
+                return existing
             key = Account(
                 account_id=owner.account_id,
                 label=f"{owner.label} ({'+'.join(sorted(permissions))})",
-                api_key=secrets.token_hex(32),
-                secret=secrets.token_hex(32),
+                api_key=new_key or secrets.token_hex(32),
+                secret=new_secret or secrets.token_hex(32),
                 permissions=frozenset(permissions),
             )
             self.accounts[key.api_key] = key

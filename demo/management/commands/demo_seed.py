@@ -3,6 +3,7 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.campaigns import demo_campaign_seed
 from demo.services import (
     DEMO_MIXIN_USER_NAME,
     SimulatorsNotReady,
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--mixin-url", default=settings.MIXIN_API_BASE)
         parser.add_argument("--web-url", default="http://127.0.0.1:8000")
         parser.add_argument(
+            "--hufi-url",
+            default="",
+            help="The HuFi simulator: adds the demo's XIN/USDT campaign (none when empty).",
+        )
+        parser.add_argument(
             "--wait", type=float, default=60, help="Seconds to wait for the simulators."
         )
         parser.add_argument(
@@ -35,8 +41,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         venue_url, mixin_url = str(options["venue_url"]), str(options["mixin_url"])
+        hufi_url = str(options["hufi_url"]).rstrip("/")
         try:
-            simulators_wait(urls=[venue_url, mixin_url], timeout_s=float(options["wait"]))
+            simulators_wait(
+                urls=[venue_url, mixin_url, *([hufi_url] if hufi_url else [])],
+                timeout_s=float(options["wait"]),
+            )
             demo_venue_configure(venue_url=venue_url)
             demo_mixin_configure(mixin_url=mixin_url)
         except SimulatorsNotReady as error:
@@ -46,6 +56,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The venue refused the demo key: {api_key.validation_error or 'no answer'}"
             )
+        if hufi_url:
+            demo_campaign_seed(hufi_url=hufi_url, venue_url=venue_url, trading_key=api_key)
         web = str(options["web_url"]).rstrip("/")
         self.stdout.write(
             self.style.SUCCESS("Demo ready. Try the loop:")
