@@ -10,14 +10,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from campaigns.launcher_rules import manifest_problems
 from campaigns.models import Campaign, HufiIdentity
 from campaigns.selectors import campaign_get, campaign_list, campaign_orders, participations_of
 from campaigns.serializers import (
     CampaignDetailSerializer,
     CampaignFilterSerializer,
     CampaignSerializer,
+    ManifestCheckInputSerializer,
+    ManifestCheckOutputSerializer,
 )
 from campaigns.texts import HOW_THE_NODE_TAKES_PART, learn_more
+from core.errors import ApplicationError
+from orders.serializers import DecimalJSONParser
 
 ERROR = OpenApiResponse(description='{"error": {"code", "message", "detail"}}')
 
@@ -122,3 +127,32 @@ class CampaignDetailApi(APIView):
             "participations": participations,
         }
         return Response(CampaignDetailSerializer(body).data)
+
+
+class ManifestCheckApi(APIView):
+    """Check a campaign form by HuFi's launcher rules (changes nothing; POST for the body)."""
+
+    parser_classes = [DecimalJSONParser]
+
+    @extend_schema(
+        request=ManifestCheckInputSerializer,
+        responses={200: ManifestCheckOutputSerializer, 400: ERROR, 401: ERROR},
+        summary="Check a campaign manifest by the launcher's rules, every problem at once",
+    )
+    def post(self, request: Request) -> Response:
+        data = ManifestCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        manifest = data.validated_data["manifest"]
+        problems = manifest_problems(
+            manifest,
+            fund_amount=data.validated_data["fund_amount"],
+            token_decimals=data.validated_data["token_decimals"],
+            now=timezone.now(),
+        )
+        if problems:
+            raise ApplicationError(
+                "The manifest breaks HuFi's launcher rules.",
+                code="manifest_invalid",
+                detail={"problems": problems},
+            )
+        return Response({"valid": True, "learn_more": learn_more(str(manifest["type"]))})

@@ -69,3 +69,14 @@ class CampaignDetailSerializer(CampaignSerializer):
     learn_more = serializers.CharField(help_text="The campaign type in plain words.")
     how_the_node_takes_part = serializers.CharField()
     participations = ParticipationSerializer(many=True)
+
+
+class ManifestCheckInputSerializer(serializers.Serializer):
+    manifest = serializers.DictField(help_text="type, exchange, pair or symbol, dates, targets.")
+    fund_amount = serializers.CharField(help_text="Decimal text, in the reward token.")
+    token_decimals = serializers.IntegerField(min_value=0, max_value=18)
+
+
+class ManifestCheckOutputSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    learn_more = serializers.CharField()
