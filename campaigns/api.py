@@ -4,6 +4,7 @@ import math
 from datetime import timedelta
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns.launcher_rules import manifest_problems
-from campaigns.models import Campaign, HufiIdentity
+from campaigns.models import Campaign, HufiIdentity, RewardReceipt
 from campaigns.selectors import campaign_get, campaign_list, campaign_orders, participations_of
 from campaigns.serializers import (
     CampaignDetailSerializer,
@@ -21,7 +22,7 @@ from campaigns.serializers import (
     ManifestCheckOutputSerializer,
 )
 from campaigns.texts import HOW_THE_NODE_TAKES_PART, learn_more
-from core.errors import ApplicationError
+from core.errors import ApplicationError, NotFoundError
 from orders.serializers import DecimalJSONParser
 
 ERROR = OpenApiResponse(description='{"error": {"code", "message", "detail"}}')
@@ -125,6 +126,19 @@ class CampaignDetailApi(APIView):
             "learn_more": learn_more(campaign.type),
             "how_the_node_takes_part": HOW_THE_NODE_TAKES_PART,
             "participations": participations,
+            "rewards": [
+                {
+                    "cycle_from": r.cycle_from,
+                    "cycle_to": r.cycle_to,
+                    "amount": r.amount,
+                    "state": r.state,
+                    "manifest_sha256": r.manifest_sha256,
+                    "allocations": [
+                        a for a in r.allocations.all() if visible is None or a.user_id == visible
+                    ],
+                }
+                for r in campaign.rewards.prefetch_related("allocations")
+            ],
         }
         return Response(CampaignDetailSerializer(body).data)
 
@@ -156,3 +170,21 @@ class ManifestCheckApi(APIView):
                 detail={"problems": problems},
             )
         return Response({"valid": True, "learn_more": learn_more(str(manifest["type"]))})
+
+
+class RewardManifestApi(APIView):
+    """A reward manifest's exact bytes (canonical JSON), for `manage.py reward_verify`."""
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): OpenApiResponse(description="The canonical JSON bytes."),
+            401: ERROR,
+            404: ERROR,
+        },
+        summary="A reward manifest, byte for byte",
+    )
+    def get(self, request: Request, sha256: str) -> HttpResponse:
+        receipt = RewardReceipt.objects.filter(manifest_sha256=sha256).first()
+        if receipt is None or not receipt.manifest_json:
+            raise NotFoundError(f"No reward manifest {sha256}.")
+        return HttpResponse(receipt.manifest_json.encode(), content_type="application/json")

@@ -60,6 +60,21 @@ class ParticipationSerializer(serializers.Serializer):
     order_ids = serializers.ListField(child=serializers.UUIDField())
 
 
+class RewardAllocationSerializer(serializers.Serializer):
+    order_id = serializers.UUIDField()
+    score = serializers.DecimalField(max_digits=38, decimal_places=18)
+    amount = serializers.DecimalField(max_digits=38, decimal_places=18)
+
+
+class RewardSerializer(serializers.Serializer):
+    cycle_from = serializers.DateTimeField()
+    cycle_to = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=38, decimal_places=18)
+    state = serializers.CharField()
+    manifest_sha256 = serializers.CharField(help_text="GET …/rewards/{sha256}/ for the manifest.")
+    allocations = RewardAllocationSerializer(many=True, help_text="Yours (staff: all).")
+
+
 class CampaignDetailSerializer(CampaignSerializer):
     manifest = serializers.DictField(help_text="The type's manifest fields, as HuFi has them.")
     oracle_fee_percent = serializers.DictField()
@@ -69,6 +84,7 @@ class CampaignDetailSerializer(CampaignSerializer):
     learn_more = serializers.CharField(help_text="The campaign type in plain words.")
     how_the_node_takes_part = serializers.CharField()
     participations = ParticipationSerializer(many=True)
+    rewards = RewardSerializer(many=True)
 
 
 class ManifestCheckInputSerializer(serializers.Serializer):

@@ -169,9 +169,17 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     assert world.mixin_balance(user, USDT) == before + reward
     assert Campaign.objects.get().amount_paid == reward
 
-    # The manifest verifies, and a changed input does not.
+    # The user sees the reward and its manifest, byte for byte; it verifies, and a changed
+    # input does not.
+    detail = api.get(f"/api/v1/campaigns/137-{created['address']}/").json()
+    (shown,) = detail["rewards"]
+    assert shown["manifest_sha256"] == receipt.manifest_sha256
+    assert [Decimal(a["amount"]) for a in shown["allocations"]] == [reward]
+    served = api.get(f"/api/v1/campaigns/rewards/{receipt.manifest_sha256}/")
+    assert served.status_code == 200 and served.content == receipt.manifest_json.encode()
+    assert api.get("/api/v1/campaigns/rewards/00/").status_code == 404
     path = tmp_path / "manifest.json"
-    path.write_text(receipt.manifest_json)
+    path.write_bytes(served.content)
     call_command("reward_verify", str(path))
     path.write_text(
         receipt.manifest_json.replace(f'"amount":"{reward.normalize():f}"', '"amount":"1"', 1)
