@@ -51,6 +51,7 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(JoinSwitch)
 class JoinSwitchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "joining_enabled"]
+    fields = ["joining_enabled"]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
