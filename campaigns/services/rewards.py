@@ -34,7 +34,7 @@ from core.errors import ApplicationError
 from executor.models import FINAL_STATUSES, ExchangeFill, ExchangeOrderStatus, TrackedOrder
 from ledger.models import Account, Transaction
 from ledger.services import Leg, account_get_or_create, ledger_post, system_account
-from orders.models import MarketMakingOrder, Payout
+from orders.models import MarketMakingOrder, OrderLeg, Payout
 from orders.services.loop import payout_send_enqueue
 from orders.services.payouts import payout_create
 from wallet.models import MixinSnapshot
@@ -119,7 +119,14 @@ def rewards_match(*, client: HufiApi) -> list[RewardReceipt]:
         if asset is None:
             continue
         if url not in files:
-            files[url] = results_file_read(client=client, url=url)
+            try:
+                files[url] = results_file_read(client=client, url=url)
+            except ResultsFileMismatch as mismatch:
+                logger.error(
+                    "a HuFi results file does not match its hash; its rewards wait",
+                    extra={"campaign_id": campaign.key, "error": mismatch.message},
+                )
+                continue
         results, digest = files[url]
         received = set(
             RewardReceipt.objects.filter(
@@ -136,7 +143,18 @@ def rewards_match(*, client: HufiApi) -> list[RewardReceipt]:
         asset_ids=sorted({uuid.UUID(a) for *_, a, _ in owed}),
         exclude_snapshot_ids=RewardReceipt.objects.values("snapshot_id"),
     )
-    for snapshot in deposits:
+    # A deposit that is an exit's return from the exchange is never a reward, whatever its
+    # amount: its chain hash is the exchange withdrawal's.
+    exit_hashes = set(
+        OrderLeg.objects.exclude(exit_tx_hash="").values_list("exit_tx_hash", flat=True)
+    )
+    for snapshot in deposits.exclude(
+        snapshot_id__in=OrderLeg.objects.filter(exit_snapshot_id__isnull=False).values(
+            "exit_snapshot_id"
+        )
+    ):
+        if str((snapshot.deposit or {}).get("deposit_hash", "")) in exit_hashes:
+            continue
         for index, (participation, cycle, amount, asset, digest) in enumerate(owed):
             if (
                 str(snapshot.asset_id) == asset
