@@ -9,6 +9,8 @@ wait behind the pile."""
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -47,5 +49,15 @@ PERIODIC_JOBS = [
         name="Tick running orders (one task per due market)",
         task="executor.tasks.executor_tick_all",
         every_seconds=1,
+    ),
+    PeriodicJob(
+        name="Snapshot markets with running orders (one task per market)",
+        task="reports.tasks.reports_snapshot_all",
+        every_seconds=settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS,
+    ),
+    PeriodicJob(
+        name="Roll up aged metric snapshots",
+        task="reports.tasks.reports_roll_up",
+        every_seconds=60,
     ),
 ]
