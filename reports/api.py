@@ -23,9 +23,16 @@ class StabilityInputSerializer(serializers.Serializer):
     to = serializers.DateTimeField(help_text="Window end (exclusive), ISO 8601.")
 
     def to_internal_value(self, data: object) -> dict:
+        # `from` is a Python keyword: the field is `from_`, the query parameter and the
+        # error's key are `from`.
         if hasattr(data, "get"):
             data = {"pair": data.get("pair"), "from_": data.get("from"), "to": data.get("to")}
-        return super().to_internal_value(data)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict) and "from_" in error.detail:
+                error.detail["from"] = error.detail.pop("from_")
+            raise
 
     def validate(self, attrs: dict) -> dict:
         if attrs["from_"] >= attrs["to"]:
