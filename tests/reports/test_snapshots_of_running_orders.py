@@ -60,9 +60,7 @@ def test_only_markets_with_a_running_order_are_sampled(monkeypatch):
     type(order).objects.filter(pk=order.pk).update(state=OrderState.PAUSED)
 
     sent = []
-    monkeypatch.setattr(
-        tasks.reports_snapshot_market, "apply_async", lambda **kw: sent.append(kw)
-    )
+    monkeypatch.setattr(tasks.reports_snapshot_market, "apply_async", lambda **kw: sent.append(kw))
     assert tasks.reports_snapshot_all.run() == 1
     assert [kw["kwargs"]["pair_id"] for kw in sent] == [running.pair.pk]
     assert sent[0]["expires"] == 10  # a snapshot that waited past its slot is dropped
