@@ -13,11 +13,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.errors import ExternalServiceError
 from exchanges.gateway import ExchangeGateway, OrderBook, PriceLevel, gateway_for_api_key
@@ -155,6 +155,11 @@ def _order_row(
     return row
 
 
+def _age_ms(age: timedelta) -> int:
+    # Bounded by the column (a slot taken days late still fits, at its bound).
+    return min(max(0, int(age.total_seconds() * 1000)), 2**31 - 1)
+
+
 def market_snapshot_take(
     *, pair_id: int, at: datetime, gateway_for: GatewayFor = gateway_for_api_key
 ) -> int:
@@ -162,13 +167,13 @@ def market_snapshot_take(
     written (0 when the slot was already taken or no order runs there any more)."""
     running = list(
         MarketMakingOrder.objects.filter(pair_id=pair_id, state=OrderState.RUNNING)
+        .select_related("pair")
         .order_by("created_at", "id")
-        .values_list("id", "api_key_id")
     )
     if not running or MarketSnapshot.objects.filter(pair_id=pair_id, at=at).exists():
         return 0
-    pair = TradingPair.objects.get(pk=pair_id)
-    key_ids = list(dict.fromkeys(key for _, key in running))
+    pair = running[0].pair
+    key_ids = list(dict.fromkeys(order.api_key_id for order in running))
     book = _book_read(key_ids, pair, gateway_for)
     answered = datetime.now(tz=UTC)
     view = BookView.of(book) if book is not None else BookView()
@@ -187,13 +192,11 @@ def market_snapshot_take(
             if view.mid is not None and view.best_bid is not None and view.best_ask is not None
             else None
         ),
-        data_age_ms=(
-            max(0, int((answered - at).total_seconds() * 1000)) if book is not None else None
-        ),
+        data_age_ms=_age_ms(answered - at) if book is not None else None,
         **_bands(view.bid, "bid"),
         **_bands(view.ask, "ask"),
     )
-    order_ids = [str(order_id) for order_id, _ in running]
+    order_ids = [str(order.pk) for order in running]
     quotes: dict[str, list[TrackedOrder]] = defaultdict(list)
     for tracked in TrackedOrder.objects.filter(
         order_id__in=order_ids, status__in=RESTING_STATUSES
@@ -214,6 +217,11 @@ def market_snapshot_take(
         for order_id in order_ids
     ]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A snapshot lost with a crashing database server is a gap, which the figures
+            # already count; not waiting for its WAL flush halves the task's time.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         MarketSnapshot.objects.bulk_create([market], ignore_conflicts=True)
         OrderSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
