@@ -76,6 +76,16 @@ def bucket_of_row(row: Any) -> stability.Bucket:
     return stability.bucket_of_sample(sample_of(row))
 
 
+def row_facts(row: Any) -> dict[str, object]:
+    """A stored row (raw or rolled up, market or order) as the JSON facts the figures are
+    recomputed from (reports.stability.figures_of_facts)."""
+    if isinstance(row, MarketRollup | OrderRollup):
+        return stability.bucket_as_facts(
+            bucket_of_rollup(row), resolution_seconds=row.resolution_seconds
+        )
+    return stability.sample_as_facts(sample_of(row))
+
+
 def _rollup_columns(bucket: stability.Bucket) -> dict[str, object]:
     columns: dict[str, object] = {
         "first_at": bucket.first_at,

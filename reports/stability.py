@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Any
 
 METHODOLOGY_VERSION = "stability-1"
 BANDS_BPS = (10, 25, 50, 100, 200)
@@ -169,6 +170,99 @@ def buckets_merge(buckets: Sequence[Bucket]) -> Bucket:
                 if theirs is not None:
                     setattr(merged, name, theirs if mine is None else pick(mine, theirs))
     return merged
+
+
+# -- rows as facts (the JSON a report bundle carries) ------------------------------------
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(text: object) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def _depths_of(values: Sequence[object] | None) -> Depths | None:
+    return None if values is None else tuple(Decimal(str(v)) for v in values)
+
+
+def sample_as_facts(sample: Sample) -> dict[str, object]:
+    return {
+        "at": sample.at.isoformat(),
+        "readable": sample.readable,
+        "two_sided": sample.two_sided,
+        "spread_bps": _text(sample.spread),
+        "bid": [str(v) for v in sample.bid],
+        "ask": [str(v) for v in sample.ask],
+    }
+
+
+def bucket_as_facts(bucket: Bucket, *, resolution_seconds: int) -> dict[str, object]:
+    def texts(values: Depths | None) -> list[str] | None:
+        return None if values is None else [str(v) for v in values]
+
+    return {
+        "resolution_seconds": resolution_seconds,
+        "first_at": bucket.first_at.isoformat(),
+        "last_at": bucket.last_at.isoformat(),
+        "samples": bucket.samples,
+        "observed": bucket.observed,
+        "up": bucket.up,
+        "spreads": {str(k): v for k, v in sorted(bucket.spreads.items())},
+        "bid_sum": texts(bucket.bid_sum),
+        "ask_sum": texts(bucket.ask_sum),
+        "bid_min": texts(bucket.bid_min),
+        "ask_min": texts(bucket.ask_min),
+        "depth_sum": str(bucket.depth_sum),
+        "depth_sum_sq": str(bucket.depth_sum_sq),
+        "depth_min": _text(bucket.depth_min),
+        "depth_max": _text(bucket.depth_max),
+        "drawdown": str(bucket.drawdown),
+    }
+
+
+def bucket_of_facts(facts: Mapping[str, Any]) -> Bucket:
+    """A bucket from a row's facts: a raw snapshot's (sample_as_facts) or a rolled-up
+    row's (bucket_as_facts, which has `resolution_seconds`)."""
+    if "resolution_seconds" not in facts:
+        return bucket_of_sample(
+            Sample(
+                at=datetime.fromisoformat(facts["at"]),
+                readable=facts["readable"],
+                spread=_number(facts["spread_bps"]),
+                bid=_depths_of(facts["bid"]) or (),
+                ask=_depths_of(facts["ask"]) or (),
+                two_sided=facts["two_sided"],
+            )
+        )
+    return Bucket(
+        first_at=datetime.fromisoformat(facts["first_at"]),
+        last_at=datetime.fromisoformat(facts["last_at"]),
+        samples=facts["samples"],
+        observed=facts["observed"],
+        up=facts["up"],
+        spreads=Counter({Decimal(k): v for k, v in facts["spreads"].items()}),
+        bid_sum=_depths_of(facts["bid_sum"]) or (),
+        ask_sum=_depths_of(facts["ask_sum"]) or (),
+        bid_min=_depths_of(facts["bid_min"]),
+        ask_min=_depths_of(facts["ask_min"]),
+        depth_sum=Decimal(facts["depth_sum"]),
+        depth_sum_sq=Decimal(facts["depth_sum_sq"]),
+        depth_min=_number(facts["depth_min"]),
+        depth_max=_number(facts["depth_max"]),
+        drawdown=Decimal(facts["drawdown"]),
+    )
+
+
+def figures_of_facts(
+    rows: Iterable[Mapping[str, Any]], *, interval_seconds: int
+) -> StabilityFigures:
+    """The stability figures recomputed from rows' facts alone (what a bundle verifier
+    does)."""
+    return stability_figures(
+        [bucket_of_facts(row) for row in rows], interval_seconds=interval_seconds
+    )
 
 
 def _percentile(counts: Counter[Decimal], percent: int) -> Decimal | None:

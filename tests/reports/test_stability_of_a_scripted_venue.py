@@ -7,6 +7,7 @@ minimum order (1 XIN ≈ 100 USDT); one slot is never sampled. Then the rows are
 to 1-minute and 1-hour rows, and the figures stay the same.
 """
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, localcontext
@@ -16,10 +17,10 @@ from django.utils import timezone
 
 from exchanges.models import Exchange
 from reports.models import MarketRollup, MarketSnapshot, OrderSnapshot
-from reports.rollups import snapshots_roll_up
+from reports.rollups import row_facts, snapshots_roll_up
 from reports.selectors import pair_stability
 from reports.snapshots import market_snapshot_take
-from reports.stability import METHODOLOGY_VERSION
+from reports.stability import METHODOLOGY_VERSION, figures_of_facts
 from tests.executor.harness import SYMBOL, api_key_store, pair_create, running_order_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,6 +140,8 @@ def test_figures_equal_the_scripted_values_and_survive_roll_ups(scripted):
     raw = pair_stability(pair_id=pair.pk, **window)
     assert raw.window.methodology_version == METHODOLOGY_VERSION
     assert figures_of(raw) == expected_figures()
+    facts = json.loads(json.dumps([row_facts(row) for row in MarketSnapshot.objects.all()]))
+    assert figures_of_facts(facts, interval_seconds=10) == raw.window
     assert raw.window.span_start == start
     midnight = datetime.combine(start.date(), datetime.min.time(), UTC)
     assert [day for day, _ in raw.days] == [midnight]
@@ -150,6 +153,9 @@ def test_figures_equal_the_scripted_values_and_survive_roll_ups(scripted):
     assert set(MarketRollup.objects.values_list("resolution_seconds", flat=True)) == {3600}
     rolled = pair_stability(pair_id=pair.pk, **window)
     assert rolled.window == raw.window
+    # From the rolled rows' JSON facts alone, as a report bundle's verifier recomputes them.
+    facts = json.loads(json.dumps([row_facts(row) for row in MarketRollup.objects.all()]))
+    assert figures_of_facts(facts, interval_seconds=10) == raw.window
     assert sum(snapshots_roll_up(now=later).values()) == 0  # nothing left: re-running is safe
 
 
