@@ -256,7 +256,7 @@ EXECUTOR_RISK_LIMITS: dict[str, str] = {}
 # sampled on this interval; raw rows become 1-minute rows after the first retention and
 # 1-minute rows 1-hour rows after the second (sized in docs/methodology.md).
 REPORTS_SNAPSHOT_INTERVAL_SECONDS = env_int("REPORTS_SNAPSHOT_INTERVAL_SECONDS", 10)
-REPORTS_RAW_RETENTION_HOURS = env_int("REPORTS_RAW_RETENTION_HOURS", 24)
+REPORTS_RAW_RETENTION_HOURS = env_int("REPORTS_RAW_RETENTION_HOURS", 12)
 REPORTS_MINUTE_RETENTION_DAYS = env_int("REPORTS_MINUTE_RETENTION_DAYS", 3)
 if REPORTS_SNAPSHOT_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("REPORTS_SNAPSHOT_INTERVAL_SECONDS must be 1 or more.")

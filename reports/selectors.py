@@ -32,9 +32,11 @@ def _rows(
     end: datetime,
 ) -> list[Any]:
     # One snapshot of the database for both tables: a roll-up committing between the two
-    # reads would otherwise count its rows twice or not at all.
+    # reads would otherwise count its rows twice or not at all. (Inside a caller's
+    # transaction, its isolation stands.)
+    repeatable = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if repeatable:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         rows = list(rolled.objects.filter(**subject, at__gte=start, at__lt=end))

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 METHODOLOGY_VERSION = "stability-1"
@@ -43,6 +43,16 @@ def mid_of(best_bid: Decimal, best_ask: Decimal) -> Decimal:
 
 def spread_bps(best_bid: Decimal, best_ask: Decimal, mid: Decimal) -> Decimal:
     return ((best_ask - best_bid) / mid * _TEN_THOUSAND).quantize(BPS_PLACES, ROUND_HALF_EVEN)
+
+
+def spread_step(spread: Decimal) -> Decimal:
+    """A spread as the percentiles rank it: rounded up to two significant digits (19.99 →
+    20, 1.234 → 1.3), never tighter than measured. It bounds how many distinct spreads a
+    rolled-up row keeps to a few tens, where 0.01 bps would keep almost every snapshot's."""
+    if spread <= 0:
+        return spread.quantize(BPS_PLACES)
+    step = Decimal(1).scaleb(spread.adjusted() - 1)
+    return ((spread / step).to_integral_value(ROUND_CEILING) * step).quantize(BPS_PLACES)
 
 
 def band_depths(levels: Iterable[tuple[Decimal, Decimal]], *, mid: Decimal, bid: bool) -> Depths:
@@ -94,7 +104,7 @@ class Bucket:
     samples: int = 0  # rows, readable or not (they mark the sampled span)
     observed: int = 0  # readable rows
     up: int = 0
-    spreads: Counter[Decimal] = field(default_factory=Counter)
+    spreads: Counter[Decimal] = field(default_factory=Counter)  # spread_step → snapshots
     bid_sum: Depths = _ZEROS
     ask_sum: Depths = _ZEROS
     bid_min: Depths | None = None
@@ -118,7 +128,7 @@ def bucket_of_sample(sample: Sample) -> Bucket:
     bucket.observed = 1
     bucket.up = int(sample.two_sided)
     if sample.spread is not None:
-        bucket.spreads[sample.spread] += 1
+        bucket.spreads[spread_step(sample.spread)] += 1
     bucket.bid_sum, bucket.ask_sum = sample.bid, sample.ask
     bucket.bid_min, bucket.ask_min = sample.bid, sample.ask
     bucket.depth_sum, bucket.depth_sum_sq = depth, depth * depth

@@ -20,7 +20,7 @@ from reports.models import MarketRollup, MarketSnapshot, OrderSnapshot
 from reports.rollups import row_facts, snapshots_roll_up
 from reports.selectors import pair_stability
 from reports.snapshots import market_snapshot_take
-from reports.stability import METHODOLOGY_VERSION, figures_of_facts
+from reports.stability import METHODOLOGY_VERSION, figures_of_facts, spread_step
 from tests.executor.harness import SYMBOL, api_key_store, pair_create, running_order_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +56,8 @@ def expected_figures() -> dict:
     with localcontext() as ctx:
         ctx.prec = 50
         normal_mid, thin_mid = (BID[0] + ASK[0]) / 2, (BID[0] + THIN_ASK[0]) / 2
+        assert (ASK[0] - BID[0]) / normal_mid * 10_000 == 10
+        assert 19.9 < (THIN_ASK[0] - BID[0]) / thin_mid * 10_000 < 20
         bid = BID[0] * BID[1]
         ask, thin = ASK[0] * ASK[1], THIN_ASK[0] * THIN_ASK[1]
         observed = SLOTS - len(MISSED)
@@ -71,9 +73,10 @@ def expected_figures() -> dict:
             "observed": observed,
             "gaps": len(MISSED),
             "uptime": (D(normal) / SLOTS).quantize(six),
-            "spread_p50_bps": ((ASK[0] - BID[0]) / normal_mid * 10_000).quantize(D("0.01")),
+            # Spreads rank at two significant digits, rounded up: 10.00 → 10, 19.99 → 20.
+            "spread_p50_bps": D("10.00"),
             # 4 of 19 spreads are wide: the 95th percentile's rank (19) is among them.
-            "spread_p95_bps": ((THIN_ASK[0] - BID[0]) / thin_mid * 10_000).quantize(D("0.01")),
+            "spread_p95_bps": D("20.00"),
             "bid_mean": bid.quantize(D("1e-8")),
             "bid_min": bid,
             "ask_mean": ask_mean.quantize(D("1e-8")),
@@ -174,3 +177,12 @@ def test_an_order_row_per_sample_with_inventory_and_equity_at_mid(scripted):
     market = MarketSnapshot.objects.get(pair=pair, at=start)
     assert (market.best_bid, market.best_ask, market.mid) == (BID[0], ASK[0], D(100))
     assert market.readable and market.two_sided and market.data_age_ms is not None
+
+
+@pytest.mark.parametrize(
+    ("spread", "ranked"),
+    [("19.99", "20.00"), ("10.00", "10.00"), ("10.01", "11.00"), ("1.234", "1.30"),
+     ("123.4", "130.00"), ("0.05", "0.05"), ("0", "0.00")],
+)  # fmt: skip
+def test_spreads_rank_at_two_significant_digits_rounded_up(spread, ranked):
+    assert spread_step(D(spread)) == D(ranked)
