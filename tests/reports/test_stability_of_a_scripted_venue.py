@@ -16,9 +16,9 @@ import pytest
 from django.utils import timezone
 
 from exchanges.models import Exchange
-from reports.models import MarketRollup, MarketSnapshot, OrderSnapshot
+from reports.models import MarketRollup, MarketSnapshot, OrderRollup, OrderSnapshot
 from reports.rollups import row_facts, snapshots_roll_up
-from reports.selectors import pair_stability
+from reports.selectors import order_stability, pair_stability
 from reports.snapshots import market_snapshot_take
 from reports.stability import METHODOLOGY_VERSION, figures_of_facts, spread_step
 from tests.executor.harness import SYMBOL, api_key_store, pair_create, running_order_create
@@ -138,8 +138,10 @@ def scripted(venue_url, venue_control, venue_trader):
 
 
 def test_figures_equal_the_scripted_values_and_survive_roll_ups(scripted):
-    pair, _order, start = scripted
+    pair, order, start = scripted
     window = {"start": start, "end": start + timedelta(hours=1)}
+    own = order_stability(order_id=order.pk, **window)
+    assert (own.window.slots, own.window.observed, own.window.uptime) == (20, 19, D(0))
     raw = pair_stability(pair_id=pair.pk, **window)
     assert raw.window.methodology_version == METHODOLOGY_VERSION
     assert figures_of(raw) == expected_figures()
@@ -156,6 +158,9 @@ def test_figures_equal_the_scripted_values_and_survive_roll_ups(scripted):
     assert set(MarketRollup.objects.values_list("resolution_seconds", flat=True)) == {3600}
     rolled = pair_stability(pair_id=pair.pk, **window)
     assert rolled.window == raw.window
+    assert order_stability(order_id=order.pk, **window).window == own.window
+    (position,) = OrderRollup.objects.filter(order=order)
+    assert (position.base_inventory, position.quote_inventory, position.samples) == (10, 2000, 19)
     # From the rolled rows' JSON facts alone, as a report bundle's verifier recomputes them.
     facts = json.loads(json.dumps([row_facts(row) for row in MarketRollup.objects.all()]))
     assert figures_of_facts(facts, interval_seconds=10) == raw.window
