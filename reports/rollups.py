@@ -10,8 +10,8 @@ nothing and a second run finds nothing left to do. A run reads a bounded batch p
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -57,7 +57,7 @@ def bucket_of_rollup(row: MarketRollup | OrderRollup) -> stability.Bucket:
         samples=row.samples,
         observed=row.observed,
         up=row.up,
-        spreads=stability.Counter({Decimal(k): v for k, v in row.spreads.items()}),
+        spreads=Counter({Decimal(k): v for k, v in row.spreads.items()}),
         bid_sum=_depths(row, "sum", "bid") or (),
         ask_sum=_depths(row, "sum", "ask") or (),
         bid_min=_depths(row, "min", "bid"),
@@ -101,7 +101,8 @@ def _rollup_columns(bucket: stability.Bucket) -> dict[str, object]:
         "drawdown": bucket.drawdown.quantize(Decimal("1e-20")),
     }
     sums = bucket.bid_sum + bucket.ask_sum
-    mins = (bucket.bid_min or (None,) * 5) + (bucket.ask_min or (None,) * 5)
+    empty = (None,) * len(stability.BANDS_BPS)
+    mins = (bucket.bid_min or empty) + (bucket.ask_min or empty)
     columns.update(zip(band_columns("sum"), sums, strict=True))
     columns.update(zip(band_columns("min"), mins, strict=True))
     return columns
@@ -205,10 +206,3 @@ def _lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ROLLUP_LOCK])
-
-
-def rows_in_window(
-    rows: Iterable[Any], *, start: datetime, end: datetime
-) -> list[stability.Bucket]:
-    """The buckets of stored rows (raw and rolled-up) that start inside [start, end)."""
-    return [bucket_of_row(row) for row in rows if start <= row.at < end]

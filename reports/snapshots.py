@@ -1,10 +1,10 @@
 """Taking the snapshots of one market (docs/methodology.md, "Sampling").
 
-Per slot and market: one book read through the gateway of a running order's API key (the
-first that answers, as the executor reads it), one query for the running orders' resting
-quotes as the executor tracks them, one for their ledger balances, then one insert per
-table. A slot already taken is not taken again (the key is subject + slot), so a re-run
-or a duplicated task changes nothing.
+Per slot and market: the running orders (and whether the slot is taken), one book read
+through the gateway of a running order's API key (the first that answers, as the executor
+reads it), one query for the running orders' resting quotes as the executor tracks them,
+one for their ledger balances, then one insert per table. A slot already taken is not
+taken again (the key is subject + slot), so a re-run or a duplicated task changes nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ GatewayFor = Callable[[int], ExchangeGateway]
 # thinner than this is read whole.
 BOOK_LEVELS = 100
 INVENTORY_PURPOSES = (Account.Purpose.ON_EXCHANGE, Account.Purpose.LOCKED)
+NO_DEPTH: stability.Depths = tuple(Decimal(0) for _ in stability.BANDS_BPS)
 
 
 def slot_of(moment: datetime, *, interval_seconds: int | None = None) -> datetime:
@@ -64,8 +65,8 @@ class BookView:
     best_bid: Decimal | None = None
     best_ask: Decimal | None = None
     mid: Decimal | None = None
-    bid: stability.Depths = tuple(Decimal(0) for _ in stability.BANDS_BPS)
-    ask: stability.Depths = tuple(Decimal(0) for _ in stability.BANDS_BPS)
+    bid: stability.Depths = NO_DEPTH
+    ask: stability.Depths = NO_DEPTH
 
     @classmethod
     def of(cls, book: OrderBook) -> BookView:
@@ -131,9 +132,8 @@ def _order_row(
     own_bid = max((price for price, _ in bids), default=None)
     own_ask = min((price for price, _ in asks), default=None)
     base, quote = held[pair.base_asset_id], held[pair.quote_asset_id]
-    zeros = stability.band_depths((), mid=Decimal(1), bid=True)
-    bid = stability.band_depths(bids, mid=view.mid, bid=True) if view.mid else zeros
-    ask = stability.band_depths(asks, mid=view.mid, bid=False) if view.mid else zeros
+    bid = stability.band_depths(bids, mid=view.mid, bid=True) if view.mid else NO_DEPTH
+    ask = stability.band_depths(asks, mid=view.mid, bid=False) if view.mid else NO_DEPTH
     both = own_bid is not None and own_ask is not None
     return {
         "order_id": order_id,
