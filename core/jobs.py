@@ -1,9 +1,10 @@
 """The base class of every Celery task in the product.
 
 Tasks take ids (never secrets) and a `trace_id` kwarg; the base restores the logging
-context from the kwargs, retries RetryableError with bounded exponential backoff and
-jitter, acknowledges late (tasks are idempotent, so a task lost with its worker runs
-again) and runs under time limits.
+context from the kwargs (the trace, the job's id and name, the order, exchange, chain and
+campaign it works on: core.context), retries RetryableError with bounded exponential
+backoff and jitter, acknowledges late (tasks are idempotent, so a task lost with its worker
+runs again) and runs under time limits.
 """
 
 import celery
@@ -27,9 +28,8 @@ class MrMarketTask(celery.Task):  # type: ignore[misc]  # celery ships no types
         trace_id = kwargs.get("trace_id") or context.new_trace_id()
         with context.bound(
             trace_id=trace_id,
+            job_id=self.request.id,
             job=self.name,
-            order_id=kwargs.get("order_id"),
-            api_key_id=kwargs.get("api_key_id"),
-            campaign_id=kwargs.get("campaign_id"),
+            **context.fields_from_ids(kwargs),
         ):
             return super().__call__(*args, **kwargs)

@@ -20,7 +20,8 @@ CREDENTIAL_ENDPOINTS = frozenset({"exchange-api-key-create"})
 
 
 class TraceIdMiddleware:
-    """Binds a trace id (the caller's X-Trace-Id when well formed) for the request."""
+    """Binds a trace id (the caller's X-Trace-Id when well formed) for the request, and,
+    once the URL is resolved, the order (and so its exchange) a view works on."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,6 +33,15 @@ class TraceIdMiddleware:
             response = self.get_response(request)
         response[TRACE_HEADER] = trace_id
         return response
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[object, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        context.bind_more(**context.fields_from_ids(kwargs))
 
 
 class CredentialFieldGuardMiddleware:

@@ -9,6 +9,8 @@ wait behind the pile."""
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -63,5 +65,15 @@ PERIODIC_JOBS = [
         name="Match HuFi rewards that arrived on Mixin, allocate and pay them",
         task="campaigns.tasks.rewards_collect",
         every_seconds=15,
+    ),
+    PeriodicJob(
+        name="Snapshot markets with running orders (one task per market)",
+        task="reports.tasks.reports_snapshot_all",
+        every_seconds=settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS,
+    ),
+    PeriodicJob(
+        name="Roll up aged metric snapshots",
+        task="reports.tasks.reports_roll_up",
+        every_seconds=60,
     ),
 ]

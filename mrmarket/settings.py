@@ -192,6 +192,9 @@ CELERY_TASK_ROUTES = {
     "executor.tasks.executor_tick_all": {"queue": "ticks"},
     "executor.tasks.executor_tick_market": {"queue": "ticks"},
     "executor.tasks.quotes_cancel": {"queue": "ticks"},
+    "reports.tasks.reports_snapshot_all": {"queue": "ticks"},
+    "reports.tasks.reports_snapshot_market": {"queue": "ticks"},
+    "reports.tasks.reports_roll_up": {"queue": "ticks"},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -249,6 +252,15 @@ MIXIN_OAUTH_BASE = env_str("MIXIN_OAUTH_BASE", _MIXIN_DEFAULT_BASE or "https://m
 EXECUTOR_MAX_TICK_INTERVAL_SECONDS = env_int("EXECUTOR_MAX_TICK_INTERVAL_SECONDS", 5)
 # Overrides of executor.risk.RiskLimits by name, e.g. {"max_drawdown_pct": "0.1"}.
 EXECUTOR_RISK_LIMITS: dict[str, str] = {}
+
+# Metric snapshots (reports/, docs/methodology.md): every market with a running order is
+# sampled on this interval; raw rows become 1-minute rows after the first retention and
+# 1-minute rows 1-hour rows after the second (sized in docs/methodology.md).
+REPORTS_SNAPSHOT_INTERVAL_SECONDS = env_int("REPORTS_SNAPSHOT_INTERVAL_SECONDS", 10)
+REPORTS_RAW_RETENTION_HOURS = env_int("REPORTS_RAW_RETENTION_HOURS", 12)
+REPORTS_MINUTE_RETENTION_DAYS = env_int("REPORTS_MINUTE_RETENTION_DAYS", 3)
+if REPORTS_SNAPSHOT_INTERVAL_SECONDS < 1:
+    raise ImproperlyConfigured("REPORTS_SNAPSHOT_INTERVAL_SECONDS must be 1 or more.")
 
 # Payments (orders/services/payments.py). An unpaid order expires once intake has read
 # past its expiry, or, when no payment came since, this long after it: a payment made in

@@ -12,6 +12,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from core import context
 from core.errors import InDoubtError, RejectedError, RemoteNotFoundError
 from core.faults import crash_point
 from exchanges.gateway import gateway_for_api_key
@@ -111,34 +112,35 @@ def _withdraw_from_exchange(order_id: uuid.UUID) -> Step:
     order = MarketMakingOrder.objects.get(pk=order_id)
     gateway = gateway_for_api_key(order.api_key_id)
     for leg in order.legs.all():
-        leg = _exit_withdrawal_book(order.pk, leg.pk)
-        if not leg.exit_amount or leg.exit_withdrawal_id:
-            continue
-        with mixin_client() as client:
-            entry = deposit_entry_for_chain(chain_id=leg.chain_id, client=client)
-        crash_point(f"exit_withdraw:{leg.leg}:after_key")
-        try:
-            withdrawal_id = gateway.withdraw(
-                asset=leg.exchange_coin,
-                network=leg.network,
-                address=entry.destination,
-                tag=entry.tag,
-                amount=leg.exit_amount,
-                client_id=leg.exit_client_id,
-            )
-        except InDoubtError:
-            # No answer: the withdrawal may exist. Look it up by our id; never send twice.
+        with context.bound(chain_id=leg.chain_id):  # log lines name the leg's chain
+            leg = _exit_withdrawal_book(order.pk, leg.pk)
+            if not leg.exit_amount or leg.exit_withdrawal_id:
+                continue
+            with mixin_client() as client:
+                entry = deposit_entry_for_chain(chain_id=leg.chain_id, client=client)
+            crash_point(f"exit_withdraw:{leg.leg}:after_key")
             try:
-                withdrawal_id = gateway.withdrawal_by_client_id(
-                    asset=leg.exchange_coin, client_id=leg.exit_client_id
-                ).withdrawal_id
-            except RemoteNotFoundError:
-                return Step.WAITING  # not there: the next run sends it under the same id
-        except RejectedError as refused:
-            _exit_withdrawal_refused(order.pk, leg.pk, refused)
-            continue
-        crash_point(f"exit_withdraw:{leg.leg}:after_call")
-        OrderLeg.objects.filter(pk=leg.pk).update(exit_withdrawal_id=withdrawal_id)
+                withdrawal_id = gateway.withdraw(
+                    asset=leg.exchange_coin,
+                    network=leg.network,
+                    address=entry.destination,
+                    tag=entry.tag,
+                    amount=leg.exit_amount,
+                    client_id=leg.exit_client_id,
+                )
+            except InDoubtError:
+                # No answer: the withdrawal may exist. Look it up by our id; never send twice.
+                try:
+                    withdrawal_id = gateway.withdrawal_by_client_id(
+                        asset=leg.exchange_coin, client_id=leg.exit_client_id
+                    ).withdrawal_id
+                except RemoteNotFoundError:
+                    return Step.WAITING  # not there: the next run sends it under the same id
+            except RejectedError as refused:
+                _exit_withdrawal_refused(order.pk, leg.pk, refused)
+                continue
+            crash_point(f"exit_withdraw:{leg.leg}:after_call")
+            OrderLeg.objects.filter(pk=leg.pk).update(exit_withdrawal_id=withdrawal_id)
     return _move(
         order_id,
         S.EXIT_WITHDRAWING,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core import context
 from core.faults import crash_point
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
@@ -109,28 +110,32 @@ def withdraw_to_exchange(*, order_id: uuid.UUID) -> Step:
                 reason="sending the funds to the exchange",
             )
     for leg in _funded_legs(order):
-        leg = _withdrawal_book(order.pk, leg.pk)
-        crash_point(f"withdraw_to_exchange:{leg.leg}:after_key")
-        try:
-            with mixin_client() as client:
-                transfer = withdrawal_send(
-                    purpose=MixinTransfer.Purpose.WITHDRAW_TO_EXCHANGE,
-                    idempotency_key=leg.withdrawal_key,
-                    asset_id=leg.asset_id,
-                    amount=leg.amount,
-                    destination=leg.deposit_address,
-                    tag=leg.deposit_tag,
-                    client=client,
+        # Log lines about one leg's withdrawal name its chain.
+        with context.bound(chain_id=leg.chain_id):
+            leg = _withdrawal_book(order.pk, leg.pk)
+            crash_point(f"withdraw_to_exchange:{leg.leg}:after_key")
+            try:
+                with mixin_client() as client:
+                    transfer = withdrawal_send(
+                        purpose=MixinTransfer.Purpose.WITHDRAW_TO_EXCHANGE,
+                        idempotency_key=leg.withdrawal_key,
+                        asset_id=leg.asset_id,
+                        amount=leg.amount,
+                        destination=leg.deposit_address,
+                        tag=leg.deposit_tag,
+                        client=client,
+                    )
+            except MixinRejectedError as refused:
+                _withdrawal_failed(
+                    order.pk, leg, reason=refused.reason.value, message=refused.message
                 )
-        except MixinRejectedError as refused:
-            _withdrawal_failed(order.pk, leg, reason=refused.reason.value, message=refused.message)
-            return Step.SKIPPED
-        crash_point(f"withdraw_to_exchange:{leg.leg}:after_call")
-        if transfer.state == MixinTransfer.State.FAILED:
-            _withdrawal_failed(
-                order.pk, leg, reason=transfer.error_reason, message=transfer.error_message
-            )
-            return Step.SKIPPED
+                return Step.SKIPPED
+            crash_point(f"withdraw_to_exchange:{leg.leg}:after_call")
+            if transfer.state == MixinTransfer.State.FAILED:
+                _withdrawal_failed(
+                    order.pk, leg, reason=transfer.error_reason, message=transfer.error_message
+                )
+                return Step.SKIPPED
     order_next_step_enqueue(order=order, done=WITHDRAWALS_SENT)
     return Step.DONE
 

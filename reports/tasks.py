@@ -1,0 +1,49 @@
+"""Celery interfaces of the snapshots: the beat job fanning out one snapshot task per
+market with a running order, the snapshot itself, and the roll-up run."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from core import context
+from core.jobs import MrMarketTask
+from reports.rollups import snapshots_roll_up
+from reports.snapshots import market_snapshot_take, markets_with_running_orders, slot_of
+
+# A roll-up run repeats its batches up to this many times (a backlog drains over runs).
+ROLLUP_BATCHES_PER_RUN = 4
+
+
+@shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
+def reports_snapshot_all(*, trace_id: str | None = None) -> int:
+    """Beat job: one snapshot task per market with a running order, for the current slot.
+    Each expires with its slot: a snapshot taken late would describe the wrong moment."""
+    at = slot_of(timezone.now())
+    markets = markets_with_running_orders()
+    for pair_id in markets:
+        reports_snapshot_market.apply_async(
+            kwargs={"pair_id": pair_id, "at": at.isoformat(), "trace_id": context.new_trace_id()},
+            expires=settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS,
+        )
+    return len(markets)
+
+
+@shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
+def reports_snapshot_market(*, pair_id: int, at: str, trace_id: str) -> int:
+    """Not retried: a failed book read is recorded as a gap, and the next slot comes soon."""
+    moment = parse_datetime(at)
+    if moment is None:
+        raise ValueError(f"not a time: {at!r}")
+    return market_snapshot_take(pair_id=pair_id, at=moment)
+
+
+@shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
+def reports_roll_up(*, trace_id: str | None = None) -> int:
+    read = 0
+    for _ in range(ROLLUP_BATCHES_PER_RUN):
+        batch = sum(snapshots_roll_up(now=timezone.now()).values())
+        read += batch
+        if not batch:
+            break
+    return read
