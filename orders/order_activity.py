@@ -87,8 +87,7 @@ def _quote_series(quotes: list, fills: list) -> dict:
         at = round(quote.created_at.timestamp(), 3)
         side = quote.side
         current = best[at].get(side)
-        better = quote.price > current if side == "buy" else quote.price < current
-        if current is None or better:
+        if current is None or (quote.price > current if side == "buy" else quote.price < current):
             best[at][side] = quote.price
     times = sorted(best)
     bids = [best[t].get("buy") for t in times]

@@ -1,9 +1,11 @@
 """Creating a market-making order: validate, quote the fees, and issue the invoice."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_UP, Decimal
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -50,8 +52,32 @@ class LegQuote:
     fee: Decimal
 
 
+T = TypeVar("T")
+
+
 def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, code="invalid", detail={field: [message]})
+
+
+def _gathered(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """Run one check; a field-level refusal is added to `errors` instead of raised."""
+    try:
+        return check()
+    except ApplicationError as error:
+        if not isinstance(error.detail, dict) or error.status_code != 400:
+            raise
+        for field, texts in error.detail.items():
+            errors.setdefault(field, []).extend(texts if isinstance(texts, list) else [texts])
+        return None
+
+
+def _base_amount(pair: TradingPair, value: object) -> Decimal:
+    base = _amount("base_amount", value, places=min(pair.amount_precision, MIXIN_PLACES))
+    if base and base < pair.min_order_amount:
+        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
+    if base and pair.max_order_amount is not None and base > pair.max_order_amount:
+        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
+    return base
 
 
 def _amount(field: str, value: object, *, places: int) -> Decimal:
@@ -172,16 +198,19 @@ def order_intent_create(
     )
     if pair is None or not pair.exchange.enabled:
         raise _field_error("pair_id", "Unknown or disabled pair.")
-    base = _amount("base_amount", base_amount, places=min(pair.amount_precision, MIXIN_PLACES))
-    quote = _amount("quote_amount", quote_amount, places=MIXIN_PLACES)
+    # Every mistake of the request is reported at once, each under its field.
+    errors: dict[str, list[str]] = {}
+    base = _gathered(errors, lambda: _base_amount(pair, base_amount))
+    quote = _gathered(errors, lambda: _amount("quote_amount", quote_amount, places=MIXIN_PLACES))
     if base == 0 and quote == 0:
-        raise _field_error("base_amount", "Fund at least one side of the book.")
-    if base and base < pair.min_order_amount:
-        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
-    if base and pair.max_order_amount is not None and base > pair.max_order_amount:
-        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
-    preset = preset_get_enabled(name=preset_name)
-    strategy_params_build(preset=preset, overrides=overrides)  # refuses bad overrides now
+        errors.setdefault("base_amount", []).append("Fund at least one side of the book.")
+    preset = _gathered(errors, lambda: preset_get_enabled(name=preset_name))
+    if preset is not None:  # refuses bad overrides now
+        _gathered(errors, lambda: strategy_params_build(preset=preset, overrides=overrides))
+    if errors:
+        texts = [text for field_texts in errors.values() for text in field_texts]
+        message = texts[0] if len(texts) == 1 else f"{len(texts)} fields need a change."
+        raise ApplicationError(message, code="invalid", detail=errors)
 
     api_key = _trading_key(pair)
     config = FundsLoopConfig.current()

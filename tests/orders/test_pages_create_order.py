@@ -103,3 +103,21 @@ def test_the_market_of_an_unknown_pair_is_a_404_in_the_error_shape(demo_client):
     response = demo_client.get(reverse("market-making-pair-market", args=[999999]))
     assert response.status_code == 404
     assert response.json()["error"]["code"]
+
+
+def test_every_mistake_of_the_request_is_reported_at_once(demo_client, demo_world):
+    response = demo_client.post(
+        reverse("market-making-orders"),
+        {
+            "pair_id": demo_world.pair("XIN/USDT").pk,
+            "strategy": {"preset": "stable-depth", "overrides": {"bid_spread": "2"}},
+            "base_amount": "0.01",
+            "quote_amount": "-1",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    detail = response.json()["error"]["detail"]
+    assert {"base_amount", "quote_amount"} <= set(detail)
+    assert "bid_spread" in detail or "order_amount" in detail
+    assert not MarketMakingOrder.objects.exists()
