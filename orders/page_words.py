@@ -110,12 +110,12 @@ CONTROL_LABELS = {
 # Mixin chain ids of the chains whose assets are traded here, with a short label for the
 # badge (static/chains/<file>.svg) and the chain's name.
 CHAINS = {
-    uuid.UUID("c6d0c728-2624-429b-8e0d-d9d19b6592fa"): ("bitcoin", "Bitcoin"),
-    uuid.UUID("43d61dcd-e413-450d-80b8-101d5e903357"): ("ethereum", "Ethereum"),
-    uuid.UUID("25dabac5-056a-48ff-b9f9-f67395dc407c"): ("tron", "Tron"),
-    uuid.UUID("64692c23-8971-4cf4-84a7-4dd1271dd887"): ("solana", "Solana"),
-    uuid.UUID("1949e683-6a08-49e2-b087-d6b72398588f"): ("bsc", "BNB Smart Chain"),
-    uuid.UUID("b7938396-3f94-4e0a-9179-d3440718156f"): ("polygon", "Polygon"),
+    uuid.UUID("c6d0c728-2624-429b-8e0d-d9d19b6592fa"): ("bitcoin", _("Bitcoin")),
+    uuid.UUID("43d61dcd-e413-450d-80b8-101d5e903357"): ("ethereum", _("Ethereum")),
+    uuid.UUID("25dabac5-056a-48ff-b9f9-f67395dc407c"): ("tron", _("Tron")),
+    uuid.UUID("64692c23-8971-4cf4-84a7-4dd1271dd887"): ("solana", _("Solana")),
+    uuid.UUID("1949e683-6a08-49e2-b087-d6b72398588f"): ("bsc", _("BNB Smart Chain")),
+    uuid.UUID("b7938396-3f94-4e0a-9179-d3440718156f"): ("polygon", _("Polygon")),
 }
 
 
@@ -171,8 +171,8 @@ def control_sources() -> dict[str, list[str]]:
 
 
 def chain_badge(chain_id: uuid.UUID) -> dict:
-    icon, name = CHAINS.get(chain_id, ("unknown", str(_("Other chain"))))
-    return {"icon": f"chains/{icon}.svg", "name": name}
+    icon, name = CHAINS.get(chain_id, ("unknown", _("Other chain")))
+    return {"icon": f"chains/{icon}.svg", "name": str(name)}
 
 
 # Parameters that are fractions of the price: the form shows and takes them as percentages.

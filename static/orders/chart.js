@@ -24,7 +24,8 @@ const MrMarketChart = (() => {
       width,
       height,
       legend: {live: false},
-      scales: {x: {time: true}},
+      // One moment alone would stretch the axis over years: show at least two minutes.
+      scales: {x: {time: true, range: (u, min, max) => (max - min < 120 ? [min - 60, max + 60] : [min, max])}},
       axes: [{}, {size: 70}],
       series: [
         {},

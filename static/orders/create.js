@@ -55,7 +55,7 @@ document.addEventListener("alpine:init", () => {
           const value = this.values[field.name];
           if (!field.required && value === start[field.name]) continue;
           if (field.type === "boolean") out[field.name] = Boolean(value);
-          else if (String(value).trim() === "") { if (field.required) out[field.name] = ""; }
+          else if (String(value).trim() === "") continue;  // the API names a missing required field
           else out[field.name] = field.percent ? MrMarket.fractionOf(String(value).trim()) : String(value).trim();
         }
         return out;
