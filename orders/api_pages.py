@@ -118,6 +118,8 @@ class PayoutReceiptSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField(allow_null=True)
     request_id = serializers.UUIDField(allow_null=True)
     kernel_hash = serializers.CharField(allow_blank=True)
+    snapshot_id = serializers.UUIDField(allow_null=True)
+    snapshot_url = serializers.URLField(allow_null=True)
     is_refund = serializers.BooleanField()
 
 

@@ -15,8 +15,11 @@ from executor.selectors import order_fills, order_quotes, order_quotes_resting
 from ledger.models import Account, Entry, Transaction
 from ledger.selectors import exact_sums, order_balances
 from orders.models import MarketMakingOrder, Payout
-from wallet.models import MixinTransfer
+from wallet.models import MixinSnapshot, MixinTransfer
 
+# Mixin's public page of a snapshot (the pay links' host); the demo's simulated snapshots
+# are not there, their ids are still shown.
+MIXIN_SNAPSHOT_URL = "https://mixin.one/snapshots/{snapshot_id}"
 # Mixin amounts carry 8 decimal places; the pages show wallet amounts to that precision.
 MIXIN_PLACES = 8
 SERIES_QUOTES = 500
@@ -154,8 +157,8 @@ def order_result(*, order: MarketMakingOrder) -> dict:
 
 
 def _payout_receipts(order: MarketMakingOrder) -> list[dict]:
-    """Each payout with the Mixin transfer that carried it: its request id and the kernel
-    transaction hash, which find the snapshot on Mixin's side."""
+    """Each payout with the Mixin transfer that carried it (request id, kernel transaction
+    hash) and, once payment intake has seen it, the snapshot it made and its link."""
     payouts = list(order.payouts.all())
     transfers = {
         t.idempotency_key: t
@@ -163,9 +166,16 @@ def _payout_receipts(order: MarketMakingOrder) -> list[dict]:
             idempotency_key__in=[p.idempotency_key for p in payouts]
         )
     }
+    snapshots = dict(
+        MixinSnapshot.objects.filter(
+            direction=MixinSnapshot.Direction.OUTGOING,
+            request_id__in=[str(t.request_id) for t in transfers.values()],
+        ).values_list("request_id", "snapshot_id")
+    )
     receipts = []
     for payout in payouts:
         transfer = transfers.get(payout.idempotency_key)
+        snapshot_id = snapshots.get(str(transfer.request_id)) if transfer else None
         receipts.append(
             {
                 "kind": payout.kind,
@@ -175,6 +185,10 @@ def _payout_receipts(order: MarketMakingOrder) -> list[dict]:
                 "sent_at": payout.sent_at.isoformat() if payout.sent_at else None,
                 "request_id": str(transfer.request_id) if transfer else None,
                 "kernel_hash": transfer.kernel_hash if transfer else "",
+                "snapshot_id": str(snapshot_id) if snapshot_id else None,
+                "snapshot_url": MIXIN_SNAPSHOT_URL.format(snapshot_id=snapshot_id)
+                if snapshot_id
+                else None,
                 "is_refund": payout.kind == Payout.Kind.REFUND,
             }
         )

@@ -141,6 +141,11 @@ def test_create_pay_run_pause_exit_in_a_browser(
         expect(cells.nth(1)).to_have_text(_shown(paid_in))
         expect(cells.nth(2)).to_have_text(_shown(paid_back))
     expect(page.locator("#payout-receipts li")).to_have_count(len(payouts))
+    # Once intake has seen the payouts' snapshots, each payout links to its snapshot.
+    _beat()
+    page.reload()
+    snapshot_links = page.locator("#payout-receipts a[href^='https://mixin.one/snapshots/']")
+    expect(snapshot_links).to_have_count(len(payouts))
     look("order-exited")
 
     balances = demo_world.demo_user_balances()

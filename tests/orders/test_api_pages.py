@@ -1,0 +1,44 @@
+"""The reads the pages draw from: each has a declared response schema, answers only the
+order's owner, and says what the ledger and the executor hold."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from tests.orders.pages_helpers import demo_user, xin_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_pages_reads_have_response_schemas(client, demo_world):
+    client.force_login(demo_user())
+    schema = client.get(reverse("schema") + "?format=json").json()
+    for path in (
+        "/api/v1/market-making/pairs/{pair_id}/market/",
+        "/api/v1/market-making/orders/{order_id}/activity/",
+        "/api/v1/market-making/orders/{order_id}/result/",
+    ):
+        answer = schema["paths"][path]["get"]["responses"]["200"]
+        assert answer["content"]["application/json"]["schema"]["$ref"], path
+
+
+def test_a_new_orders_activity_and_result_are_empty_in_their_shapes(client, demo_world):
+    order = xin_order(demo_world)
+    client.force_login(demo_user())
+    activity = client.get(reverse("market-making-order-activity", args=[order.pk])).json()
+    assert activity["open_quotes"] == [] and activity["fills"] == []
+    assert activity["series"] == {"time": [], "bid": [], "ask": [], "mid": [], "fills": []}
+    assert activity["pair"]["price_precision"] == order.pair.price_precision
+    result = client.get(reverse("market-making-order-result", args=[order.pk])).json()
+    assert {row["paid_in"] for row in result["assets"]} == {"0"}
+    assert result["payouts"] == []
+    assert result["asset_display"][str(order.pair.base_asset_id)]["symbol"] == "XIN"
+
+
+def test_someone_elses_order_is_not_found(client, demo_world, django_user_model):
+    order = xin_order(demo_world)
+    client.force_login(django_user_model.objects.create_user("someone-else"))
+    for name in ("market-making-order-activity", "market-making-order-result"):
+        assert client.get(reverse(name, args=[order.pk])).status_code == 404
+        assert client.get(reverse(name, args=[uuid.uuid4()])).status_code == 404
