@@ -53,6 +53,8 @@ def _login(page, live_server, demo_world) -> None:
 def test_create_pay_run_pause_exit_in_a_browser(
     presets_seeded, live_server, demo_world, worker, page, look
 ):
+    page.goto(live_server.url + "/")
+    look("home-anonymous")
     _login(page, live_server, demo_world)
     expect(page.locator("header")).to_contain_text("Demo token creator")
     look("home")
