@@ -3,6 +3,7 @@ the create page's dry run), an order's quotes, fills and chart series, and the r
 an order from the ledger. Kept apart from orders/api.py, whose views write."""
 
 import uuid
+from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -11,8 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFoundError
+from core.money import decimal_text
+from orders.api import OrderCreateInputSerializer
 from orders.order_activity import order_activity, order_assets, order_result
 from orders.selectors import order_get_for_user, pair_list_for_orders, pair_market_for_preview
+from orders.serializers import DecimalJSONParser
+from orders.services.intents import order_invoice_quote
 
 
 class PairMarketOutputSerializer(serializers.Serializer):
@@ -136,3 +141,55 @@ class OrderResultApi(APIView):
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
         return Response({**order_result(order=order), "asset_display": order_assets(order=order)})
+
+
+class InvoiceLineSerializer(serializers.Serializer):
+    purpose = serializers.CharField()
+    asset_id = serializers.UUIDField()
+    amount = serializers.CharField()
+
+
+class InvoiceTotalSerializer(serializers.Serializer):
+    asset_id = serializers.UUIDField()
+    amount = serializers.CharField()
+
+
+class InvoiceQuoteOutputSerializer(serializers.Serializer):
+    lines = InvoiceLineSerializer(many=True)
+    totals = InvoiceTotalSerializer(many=True)
+
+
+class InvoiceQuoteApi(APIView):
+    """The invoice the same body sent to the order API would get: every line with the
+    network fees Mixin quotes now, and the total per asset. Nothing is stored; a body the
+    order API would refuse gets the same 400."""
+
+    parser_classes = [DecimalJSONParser]
+
+    @extend_schema(request=OrderCreateInputSerializer, responses=InvoiceQuoteOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = OrderCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        lines = order_invoice_quote(
+            pair_id=values["pair_id"],
+            preset_name=values["strategy"]["preset"],
+            overrides=values["strategy"]["overrides"],
+            base_amount=values["base_amount"],
+            quote_amount=values["quote_amount"],
+        )
+        totals: dict[str, Decimal] = {}
+        for _, asset_id, amount in lines:
+            totals[str(asset_id)] = totals.get(str(asset_id), Decimal(0)) + amount
+        return Response(
+            {
+                "lines": [
+                    {"purpose": purpose, "asset_id": str(asset_id), "amount": decimal_text(amount)}
+                    for purpose, asset_id, amount in lines
+                ],
+                "totals": [
+                    {"asset_id": asset_id, "amount": decimal_text(amount)}
+                    for asset_id, amount in totals.items()
+                ],
+            }
+        )

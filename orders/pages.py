@@ -100,6 +100,10 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 "id": item["pair"].pk,
                 "base_symbol": item["pair"].base_symbol,
                 "quote_symbol": item["pair"].quote_symbol,
+                "symbols": {
+                    str(item["pair"].base_asset_id): item["pair"].base_symbol,
+                    str(item["pair"].quote_asset_id): item["pair"].quote_symbol,
+                },
                 "price_precision": item["pair"].price_precision,
                 "amount_precision": item["pair"].amount_precision,
             }
@@ -107,6 +111,8 @@ def order_create(request: HttpRequest) -> HttpResponse:
         ],
         "presets": presets,
         "labels": field_labels(),
+        "purposes": {purpose: str(words) for purpose, words in PURPOSE_WORDS.items()},
+        "invoiceUrl": reverse("market-making-invoice-quote"),
         "marketUrl": reverse("market-making-pair-market", args=[0]),
         "previewUrl": reverse("strategy-preview"),
         "createUrl": reverse("market-making-orders"),

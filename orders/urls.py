@@ -9,7 +9,7 @@ from orders.api import (
     PresetListApi,
     StrategyPreviewApi,
 )
-from orders.api_pages import OrderActivityApi, OrderResultApi, PairMarketApi
+from orders.api_pages import InvoiceQuoteApi, OrderActivityApi, OrderResultApi, PairMarketApi
 from orders.services.control import ACTIONS
 
 api_urlpatterns = [
@@ -34,6 +34,11 @@ api_urlpatterns = [
         "market-making/orders/<uuid:order_id>/result/",
         OrderResultApi.as_view(),
         name="market-making-order-result",
+    ),
+    path(
+        "market-making/invoice-quote/",
+        InvoiceQuoteApi.as_view(),
+        name="market-making-invoice-quote",
     ),
     path("market-making/orders/", OrderListCreateApi.as_view(), name="market-making-orders"),
     path(

@@ -175,22 +175,21 @@ def _payment_entries(
     return entries
 
 
-def order_intent_create(
-    *,
-    user: AbstractBaseUser,
-    pair_id: int,
-    preset_name: str,
-    overrides: dict,
-    base_amount: object,
-    quote_amount: object,
-) -> MarketMakingOrder:
-    """An order waiting for its payment, with one invoice entry per thing the user pays."""
-    if not hasattr(user, "mixin"):
-        raise ApplicationError(
-            "Log in with Mixin first: payments and payouts go to your Mixin account.",
-            code="mixin_login_required",
-            status_code=403,
-        )
+@dataclass(frozen=True)
+class IntentRequest:
+    """A create request that passed every check, and the legs its invoice is made of."""
+
+    pair: TradingPair
+    preset: StrategyPreset
+    base: Decimal
+    quote: Decimal
+    api_key: ExchangeAPIKey
+    quotes: list[LegQuote]
+
+
+def _intent_request(
+    *, pair_id: int, preset_name: str, overrides: dict, base_amount: object, quote_amount: object
+) -> IntentRequest:
     pair = (
         TradingPair.objects.select_related("exchange")
         .filter(pk=pair_id, enabled=True, kind=TradingPair.Kind.MARKET_MAKING)
@@ -207,13 +206,12 @@ def order_intent_create(
     preset = _gathered(errors, lambda: preset_get_enabled(name=preset_name))
     if preset is not None:  # refuses bad overrides now
         _gathered(errors, lambda: strategy_params_build(preset=preset, overrides=overrides))
-    if errors:
+    if errors or preset is None or base is None or quote is None:
         texts = [text for field_texts in errors.values() for text in field_texts]
         message = texts[0] if len(texts) == 1 else f"{len(texts)} fields need a change."
         raise ApplicationError(message, code="invalid", detail=errors)
 
     api_key = _trading_key(pair)
-    config = FundsLoopConfig.current()
     # Both assets get a leg (exit brings back whatever trading left in either); only the
     # funded ones are sent to the exchange.
     quotes = [
@@ -223,16 +221,59 @@ def order_intent_create(
             (_leg_route(leg=MarketMakingOrder.Leg.QUOTE, pair=pair), quote),
         )
     ]
+    return IntentRequest(
+        pair=pair, preset=preset, base=base, quote=quote, api_key=api_key, quotes=quotes
+    )
+
+
+def order_invoice_quote(
+    *, pair_id: int, preset_name: str, overrides: dict, base_amount: object, quote_amount: object
+) -> list[tuple[str, uuid.UUID, Decimal]]:
+    """The invoice a create request would get, line by line (purpose, asset, amount), from
+    the same checks and fee quotes as the order itself; nothing is stored."""
+    request = _intent_request(
+        pair_id=pair_id,
+        preset_name=preset_name,
+        overrides=overrides,
+        base_amount=base_amount,
+        quote_amount=quote_amount,
+    )
+    return _payment_entries(request.quotes, FundsLoopConfig.current().market_making_fee_rate)
+
+
+def order_intent_create(
+    *,
+    user: AbstractBaseUser,
+    pair_id: int,
+    preset_name: str,
+    overrides: dict,
+    base_amount: object,
+    quote_amount: object,
+) -> MarketMakingOrder:
+    """An order waiting for its payment, with one invoice entry per thing the user pays."""
+    if not hasattr(user, "mixin"):
+        raise ApplicationError(
+            "Log in with Mixin first: payments and payouts go to your Mixin account.",
+            code="mixin_login_required",
+            status_code=403,
+        )
+    request = _intent_request(
+        pair_id=pair_id,
+        preset_name=preset_name,
+        overrides=overrides,
+        base_amount=base_amount,
+        quote_amount=quote_amount,
+    )
     return _order_store(
         user=user,
-        pair=pair,
-        api_key=api_key,
-        preset=preset,
+        pair=request.pair,
+        api_key=request.api_key,
+        preset=request.preset,
         overrides=overrides,
-        base=base,
-        quote=quote,
-        quotes=quotes,
-        config=config,
+        base=request.base,
+        quote=request.quote,
+        quotes=request.quotes,
+        config=FundsLoopConfig.current(),
     )
 
 

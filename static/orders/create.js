@@ -27,6 +27,7 @@ document.addEventListener("alpine:init", () => {
       busy: false,
       book: null,
       bookError: "",
+      invoice: null,
 
       get pair() { return this.pairs.find((p) => p.id === Number(this.pairId)); },
       get preset() { return this.presets.find((p) => p.name === this.presetName); },
@@ -34,6 +35,7 @@ document.addEventListener("alpine:init", () => {
         this.presetName = name;
         this.values = initialValues(this.preset);
         this.book = null;
+        this.invoice = null;
       },
       unit(field) {
         if (field.unit === "base") return this.pair?.base_symbol || "";
@@ -61,10 +63,37 @@ document.addEventListener("alpine:init", () => {
         return out;
       },
 
+      requestBody() {
+        return {
+          pair_id: Number(this.pairId),
+          strategy: {preset: this.presetName, overrides: this.overrides()},
+          base_amount: this.baseAmount.trim() || "0",
+          quote_amount: this.quoteAmount.trim() || "0",
+        };
+      },
+
+      // The exact invoice this request would get, every fee line with its amount.
+      async quoteInvoice() {
+        const answer = await MrMarket.send(config.invoiceUrl, {body: this.requestBody()});
+        if (!answer.ok) {
+          this.invoice = null;
+          this.errors = MrMarket.fieldErrors(answer.body);
+          return false;
+        }
+        const symbols = this.pair.symbols;
+        const line = (l) => ({...l, amount: MrMarket.amount(l.amount), symbol: symbols[l.asset_id] || ""});
+        this.invoice = {
+          lines: answer.body.lines.map((l) => ({...line(l), label: config.purposes[l.purpose] || l.purpose})),
+          totals: answer.body.totals.map(line),
+        };
+        return true;
+      },
+
       async dryRun() {
         this.bookError = "";
         this.busy = true;
         try {
+          if (!(await this.quoteInvoice())) return;
           const market = await MrMarket.getJson(config.marketUrl.replace("/0/", `/${this.pairId}/`));
           const answer = await MrMarket.send(config.previewUrl, {body: {
             preset: this.presetName,
@@ -98,12 +127,7 @@ document.addEventListener("alpine:init", () => {
       async create() {
         this.busy = true;
         try {
-          const answer = await MrMarket.send(config.createUrl, {body: {
-            pair_id: Number(this.pairId),
-            strategy: {preset: this.presetName, overrides: this.overrides()},
-            base_amount: this.baseAmount.trim() || "0",
-            quote_amount: this.quoteAmount.trim() || "0",
-          }});
+          const answer = await MrMarket.send(config.createUrl, {body: this.requestBody()});
           if (answer.status === 201) {
             window.location.assign(config.payUrl.replace("00000000-0000-0000-0000-000000000000", answer.body.id));
             return;

@@ -80,9 +80,14 @@ def test_create_pay_run_pause_exit_in_a_browser(
 
     page.fill("#base_amount", "2")
     page.fill("#f-order_amount", "0.2")
-    page.get_by_role("button", name="Show the quotes it would place").click()
+    page.get_by_role("button", name="Show the quotes and the invoice").click()
     expect(page.locator("#preview-book tr.ask").first).to_be_visible()
     expect(page.locator("#preview-book tr.bid").first).to_be_visible()
+    # The exact invoice: both legs, each network fee Mixin quotes, and a total per asset.
+    expect(page.locator("#invoice-lines tbody tr")).to_have_count(4)
+    expect(page.locator("#invoice-lines")).to_contain_text("Network fee to send the base")
+    expect(page.locator("#invoice-lines tfoot tr")).to_have_count(2)
+    quoted_totals = [t.split() for t in page.locator("#invoice-lines tfoot tr").all_inner_texts()]
     look("create-dry-run")
 
     page.get_by_role("button", name="Create the order and show the invoice").click()
@@ -94,6 +99,7 @@ def test_create_pay_run_pause_exit_in_a_browser(
     pay_url = page.locator("#pay-url").get_attribute("href")
     assert pay_url.startswith("https://mixin.one/pay/")
     expect(page.locator("#entries tbody tr")).to_have_count(order.payment_entries.count())
+    assert [t.split() for t in page.locator("#entries tfoot tr").all_inner_texts()] == quoted_totals
     look("pay")
 
     demo_world.mixin_control(

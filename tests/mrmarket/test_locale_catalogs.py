@@ -14,23 +14,27 @@ CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
 
 def po_messages(path: Path) -> dict[str, str]:
-    """msgid (with its context as gettext keys it: "context\\x04msgid") → msgstr."""
+    """msgid (with its context as gettext keys it: "context\\x04msgid") → msgstr; a fuzzy
+    entry (msgmerge's guess, which compilemessages leaves out) counts as untranslated."""
     messages: dict[str, str] = {}
     entry: dict[str, str] = {}
     field = None
+    fuzzy = False
 
     def close() -> None:
         if "msgid" in entry and entry["msgid"]:
             key = entry["msgid"]
             if "msgctxt" in entry:
                 key = f"{entry['msgctxt']}\x04{key}"
-            messages[key] = entry.get("msgstr", "")
+            messages[key] = "" if fuzzy else entry.get("msgstr", "")
 
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line:
             close()
-            entry, field = {}, None
+            entry, field, fuzzy = {}, None, False
+        elif line.startswith("#,"):
+            fuzzy = fuzzy or "fuzzy" in line
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
@@ -59,4 +63,16 @@ def test_the_compiled_catalog_matches_its_source(po):
     with mo.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
     compiled = {key: value for key, value in compiled.items() if key}  # drop the header
-    assert compiled == po_messages(po), f"{mo} is stale: run `manage.py compilemessages`"
+    translated = {key: value for key, value in po_messages(po).items() if value}
+    assert compiled == translated, f"{mo} is stale: run `manage.py compilemessages`"
+
+
+def test_a_fuzzy_guess_counts_as_untranslated(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: zh_Hans\\n"\n\n'
+        '#, fuzzy\n#| msgid "Old"\nmsgid "New"\nmsgstr "旧"\n\n'
+        'msgctxt "unit"\nmsgid "seconds"\nmsgstr "秒"\n',
+        encoding="utf-8",
+    )
+    assert po_messages(po) == {"New": "", "unit\x04seconds": "秒"}

@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from core.money import decimal_text
+from orders.models import MarketMakingOrder
 from tests.orders.pages_helpers import demo_user, xin_order
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +44,35 @@ def test_someone_elses_order_is_not_found(client, demo_world, django_user_model)
     for name in ("market-making-order-activity", "market-making-order-result"):
         assert client.get(reverse(name, args=[order.pk])).status_code == 404
         assert client.get(reverse(name, args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_invoice_quote_is_the_invoice_the_order_then_gets(client, demo_world):
+    client.force_login(demo_user())
+    body = {
+        "pair_id": demo_world.pair("XIN/USDT").pk,
+        "strategy": {"preset": "stable-depth", "overrides": {"order_amount": "0.2"}},
+        "base_amount": "2",
+        "quote_amount": "300",
+    }
+    quote = client.post(reverse("market-making-invoice-quote"), body, "application/json").json()
+    assert not MarketMakingOrder.objects.exists()  # a quote stores nothing
+    order_id = client.post(reverse("market-making-orders"), body, "application/json").json()["id"]
+    entries = MarketMakingOrder.objects.get(pk=order_id).payment_entries.all()
+    assert quote["lines"] == [
+        {"purpose": e.purpose, "asset_id": str(e.asset_id), "amount": decimal_text(e.amount_due)}
+        for e in entries
+    ]
+    assert {t["asset_id"] for t in quote["totals"]} == {str(e.asset_id) for e in entries}
+
+
+def test_the_invoice_quote_refuses_what_the_order_api_refuses(client, demo_world):
+    client.force_login(demo_user())
+    body = {
+        "pair_id": demo_world.pair("XIN/USDT").pk,
+        "strategy": {"preset": "stable-depth", "overrides": {}},
+        "base_amount": "0.01",
+        "quote_amount": "300",
+    }
+    answer = client.post(reverse("market-making-invoice-quote"), body, "application/json")
+    assert answer.status_code == 400
+    assert set(answer.json()["error"]["detail"]) == {"base_amount", "order_amount"}
