@@ -8,7 +8,13 @@ from decimal import Decimal
 from django.db.models import Q
 
 from exchanges.models import TradingPair
-from executor.models import ExecutorEvent, ExecutorState, TrackedOrder
+from executor.models import (
+    RESTING_STATUSES,
+    ExchangeFill,
+    ExecutorEvent,
+    ExecutorState,
+    TrackedOrder,
+)
 from ledger.models import Account, Balance
 from strategy import Balances
 
@@ -66,4 +72,24 @@ def order_events_latest(*, order_id: object, limit: int) -> list[ExecutorEvent]:
     """The order's latest `limit` executor events, newest (by first occurrence) first."""
     return list(
         ExecutorEvent.objects.filter(order_id=order_id).order_by("-first_at", "-id")[:limit]
+    )
+
+
+def order_quotes(*, order_id: object, limit: int) -> list[TrackedOrder]:
+    """The order's latest `limit` exchange orders, newest first: what it quoted and when."""
+    return list(TrackedOrder.objects.filter(order_id=order_id).order_by("-sequence")[:limit])
+
+
+def order_quotes_resting(*, order_id: object) -> list[TrackedOrder]:
+    """The order's quotes that rest on the book now, best price of each side first."""
+    resting = TrackedOrder.objects.filter(order_id=order_id, status__in=RESTING_STATUSES)
+    return sorted(resting, key=lambda q: (q.side, -q.price if q.side == "buy" else q.price))
+
+
+def order_fills(*, order_id: object, limit: int) -> list[ExchangeFill]:
+    """The order's latest `limit` trades as the exchange reported them, newest first."""
+    return list(
+        ExchangeFill.objects.filter(tracked_order__order_id=order_id).order_by("-traded_at", "-id")[
+            :limit
+        ]
     )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include(campaigns_api_urls)),
     path("api/v1/", include(reports_api_urls)),
     path("auth/mixin/", include(wallet_page_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
     path("", include(orders_page_urls)),
 ]

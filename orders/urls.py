@@ -9,6 +9,7 @@ from orders.api import (
     PresetListApi,
     StrategyPreviewApi,
 )
+from orders.api_pages import InvoiceQuoteApi, OrderActivityApi, OrderResultApi, PairMarketApi
 from orders.services.control import ACTIONS
 
 api_urlpatterns = [
@@ -19,6 +20,26 @@ api_urlpatterns = [
         name="strategy-preview",
     ),
     path("market-making/pairs/", PairListApi.as_view(), name="market-making-pairs"),
+    path(
+        "market-making/pairs/<int:pair_id>/market/",
+        PairMarketApi.as_view(),
+        name="market-making-pair-market",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/activity/",
+        OrderActivityApi.as_view(),
+        name="market-making-order-activity",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/result/",
+        OrderResultApi.as_view(),
+        name="market-making-order-result",
+    ),
+    path(
+        "market-making/invoice-quote/",
+        InvoiceQuoteApi.as_view(),
+        name="market-making-invoice-quote",
+    ),
     path("market-making/orders/", OrderListCreateApi.as_view(), name="market-making-orders"),
     path(
         "market-making/orders/<uuid:order_id>/",
@@ -37,8 +58,7 @@ api_urlpatterns = [
 
 page_urlpatterns = [
     path("", pages.home, name="home"),
-    path("orders/new/", pages.OrderCreatePage.as_view(), name="order-create"),
-    path("orders/pairs/<int:pair_id>/market/", pages.pair_market, name="pair-market"),
+    path("orders/new/", pages.order_create, name="order-create"),
     path("orders/<uuid:order_id>/", pages.order_page, name="order-page"),
     path("orders/<uuid:order_id>/pay/", pages.order_pay, name="order-pay"),
 ]

@@ -1,9 +1,11 @@
 """Creating a market-making order: validate, quote the fees, and issue the invoice."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_UP, Decimal
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -50,8 +52,32 @@ class LegQuote:
     fee: Decimal
 
 
+T = TypeVar("T")
+
+
 def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, code="invalid", detail={field: [message]})
+
+
+def _gathered(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """Run one check; a field-level refusal is added to `errors` instead of raised."""
+    try:
+        return check()
+    except ApplicationError as error:
+        if not isinstance(error.detail, dict) or error.status_code != 400:
+            raise
+        for field, texts in error.detail.items():
+            errors.setdefault(field, []).extend(texts if isinstance(texts, list) else [texts])
+        return None
+
+
+def _base_amount(pair: TradingPair, value: object) -> Decimal:
+    base = _amount("base_amount", value, places=min(pair.amount_precision, MIXIN_PLACES))
+    if base and base < pair.min_order_amount:
+        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
+    if base and pair.max_order_amount is not None and base > pair.max_order_amount:
+        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
+    return base
 
 
 def _amount(field: str, value: object, *, places: int) -> Decimal:
@@ -149,6 +175,72 @@ def _payment_entries(
     return entries
 
 
+@dataclass(frozen=True)
+class IntentRequest:
+    """A create request that passed every check, and the legs its invoice is made of."""
+
+    pair: TradingPair
+    preset: StrategyPreset
+    base: Decimal
+    quote: Decimal
+    api_key: ExchangeAPIKey
+    quotes: list[LegQuote]
+
+
+def _intent_request(
+    *, pair_id: int, preset_name: str, overrides: dict, base_amount: object, quote_amount: object
+) -> IntentRequest:
+    pair = (
+        TradingPair.objects.select_related("exchange")
+        .filter(pk=pair_id, enabled=True, kind=TradingPair.Kind.MARKET_MAKING)
+        .first()
+    )
+    if pair is None or not pair.exchange.enabled:
+        raise _field_error("pair_id", "Unknown or disabled pair.")
+    # Every mistake of the request is reported at once, each under its field.
+    errors: dict[str, list[str]] = {}
+    base = _gathered(errors, lambda: _base_amount(pair, base_amount))
+    quote = _gathered(errors, lambda: _amount("quote_amount", quote_amount, places=MIXIN_PLACES))
+    if base == 0 and quote == 0:
+        errors.setdefault("base_amount", []).append("Fund at least one side of the book.")
+    preset = _gathered(errors, lambda: preset_get_enabled(name=preset_name))
+    if preset is not None:  # refuses bad overrides now
+        _gathered(errors, lambda: strategy_params_build(preset=preset, overrides=overrides))
+    if errors or preset is None or base is None or quote is None:
+        texts = [text for field_texts in errors.values() for text in field_texts]
+        message = texts[0] if len(texts) == 1 else f"{len(texts)} fields need a change."
+        raise ApplicationError(message, code="invalid", detail=errors)
+
+    api_key = _trading_key(pair)
+    # Both assets get a leg (exit brings back whatever trading left in either); only the
+    # funded ones are sent to the exchange.
+    quotes = [
+        _leg_quote(route=route, api_key=api_key, amount=amount) if amount > 0 else route
+        for route, amount in (
+            (_leg_route(leg=MarketMakingOrder.Leg.BASE, pair=pair), base),
+            (_leg_route(leg=MarketMakingOrder.Leg.QUOTE, pair=pair), quote),
+        )
+    ]
+    return IntentRequest(
+        pair=pair, preset=preset, base=base, quote=quote, api_key=api_key, quotes=quotes
+    )
+
+
+def order_invoice_quote(
+    *, pair_id: int, preset_name: str, overrides: dict, base_amount: object, quote_amount: object
+) -> list[tuple[str, uuid.UUID, Decimal]]:
+    """The invoice a create request would get, line by line (purpose, asset, amount), from
+    the same checks and fee quotes as the order itself; nothing is stored."""
+    request = _intent_request(
+        pair_id=pair_id,
+        preset_name=preset_name,
+        overrides=overrides,
+        base_amount=base_amount,
+        quote_amount=quote_amount,
+    )
+    return _payment_entries(request.quotes, FundsLoopConfig.current().market_making_fee_rate)
+
+
 def order_intent_create(
     *,
     user: AbstractBaseUser,
@@ -165,45 +257,23 @@ def order_intent_create(
             code="mixin_login_required",
             status_code=403,
         )
-    pair = (
-        TradingPair.objects.select_related("exchange")
-        .filter(pk=pair_id, enabled=True, kind=TradingPair.Kind.MARKET_MAKING)
-        .first()
+    request = _intent_request(
+        pair_id=pair_id,
+        preset_name=preset_name,
+        overrides=overrides,
+        base_amount=base_amount,
+        quote_amount=quote_amount,
     )
-    if pair is None or not pair.exchange.enabled:
-        raise _field_error("pair_id", "Unknown or disabled pair.")
-    base = _amount("base_amount", base_amount, places=min(pair.amount_precision, MIXIN_PLACES))
-    quote = _amount("quote_amount", quote_amount, places=MIXIN_PLACES)
-    if base == 0 and quote == 0:
-        raise _field_error("base_amount", "Fund at least one side of the book.")
-    if base and base < pair.min_order_amount:
-        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
-    if base and pair.max_order_amount is not None and base > pair.max_order_amount:
-        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
-    preset = preset_get_enabled(name=preset_name)
-    strategy_params_build(preset=preset, overrides=overrides)  # refuses bad overrides now
-
-    api_key = _trading_key(pair)
-    config = FundsLoopConfig.current()
-    # Both assets get a leg (exit brings back whatever trading left in either); only the
-    # funded ones are sent to the exchange.
-    quotes = [
-        _leg_quote(route=route, api_key=api_key, amount=amount) if amount > 0 else route
-        for route, amount in (
-            (_leg_route(leg=MarketMakingOrder.Leg.BASE, pair=pair), base),
-            (_leg_route(leg=MarketMakingOrder.Leg.QUOTE, pair=pair), quote),
-        )
-    ]
     return _order_store(
         user=user,
-        pair=pair,
-        api_key=api_key,
-        preset=preset,
+        pair=request.pair,
+        api_key=request.api_key,
+        preset=request.preset,
         overrides=overrides,
-        base=base,
-        quote=quote,
-        quotes=quotes,
-        config=config,
+        base=request.base,
+        quote=request.quote,
+        quotes=request.quotes,
+        config=FundsLoopConfig.current(),
     )
 
 

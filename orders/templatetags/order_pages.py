@@ -1,4 +1,3 @@
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -17,12 +16,3 @@ def amount(value: object) -> str:
         return str(value)
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-@register.filter
-def moment(value: str) -> str:
-    """An ISO 8601 UTC timestamp from the API, as the pages show times: 2026-01-05 12:00:00."""
-    try:
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError):
-        return str(value)

@@ -1,9 +1,11 @@
-// The user pages' behaviour: follow an order live, send control actions, preview a
-// configuration. Vanilla JS, no dependencies; the pages work (read-only) without it.
+// The user pages' behaviour on top of Alpine.js (static/vendor/alpinejs): every read and
+// write goes to /api/v1/. Amounts stay decimal strings end to end: they are rounded and
+// shown by string work, never turned into floats (only the chart's points are floats).
 "use strict";
 
 const MrMarket = (() => {
   const csrfToken = () => document.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+  const words = () => JSON.parse(document.getElementById("page-words")?.textContent || "{}");
 
   const newKey = () => {
     if (window.crypto?.randomUUID) return crypto.randomUUID();
@@ -11,8 +13,7 @@ const MrMarket = (() => {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   };
 
-  // Decimal text as the API writes it ("1.500000000000000000", "0E-18", "1.5E-7") shown
-  // plainly ("1.5", "0", "0.00000015"): string work only, amounts never become floats.
+  // "1.5E-7" → "0.00000015": decimal text without an exponent.
   const plain = (value) => {
     const match = /^(-?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(value);
     if (!match) return value;
@@ -23,146 +24,128 @@ const MrMarket = (() => {
     if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
     return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
   };
-  const amount = (text) => {
+
+  // Round decimal text to `places` (half away from zero) and drop trailing zeros.
+  const amount = (text, places = 8) => {
     if (text === null || text === undefined || text === "") return "";
-    let value = plain(String(text));
-    if (value.includes(".")) value = value.replace(/0+$/, "").replace(/\.$/, "");
-    value = value.replace(/^(-?)0+(?=\d)/, "$1");
-    return value === "-0" ? "0" : value;
+    let value = plain(String(text).trim());
+    const negative = value.startsWith("-");
+    if (negative) value = value.slice(1);
+    let [whole, fraction = ""] = value.split(".");
+    whole = whole || "0";
+    if (fraction.length > places) {
+      const roundUp = fraction[places] >= "5";
+      let digits = (whole + fraction.slice(0, places)).split("").map(Number);
+      if (roundUp) {
+        let i = digits.length - 1;
+        while (i >= 0) {
+          if (digits[i] === 9) { digits[i] = 0; i -= 1; } else { digits[i] += 1; break; }
+        }
+        if (i < 0) digits = [1, ...digits];
+      }
+      const joined = digits.join("");
+      whole = joined.slice(0, joined.length - places) || "0";
+      fraction = joined.slice(joined.length - places);
+    }
+    fraction = fraction.replace(/0+$/, "");
+    whole = whole.replace(/^0+(?=\d)/, "");
+    const shown = fraction ? `${whole}.${fraction}` : whole;
+    return negative && /[1-9]/.test(shown) ? `-${shown}` : shown;
   };
 
-  // "2026-01-05T12:00:00.123456+00:00" → "2026-01-05 12:00:00" (the API's times are UTC).
-  const moment = (iso) => String(iso ?? "").replace("T", " ").slice(0, 19);
+  // Decimal text times 100 or divided by 100, by moving the point.
+  const shift = (text, by) => {
+    const value = plain(String(text).trim());
+    if (!/^-?\d*\.?\d*$/.test(value) || value === "" || value === "-") return text;
+    const negative = value.startsWith("-");
+    let [whole, fraction = ""] = (negative ? value.slice(1) : value).split(".");
+    if (by > 0) {
+      fraction = fraction.padEnd(by, "0");
+      whole += fraction.slice(0, by);
+      fraction = fraction.slice(by);
+    } else {
+      whole = whole.padStart(-by + 1, "0");
+      fraction = whole.slice(whole.length + by) + fraction;
+      whole = whole.slice(0, whole.length + by);
+    }
+    const result = amount(`${negative ? "-" : ""}${whole || "0"}.${fraction}`, 30);
+    return result;
+  };
+  const percentOf = (fraction) => shift(fraction, 2);
+  const fractionOf = (percent) => shift(percent, -2);
 
-  const lookup = (data, path) =>
-    path.split(".").reduce((value, key) => (value == null ? undefined : value[key]), data);
-
-  // Elements with data-bind="a.b.0.c" show that field of the order's API answer.
-  const bind = (detail) => {
-    for (const element of document.querySelectorAll("[data-bind]")) {
-      const value = lookup(detail, element.dataset.bind);
-      const text = value == null ? "" : element.dataset.format === "amount" ? amount(value) : String(value);
-      if (element.textContent !== text) element.textContent = text;
-      if (element.dataset.bind === "state") element.className = `state ${text}`;
+  // Times in the reader's own zone and language.
+  const moment = (iso) => {
+    if (!iso) return "";
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso);
+    return date.toLocaleString(document.documentElement.lang || undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+  };
+  const localizeTimes = (root = document) => {
+    for (const element of root.querySelectorAll("time[datetime]")) {
+      element.textContent = moment(element.getAttribute("datetime"));
     }
   };
 
-  const rows = (tbody, items, cells) => {
-    tbody.replaceChildren(...items.map((item) => {
-      const row = document.createElement("tr");
-      for (const cell of cells(item)) {
-        const td = document.createElement("td");
-        td.textContent = cell ?? "";
-        row.append(td);
-      }
-      return row;
-    }));
+  const getJson = async (url) => {
+    const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(body.error?.message || `HTTP ${response.status}`);
+      error.body = body;
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  };
+  const send = async (url, {method = "POST", body, key} = {}) => {
+    const headers = {Accept: "application/json", "X-CSRFToken": csrfToken()};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (key) headers["Idempotency-Key"] = key;
+    const response = await fetch(url, {
+      method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {status: response.status, ok: response.ok, body: await response.json().catch(() => ({}))};
   };
 
-  // Poll the order API every second until the order reaches one of `until`.
-  const followOrder = ({url, until, onState, onDetail, intervalMs = 1000}) => {
-    let last = null;
+  // Call `onDetail` with the order API's answer every `intervalMs` while `keepGoing` says so.
+  const follow = (url, onDetail, {intervalMs = 1000, keepGoing = () => true} = {}) => {
     const tick = async () => {
-      let detail;
       try {
-        const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        detail = await response.json();
+        const detail = await getJson(url);
+        onDetail(detail);
+        if (keepGoing(detail)) setTimeout(tick, intervalMs);
       } catch (error) {
-        setTimeout(tick, intervalMs * 3);  // the server is busy or restarting: ask again later
-        return;
+        setTimeout(tick, intervalMs * 3);  // busy or restarting: ask again later
       }
-      bind(detail);
-      if (detail.state !== last) {
-        last = detail.state;
-        onState?.(detail.state);
-      }
-      onDetail?.(detail);
-      if (!until.includes(detail.state)) setTimeout(tick, intervalMs);
     };
     tick();
   };
 
-  // Each click is a new request with its own Idempotency-Key; a 409 shows the refusal.
-  const actionButtons = ({answer}) => {
-    for (const button of document.querySelectorAll("button[data-action]")) {
-      button.addEventListener("click", async () => {
-        button.disabled = true;
-        answer.className = "answer";
-        answer.textContent = `${button.dataset.action}…`;
-        try {
-          const response = await fetch(button.dataset.url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: {"Idempotency-Key": newKey(), "X-CSRFToken": csrfToken(), Accept: "application/json"},
-          });
-          const body = await response.json();
-          if (response.ok) {
-            answer.textContent = `${button.dataset.action}: accepted, the order is ${body.state}.`;
-          } else {
-            const state = body.error?.detail?.state;
-            answer.className = "answer refused";
-            answer.textContent = `${button.dataset.action} refused (${response.status}): ${body.error?.message || "error"}` +
-              (state ? ` The order is ${state}.` : "");
-          }
-        } catch (error) {
-          answer.className = "answer refused";
-          answer.textContent = `${button.dataset.action} failed: ${error}`;
-        } finally {
-          button.disabled = false;
+  // An API 400 body as {field: [messages]}: nested serializer errors are flattened to the
+  // name of the field they are about ("strategy.preset" → "preset").
+  const fieldErrors = (body) => {
+    const out = {};
+    const walk = (value, name) => {
+      if (Array.isArray(value)) {
+        for (const item of value) {
+          if (typeof item === "string") (out[name] ||= []).push(item);
+          else walk(item, name);
         }
-      });
-    }
+      } else if (value && typeof value === "object") {
+        for (const [key, inner] of Object.entries(value)) walk(inner, key === "overrides" ? name : key);
+      } else if (value !== undefined && value !== null) {
+        (out[name] ||= []).push(String(value));
+      }
+    };
+    walk(body?.error?.detail, "__all__");
+    if (!Object.keys(out).length && body?.error?.message) out.__all__ = [body.error.message];
+    return out;
   };
 
-  // The create form's dry run: the pair's current book from the server, then the preview API.
-  const previewForm = ({form, previewUrl, marketUrl}) => {
-    const button = document.getElementById("preview");
-    const section = document.getElementById("preview-result");
-    const errorLine = document.getElementById("preview-error");
-    button.addEventListener("click", async () => {
-      errorLine.textContent = "";
-      const data = new FormData(form);
-      const overrides = {};
-      for (const [name, value] of data.entries()) {
-        if (name.startsWith("override_") && String(value).trim()) overrides[name.slice(9)] = String(value).trim();
-      }
-      try {
-        const market = await fetch(marketUrl.replace("/0/", `/${data.get("pair")}/`), {credentials: "same-origin"});
-        const marketBody = await market.json();
-        if (!market.ok) throw new Error(marketBody.error?.message || `HTTP ${market.status}`);
-        const response = await fetch(previewUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-          body: JSON.stringify({
-            preset: data.get("preset"),
-            overrides,
-            market: marketBody,
-            balances: {base: data.get("base_amount") || "0", quote: data.get("quote_amount") || "0"},
-          }),
-        });
-        const body = await response.json();
-        if (!response.ok) {
-          const detail = body.error?.detail ? ` ${JSON.stringify(body.error.detail)}` : "";
-          throw new Error(`${body.error?.message || response.status}${detail}`);
-        }
-        document.getElementById("preview-reference").textContent = body.reference_price ?? "none";
-        document.getElementById("preview-hash").textContent = body.config_hash;
-        rows(document.getElementById("preview-orders"), body.orders, (o) => [o.side, o.level, o.price, o.amount]);
-        const dropped = document.getElementById("preview-dropped");
-        dropped.replaceChildren(...body.dropped.map((d) => {
-          const item = document.createElement("li");
-          item.textContent = `${d.side} level ${d.level} not placed: ${d.reason}`;
-          return item;
-        }));
-        section.hidden = false;
-      } catch (error) {
-        section.hidden = true;
-        errorLine.textContent = `Preview failed: ${error.message}`;
-      }
-    });
-  };
-
-  return {amount, moment, rows, followOrder, actionButtons, previewForm};
+  return {amount, percentOf, fractionOf, moment, localizeTimes, getJson, send, follow, fieldErrors, newKey, words};
 })();
+
+document.addEventListener("DOMContentLoaded", () => MrMarket.localizeTimes());

@@ -6,6 +6,7 @@ import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,44 @@ def worker(monkeypatch) -> WorkerStandIn:
     monkeypatch.setattr(Task, "apply_async", apply_async)
     monkeypatch.setattr(celery_app, "send_task", send_task)
     return stand_in
+
+
+# Where the tests leave a screenshot of each page at each width, for a person to look at
+# without running anything (var/ is not committed).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WIDTHS = (1280, 390)
+
+
+class PageCheck:
+    """Looks at the page the way the issue asks: at each width no horizontal scroll, axe-core
+    finds no serious or critical violation, and a screenshot is written."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    def __call__(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page = self.page
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(150)  # the chart redraws on resize
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name} at {width} px scrolls sideways by {overflow} px"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("async () => await axe.run(document)")
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"{name}: {bad}"
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def look(page) -> PageCheck:
+    return PageCheck(page)

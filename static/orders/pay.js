@@ -1,0 +1,40 @@
+// The pay page: follows the order through the order API until it quotes or ends, and
+// shows each invoice entry's payment and the steps still ahead.
+"use strict";
+
+document.addEventListener("alpine:init", () => {
+  Alpine.data("payPage", (url, initialState) => {
+    const words = MrMarket.words();
+    return {
+      state: initialState,
+      entries: [],
+      init() {
+        MrMarket.follow(url, (detail) => {
+          this.state = detail.state;
+          this.entries = detail.payment.entries;
+        }, {keepGoing: (detail) => !words.settled.includes(detail.state)});
+      },
+      label() { return words.states[this.state]?.label ?? ""; },
+      sentence() { return words.states[this.state]?.sentence ?? ""; },
+      awaiting() { return ["payment_pending", "payment_incomplete"].includes(this.state); },
+      paid(index, fallback) {
+        const entry = this.entries[index];
+        return entry ? MrMarket.amount(entry.paid) : fallback;
+      },
+      entryStatus(index, fallback) {
+        const entry = this.entries[index];
+        if (!entry) return fallback;
+        const due = Number(entry.amount), paid = Number(entry.paid);  // only compared, never shown
+        if (paid >= due) return words.entry.paid;
+        if (paid > 0) return words.entry.partly;
+        return this.awaiting() ? words.entry.waiting : words.entry.unpaid;
+      },
+      stepDone(step) {
+        if (words.after_funding.includes(this.state)) return true;
+        const order = words.funding_order;
+        const at = order.indexOf(this.state);
+        return at >= 0 && at >= order.indexOf(step);
+      },
+    };
+  });
+});
