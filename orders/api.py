@@ -21,10 +21,12 @@ from orders.selectors import (
 )
 from orders.serializers import (
     DecimalJSONParser,
+    OverridesField,
     PresetListOutputSerializer,
     PresetOutputSerializer,
     PreviewInputSerializer,
     PreviewOutputSerializer,
+    amount_from_input,
 )
 from orders.services.control import order_control
 from orders.services.intents import order_intent_create
@@ -67,13 +69,11 @@ class StrategyPreviewApi(APIView):
 
 
 class AmountField(serializers.Field):
-    """An amount as decimal text or an exact JSON number (the parser reads numbers as
-    Decimal); the service checks its sign and places."""
+    """An amount as plain decimal text or an exact JSON number (the parser reads numbers
+    as Decimal), bounded to what a money column holds; the service checks sign and places."""
 
-    def to_internal_value(self, data: object) -> str:
-        if isinstance(data, bool) or not isinstance(data, str | int | Decimal):
-            raise serializers.ValidationError("Send the amount as a decimal string or number.")
-        return str(data)
+    def to_internal_value(self, data: object) -> Decimal:
+        return amount_from_input(data)
 
     def to_representation(self, value: object) -> str:
         return str(value)
@@ -82,7 +82,7 @@ class AmountField(serializers.Field):
 class OrderCreateInputSerializer(serializers.Serializer):
     class StrategyInput(serializers.Serializer):
         preset = serializers.CharField(max_length=50)
-        overrides = serializers.DictField(required=False, default=dict)
+        overrides = OverridesField(required=False, default=dict)
 
     pair_id = serializers.IntegerField()
     strategy = StrategyInput()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import context
 from core.errors import ApplicationError, ConflictError
-from core.money import decimal_text, to_decimal
+from core.money import decimal_text, money_from_input, to_decimal
 from exchanges.gateway import gateway_for_api_key
 from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
 from orders.models import (
@@ -56,7 +56,7 @@ def _field_error(field: str, message: str) -> ApplicationError:
 
 def _amount(field: str, value: object, *, places: int) -> Decimal:
     try:
-        amount = to_decimal(value, places=places)
+        amount = money_from_input(value, places=places)
     except ValueError as error:
         raise _field_error(field, str(error)) from None
     if amount < 0:
