@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser
@@ -37,6 +37,7 @@ class ExchangeAPIKeyApi(APIView):
         return Response(APIKeyOutputSerializer(keys, many=True).data)
 
     @extend_schema(request=APIKeyCreateInputSerializer, responses={201: APIKeyOutputSerializer})
+    @method_decorator(sensitive_variables("data"))
     def post(self, request: Request, exchange_id: int) -> Response:
         exchange = get_object_or_404(Exchange, pk=exchange_id)
         data = APIKeyCreateInputSerializer(data=request.data)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core import converters  # noqa: F401 - registers <id:...>
 from orders import pages
 from orders.api import (
     OrderActionApi,
@@ -38,7 +39,7 @@ api_urlpatterns = [
 page_urlpatterns = [
     path("", pages.home, name="home"),
     path("orders/new/", pages.OrderCreatePage.as_view(), name="order-create"),
-    path("orders/pairs/<int:pair_id>/market/", pages.pair_market, name="pair-market"),
+    path("orders/pairs/<id:pair_id>/market/", pages.pair_market, name="pair-market"),
     path("orders/<uuid:order_id>/", pages.order_page, name="order-page"),
     path("orders/<uuid:order_id>/pay/", pages.order_pay, name="order-pay"),
 ]

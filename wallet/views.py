@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import ApplicationError, AuthFailedError, NotFoundError
+from core.errors import ApplicationError, AuthFailedError, ConflictError, NotFoundError
 from wallet.client import mixin_client
 from wallet.services.login import mixin_login, oauth_authorize_url
 
@@ -46,6 +46,9 @@ def mixin_login_callback(request: HttpRequest) -> HttpResponse:
             mixin_user = mixin_login(code=code, client=client, link_to=link_to)
     except AuthFailedError:
         return HttpResponse("Mixin did not accept this login.", status=403)
+    except ConflictError as conflict:
+        # Already logged in as someone else: say so rather than swap or merge accounts.
+        return HttpResponse(conflict.message, status=409, content_type="text/plain")
     login(request, mixin_user.user, backend="django.contrib.auth.backends.ModelBackend")
     return HttpResponseRedirect(request.session.pop(SESSION_NEXT, "/"))
 
