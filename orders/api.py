@@ -27,6 +27,7 @@ from orders.serializers import (
     PreviewInputSerializer,
     PreviewOutputSerializer,
     amount_from_input,
+    idempotency_key_optional,
 )
 from orders.services.control import order_control
 from orders.services.intents import order_intent_create
@@ -111,7 +112,17 @@ class OrderListCreateApi(APIView):
             ]
         )
 
-    @extend_schema(request=OrderCreateInputSerializer)
+    @extend_schema(
+        request=OrderCreateInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional: a repeat with the same key returns the same order.",
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = OrderCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -123,6 +134,7 @@ class OrderListCreateApi(APIView):
             overrides=values["strategy"]["overrides"],
             base_amount=values["base_amount"],
             quote_amount=values["quote_amount"],
+            idempotency_key=idempotency_key_optional(request),
         )
         payment = order_payment(order=order)
         return Response(

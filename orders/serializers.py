@@ -5,7 +5,9 @@ from decimal import Decimal
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
+from core.errors import ApplicationError
 from core.money import money_from_input
 from core.numbers import decimal_from_input, decimal_plain_text
 from orders.models import StrategyPreset
@@ -20,6 +22,24 @@ class DecimalJSONParser(JSONParser):
             return json.loads(stream.read().decode(encoding), parse_float=Decimal)
         except ValueError as error:
             raise ParseError(f"JSON parse error - {error}") from error
+
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 100
+
+
+def idempotency_key_optional(request: Request) -> str | None:
+    """The request's Idempotency-Key header, when it sends one."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ApplicationError(
+            f"An Idempotency-Key is 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} characters.",
+            code="invalid",
+            detail={"Idempotency-Key": ["1 to 100 characters"]},
+        )
+    return key
 
 
 def amount_from_input(data: object) -> Decimal:
