@@ -71,16 +71,22 @@ def api_key_set_secret(*, api_key: ExchangeAPIKey, secret: str) -> None:
     api_key.validation_error = ""
     api_key.validated_at = None
     api_key.can_trade = None
+    api_key.permission_report = {}
 
 
 def api_key_record_validation(
-    *, api_key_id: int, valid: bool, can_trade: bool | None, error: str = ""
+    *,
+    api_key_id: int,
+    status: str,
+    can_trade: bool | None,
+    permission_report: dict[str, bool | None],
+    error: str = "",
 ) -> None:
-    status = ExchangeAPIKey.ValidationStatus
     ExchangeAPIKey.objects.filter(pk=api_key_id).update(
-        validation_status=status.VALID if valid else status.INVALID,
+        validation_status=status,
         validation_error=error[:2000],
         can_trade=can_trade,
+        permission_report=permission_report,
         validated_at=timezone.now(),
     )
 
