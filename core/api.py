@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -47,3 +48,38 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
             {"error": {"code": "not_found", "message": "Not found.", "detail": {}}}, status=404
         )
     return page_not_found(request, exception)
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    detail = serializers.JSONField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The project-wide error shape, for the schema: every 4xx/5xx answers with it."""
+
+    error = ErrorBodySerializer()
+
+
+ERROR_MEANINGS = {
+    400: "The request is not valid; `detail` names the fields.",
+    401: "Not logged in.",
+    403: "Logged in, but not allowed.",
+    404: "No such object (or not yours).",
+    405: "Method not allowed.",
+    409: "The object's state does not allow it; `detail` says the state.",
+    415: "Unsupported media type.",
+    422: "The Idempotency-Key was already used for another request.",
+    502: "The exchange or Mixin answered with an error.",
+    503: "The exchange or Mixin could not be reached; try again later.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the error answers an operation gives, in the error shape. 401,
+    403 and 405 come with every authenticated operation and are always included."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_MEANINGS[code])
+        for code in sorted({*codes, 400, 401, 403, 405})
+    }

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 
 from core.errors import ApplicationError
 from core.money import money_from_input
-from core.numbers import decimal_from_input, decimal_plain_text
+from core.numbers import DECIMAL_TEXT, decimal_from_input, decimal_plain_text
 from orders.models import StrategyPreset
 
 
@@ -24,6 +24,13 @@ class DecimalJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - {error}") from error
 
 
+# An amount in the schema: plain decimal text or a JSON number (core.numbers).
+AMOUNT_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "pattern": f"^{DECIMAL_TEXT.pattern}$", "maxLength": 80},
+        {"type": "number"},
+    ]
+}
 IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from core.errors import ApplicationError, AuthFailedError, ConflictError, NotFoundError
 from wallet.client import mixin_client
 from wallet.services.login import mixin_login, oauth_authorize_url
@@ -70,7 +71,10 @@ class MixinLoginApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=MixinLoginInputSerializer, responses=MixinLoginOutputSerializer)
+    @extend_schema(
+        request=MixinLoginInputSerializer,
+        responses={200: MixinLoginOutputSerializer, **error_responses(415, 502, 503)},
+    )
     def post(self, request: Request) -> Response:
         data = MixinLoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,7 +104,7 @@ class MixinProfileOutputSerializer(serializers.Serializer):
 class MixinProfileApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MixinProfileOutputSerializer)
+    @extend_schema(responses={200: MixinProfileOutputSerializer, **error_responses(404)})
     def get(self, request: Request) -> Response:
         mixin_user = getattr(request.user, "mixin", None)
         if mixin_user is None:
