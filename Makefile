@@ -28,13 +28,17 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), then the
-# types of the kernel, the ledger and the two ports ([tool.mypy] in pyproject.toml).
+# Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), the
+# types of the kernel, the ledger and the two ports ([tool.mypy] in pyproject.toml), then
+# every installed dependency against the PyPI advisory database. --strict fails when a
+# package could not be audited (the vulnerability service unreachable, or a mirror that
+# carries no advisories): an audit that checked nothing must not pass.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy core strategy ledger exchanges/gateway wallet/client
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 format: install
 	$(BIN)/ruff check --fix .
