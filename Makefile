@@ -28,13 +28,16 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), then the
-# types of the kernel, the ledger and the three ports ([tool.mypy] in pyproject.toml).
+# Style, the import arrows of docs/architecture.md (contracts in pyproject.toml), the
+# types of the kernel, the ledger and the three ports ([tool.mypy] in pyproject.toml), then
+# every installed dependency against the PyPI advisory database (.ci/audit says what happens
+# when the advisory service cannot be reached).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy core strategy ledger exchanges/gateway wallet/client campaigns/hufi
+	bash .ci/audit
 
 format: install
 	$(BIN)/ruff check --fix .

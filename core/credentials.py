@@ -36,16 +36,32 @@ def is_credential_field(name: str) -> bool:
     return normalize_field_name(name) in CREDENTIAL_FIELD_NAMES
 
 
-def find_credential_fields(payload: object, path: str = "") -> list[str]:
-    """Dotted paths of every credential-named key anywhere in a JSON-like payload."""
+class TooDeep(RecursionError):
+    """The payload nests deeper than the walk goes (a RecursionError, as json.loads raises
+    for the same input)."""
+
+
+def find_credential_fields(payload: object, *, max_depth: int = 64) -> list[str]:
+    """Dotted paths of every credential-named key anywhere in a JSON-like payload.
+
+    Walked with an explicit stack: a hostile body nests far deeper than Python recurses.
+    """
     found: list[str] = []
-    if isinstance(payload, Mapping):
-        for key, value in payload.items():
-            here = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and is_credential_field(key):
-                found.append(here)
-            found.extend(find_credential_fields(value, here))
-    elif isinstance(payload, Iterable) and not isinstance(payload, str | bytes):
-        for index, value in enumerate(payload):
-            found.extend(find_credential_fields(value, f"{path}[{index}]"))
+    stack: list[tuple[object, str, int]] = [(payload, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > max_depth:
+            raise TooDeep(f"nested deeper than {max_depth} levels")
+        children: list[tuple[object, str, int]] = []
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                here = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and is_credential_field(key):
+                    found.append(here)
+                children.append((item, here, depth + 1))
+        elif isinstance(value, Iterable) and not isinstance(value, str | bytes):
+            children.extend(
+                (item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)
+            )
+        stack.extend(reversed(children))
     return found

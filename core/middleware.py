@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.debug import SafeExceptionReporterFilter
@@ -17,6 +18,33 @@ TRACE_HEADER = "X-Trace-Id"
 
 # URL names whose job is to accept a credential (the exchange API key endpoint).
 CREDENTIAL_ENDPOINTS = frozenset({"exchange-api-key-create"})
+
+
+# Deeper than any body the API takes; a limit keeps the walk and the views' parsers far
+# from Python's recursion limit.
+MAX_BODY_DEPTH = 32
+
+
+class UnreadableBody(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _error(code: str, message: str, detail: dict[str, Any]) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "detail": detail}}, status=400)
+
+
+def _decoded(body: bytes, charset: str) -> str:
+    """The body as the views will read it: in the charset the request declares (DRF's
+    parsers do the same), so no body reads one way here and another way there."""
+    # Django drops a charset it does not know, so `charset` is always one Python has.
+    try:
+        return body.decode(charset)
+    except UnicodeDecodeError:
+        raise UnreadableBody(
+            "body_unreadable", f"The body is not valid {charset[:40]} text."
+        ) from None
 
 
 class TraceIdMiddleware:
@@ -56,26 +84,23 @@ class CredentialFieldGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH"}:
-            fields = self._credential_fields(request)
+            try:
+                fields = self._credential_fields(request)
+            except UnreadableBody as refused:
+                return _error(refused.code, refused.message, {})
             if fields and not self._is_credential_endpoint(request.path_info):
                 logger.warning(
                     "refused a request body with credential fields",
                     extra={"path": request.path, "fields": fields},
                 )
-                return JsonResponse(
-                    {
-                        "error": {
-                            "code": "credential_field_refused",
-                            "message": (
-                                f"This endpoint does not accept credentials; refused field "
-                                f"{', '.join(repr(f) for f in fields)}. Store exchange keys "
-                                "through the exchange's API key endpoint and refer to them "
-                                "by id."
-                            ),
-                            "detail": {"fields": fields},
-                        }
-                    },
-                    status=400,
+                return _error(
+                    "credential_field_refused",
+                    (
+                        f"This endpoint does not accept credentials; refused field "
+                        f"{', '.join(repr(f) for f in fields)}. Store exchange keys "
+                        "through the exchange's API key endpoint and refer to them by id."
+                    ),
+                    {"fields": fields},
                 )
         return self.get_response(request)
 
@@ -92,14 +117,18 @@ class CredentialFieldGuardMiddleware:
         if not body:
             return []
         content_type = request.content_type or ""
+        text = _decoded(body, request.encoding or settings.DEFAULT_CHARSET)
         if content_type == "application/json" or content_type.endswith("+json"):
             try:
-                payload = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
-                return []  # the view's parser reports malformed JSON
-            return find_credential_fields(payload)
+                return find_credential_fields(json.loads(text), max_depth=MAX_BODY_DEPTH)
+            except RecursionError:  # json.loads' own, or the walk's depth limit
+                raise UnreadableBody(
+                    "body_too_deep", f"JSON nested deeper than {MAX_BODY_DEPTH} levels."
+                ) from None
+            except ValueError:
+                return []  # the view's parser reports malformed JSON, read the same way
         if content_type == "application/x-www-form-urlencoded":
-            pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            pairs = parse_qsl(text, keep_blank_values=True)
             return sorted({key for key, _ in pairs if is_credential_field(key)})
         if content_type.startswith("multipart/form-data"):
             return sorted(key for key in request.POST if is_credential_field(key))
@@ -107,7 +136,11 @@ class CredentialFieldGuardMiddleware:
 
 
 class CredentialSafeExceptionReporterFilter(SafeExceptionReporterFilter):
-    """Error reports never show a credential field's value from a request body."""
+    """Error reports never show a credential field's value from a request body, nor a
+    variable marked sensitive, even on a DEBUG page (Django's filter rests in DEBUG)."""
+
+    def is_active(self, request: HttpRequest | None) -> bool:
+        return True
 
     def get_post_parameters(self, request: HttpRequest | None) -> dict[str, Any]:
         params = super().get_post_parameters(request)

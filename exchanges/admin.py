@@ -39,12 +39,19 @@ class ExchangeAPIKeyInline(admin.StackedInline):
     model = ExchangeAPIKey
     form = ExchangeAPIKeyForm
     extra = 0
-    readonly_fields = ["validation_status", "validation_error", "validated_at", "can_trade"]
+    readonly_fields = [
+        "validation_status",
+        "validation_error",
+        "validated_at",
+        "can_trade",
+        "permission_report",
+    ]
     fields = [
         ("label", "permission", "enabled"),
         "api_key",
         "secret",
         ("validation_status", "validated_at", "can_trade"),
+        "permission_report",
         "validation_error",
     ]
 
@@ -95,6 +102,7 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
         "validation_error",
         "validated_at",
         "can_trade",
+        "permission_report",
     ]
     readonly_fields = fields
     actions = ["validate_now"]

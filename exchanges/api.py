@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser
@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from exchanges.models import Exchange, ExchangeAPIKey
 from exchanges.serializers import (
     APIKeyCreateInputSerializer,
@@ -20,7 +21,7 @@ from exchanges.services import api_key_create
 class ExchangeListApi(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(responses=ExchangeOutputSerializer(many=True))
+    @extend_schema(responses={200: ExchangeOutputSerializer(many=True), **error_responses()})
     def get(self, request: Request) -> Response:
         return Response(ExchangeOutputSerializer(Exchange.objects.all(), many=True).data)
 
@@ -31,12 +32,17 @@ class ExchangeAPIKeyApi(APIView):
 
     permission_classes = [IsAdminUser]
 
-    @extend_schema(responses=APIKeyOutputSerializer(many=True))
+    @extend_schema(responses={200: APIKeyOutputSerializer(many=True), **error_responses(404)})
     def get(self, request: Request, exchange_id: int) -> Response:
-        keys = ExchangeAPIKey.objects.filter(exchange_id=exchange_id)
+        exchange = get_object_or_404(Exchange, pk=exchange_id)
+        keys = ExchangeAPIKey.objects.filter(exchange=exchange)
         return Response(APIKeyOutputSerializer(keys, many=True).data)
 
-    @extend_schema(request=APIKeyCreateInputSerializer, responses={201: APIKeyOutputSerializer})
+    @extend_schema(
+        request=APIKeyCreateInputSerializer,
+        responses={201: APIKeyOutputSerializer, **error_responses(404, 415)},
+    )
+    @method_decorator(sensitive_variables("data"))
     def post(self, request: Request, exchange_id: int) -> Response:
         exchange = get_object_or_404(Exchange, pk=exchange_id)
         data = APIKeyCreateInputSerializer(data=request.data)

@@ -44,6 +44,8 @@ class ExchangeAPIKey(models.Model):
         PENDING = "pending", "pending"
         VALID = "valid", "valid"
         INVALID = "invalid", "invalid"
+        # Accepted by the exchange, but without a permission its declared use needs.
+        INSUFFICIENT = "insufficient", "lacks permissions"
 
     exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="api_keys")
     label = models.CharField(max_length=100)
@@ -55,12 +57,21 @@ class ExchangeAPIKey(models.Model):
     )
     enabled = models.BooleanField(default=True)
     validation_status = models.CharField(
-        max_length=10, choices=ValidationStatus.choices, default=ValidationStatus.PENDING
+        max_length=12, choices=ValidationStatus.choices, default=ValidationStatus.PENDING
     )
     validation_error = models.TextField(blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     can_trade = models.BooleanField(
         null=True, blank=True, help_text="What the exchange said at the last validation."
+    )
+    permission_report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Each permission the funds loop needs, as the last validation found it: "
+            "read, trade, withdraw, deposit_address (true, false, or null when the "
+            "exchange does not say)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

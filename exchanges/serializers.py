@@ -25,6 +25,7 @@ class APIKeyOutputSerializer(serializers.ModelSerializer):
             "validation_error",
             "validated_at",
             "can_trade",
+            "permission_report",
             "created_at",
         ]
 

@@ -1,7 +1,8 @@
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from core import context
 from core.crypto import encrypt_secret, rotate_secret
@@ -19,7 +20,18 @@ def api_key_request_validation(*, api_key: ExchangeAPIKey) -> None:
     transaction.on_commit(lambda: api_key_validate.delay(api_key_id=api_key.pk, trace_id=trace_id))
 
 
-@transaction.atomic
+def _api_key_taken(exchange: Exchange) -> ApplicationError:
+    # Names neither the key nor its secret: the caller knows which key they sent.
+    return ApplicationError(
+        f"{exchange} already has this API key stored; update that key instead.",
+        code="api_key_taken",
+        detail={"api_key": ["This key is already stored for this exchange."]},
+    )
+
+
+# The transaction is opened inside: a decorator's frame would show the arguments, the
+# credential among them, on an error report.
+@sensitive_variables("api_key", "secret", "key")
 def api_key_create(
     *,
     exchange: Exchange,
@@ -30,20 +42,28 @@ def api_key_create(
 ) -> ExchangeAPIKey:
     if not secret:
         raise ApplicationError("An API key needs its secret.", code="secret_required")
-    if ExchangeAPIKey.objects.filter(exchange=exchange, label=label).exists():
-        raise ApplicationError(
-            f"{exchange} already has a key labelled {label!r}.",
-            code="api_key_label_taken",
-            detail={"label": label},
-        )
-    key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key, permission=permission)
-    api_key_set_secret(api_key=key, secret=secret)
-    key.save()
-    logger.info("stored an exchange API key", extra={"api_key_id": key.pk})
-    api_key_request_validation(api_key=key)
+    with transaction.atomic():
+        if ExchangeAPIKey.objects.filter(exchange=exchange, label=label).exists():
+            raise ApplicationError(
+                f"{exchange} already has a key labelled {label!r}.",
+                code="api_key_label_taken",
+                detail={"label": label},
+            )
+        if ExchangeAPIKey.objects.filter(exchange=exchange, api_key=api_key).exists():
+            raise _api_key_taken(exchange)
+        key = ExchangeAPIKey(exchange=exchange, label=label, api_key=api_key, permission=permission)
+        api_key_set_secret(api_key=key, secret=secret)
+        try:
+            with transaction.atomic():
+                key.save()
+        except IntegrityError:
+            raise _api_key_taken(exchange) from None  # the same key stored a moment ago
+        logger.info("stored an exchange API key", extra={"api_key_id": key.pk})
+        api_key_request_validation(api_key=key)
     return key
 
 
+@sensitive_variables("secret")
 def api_key_set_secret(*, api_key: ExchangeAPIKey, secret: str) -> None:
     """Put a new secret on an (unsaved or saved) key; it is `pending` until validated."""
     api_key.secret_encrypted = encrypt_secret(secret)
@@ -51,16 +71,22 @@ def api_key_set_secret(*, api_key: ExchangeAPIKey, secret: str) -> None:
     api_key.validation_error = ""
     api_key.validated_at = None
     api_key.can_trade = None
+    api_key.permission_report = {}
 
 
 def api_key_record_validation(
-    *, api_key_id: int, valid: bool, can_trade: bool | None, error: str = ""
+    *,
+    api_key_id: int,
+    status: str,
+    can_trade: bool | None,
+    permission_report: dict[str, bool | None],
+    error: str = "",
 ) -> None:
-    status = ExchangeAPIKey.ValidationStatus
     ExchangeAPIKey.objects.filter(pk=api_key_id).update(
-        validation_status=status.VALID if valid else status.INVALID,
+        validation_status=status,
         validation_error=error[:2000],
         can_trade=can_trade,
+        permission_report=permission_report,
         validated_at=timezone.now(),
     )
 

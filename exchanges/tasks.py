@@ -6,6 +6,7 @@ from core import context
 from core.errors import AuthFailedError
 from core.jobs import MrMarketTask
 from exchanges.models import ExchangeAPIKey
+from exchanges.permissions import api_key_permissions_read
 from exchanges.services import api_key_record_validation
 
 logger = logging.getLogger(__name__)
@@ -13,7 +14,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(base=MrMarketTask, max_retries=3)
 def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
-    """Ask the exchange for the key's balances: answered means valid, refused means invalid.
+    """Ask the exchange about the key: refused means invalid; accepted, it is valid only
+    when it has every permission its use needs (exchanges.permissions), else insufficient.
 
     A RetryableError (exchange unreachable, rate limited) propagates and the base task
     retries it; the key stays `pending` meanwhile.
@@ -21,17 +23,31 @@ def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
     from exchanges.gateway import gateway_for_api_key
 
     logger.info("validating exchange API key")
+    gateway = gateway_for_api_key(api_key_id)
     try:
-        balances = gateway_for_api_key(api_key_id).balances()
+        balances = gateway.balances()
     except AuthFailedError as exc:
         api_key_record_validation(
-            api_key_id=api_key_id, valid=False, can_trade=None, error=exc.message
+            api_key_id=api_key_id,
+            status=ExchangeAPIKey.ValidationStatus.INVALID,
+            can_trade=None,
+            permission_report={"read": False},
+            error=exc.message,
         )
         logger.info("exchange refused the API key")
         return ExchangeAPIKey.ValidationStatus.INVALID
-    api_key_record_validation(api_key_id=api_key_id, valid=True, can_trade=balances.can_trade)
-    logger.info("exchange accepted the API key", extra={"can_trade": balances.can_trade})
-    return ExchangeAPIKey.ValidationStatus.VALID
+    report = api_key_permissions_read(
+        api_key=ExchangeAPIKey.objects.get(pk=api_key_id), gateway=gateway, balances=balances
+    )
+    api_key_record_validation(
+        api_key_id=api_key_id,
+        status=report.status,
+        can_trade=balances.can_trade,
+        permission_report=report.found,
+        error=report.message,
+    )
+    logger.info("exchange accepted the API key", extra={"permissions": report.found})
+    return report.status
 
 
 @shared_task(base=MrMarketTask)

@@ -172,6 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # core.converters: ids in paths are bounded to a database key.
+    # The schema's bound is the largest integer a JSON double holds exactly; larger ids
+    # the converter takes are simply unknown (404).
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1}},
 }
 
 # Celery. With no CELERY_BROKER_URL the broker is kombu's filesystem transport under

@@ -11,6 +11,8 @@ from reports.urls import api_urlpatterns as reports_api_urls
 from wallet.urls import api_urlpatterns as wallet_api_urls
 from wallet.urls import page_urlpatterns as wallet_page_urls
 
+handler404 = "core.api.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

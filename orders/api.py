@@ -1,14 +1,22 @@
 import uuid
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from core.errors import ApplicationError
 from core.money import decimal_text
+from orders.api_schema import (
+    OrderActionAnswerSerializer,
+    OrderCreatedSerializer,
+    OrderDetailSerializer,
+    OrderListItemSerializer,
+    PairSerializer,
+)
 from orders.selectors import (
     order_detail,
     order_get_for_user,
@@ -20,11 +28,15 @@ from orders.selectors import (
     timeline_page_from,
 )
 from orders.serializers import (
+    AMOUNT_SCHEMA,
     DecimalJSONParser,
+    OverridesField,
     PresetListOutputSerializer,
     PresetOutputSerializer,
     PreviewInputSerializer,
     PreviewOutputSerializer,
+    amount_from_input,
+    idempotency_key_optional,
 )
 from orders.services.control import order_control
 from orders.services.intents import order_intent_create
@@ -34,7 +46,7 @@ from strategy.preview import preview_report
 
 
 class PresetListApi(APIView):
-    @extend_schema(responses=PresetListOutputSerializer)
+    @extend_schema(responses={200: PresetListOutputSerializer, **error_responses()})
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -49,7 +61,10 @@ class StrategyPreviewApi(APIView):
 
     parser_classes = [DecimalJSONParser]
 
-    @extend_schema(request=PreviewInputSerializer, responses=PreviewOutputSerializer)
+    @extend_schema(
+        request=PreviewInputSerializer,
+        responses={200: PreviewOutputSerializer, **error_responses(415)},
+    )
     def post(self, request: Request) -> Response:
         data = PreviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,14 +81,13 @@ class StrategyPreviewApi(APIView):
         )
 
 
+@extend_schema_field(AMOUNT_SCHEMA)
 class AmountField(serializers.Field):
-    """An amount as decimal text or an exact JSON number (the parser reads numbers as
-    Decimal); the service checks its sign and places."""
+    """An amount as plain decimal text or an exact JSON number (the parser reads numbers
+    as Decimal), bounded to what a money column holds; the service checks sign and places."""
 
-    def to_internal_value(self, data: object) -> str:
-        if isinstance(data, bool) or not isinstance(data, str | int | Decimal):
-            raise serializers.ValidationError("Send the amount as a decimal string or number.")
-        return str(data)
+    def to_internal_value(self, data: object) -> Decimal:
+        return amount_from_input(data)
 
     def to_representation(self, value: object) -> str:
         return str(value)
@@ -82,7 +96,7 @@ class AmountField(serializers.Field):
 class OrderCreateInputSerializer(serializers.Serializer):
     class StrategyInput(serializers.Serializer):
         preset = serializers.CharField(max_length=50)
-        overrides = serializers.DictField(required=False, default=dict)
+        overrides = OverridesField(required=False, default=dict)
 
     pair_id = serializers.IntegerField()
     strategy = StrategyInput()
@@ -94,6 +108,7 @@ class OrderCreateInputSerializer(serializers.Serializer):
 class OrderListCreateApi(APIView):
     parser_classes = [DecimalJSONParser]
 
+    @extend_schema(responses={200: OrderListItemSerializer(many=True), **error_responses()})
     def get(self, request: Request) -> Response:
         orders = order_list_for_user(user=request.user)[:200]
         return Response(
@@ -111,7 +126,18 @@ class OrderListCreateApi(APIView):
             ]
         )
 
-    @extend_schema(request=OrderCreateInputSerializer)
+    @extend_schema(
+        request=OrderCreateInputSerializer,
+        responses={201: OrderCreatedSerializer, **error_responses(409, 415, 422, 502, 503)},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional: a repeat with the same key returns the same order.",
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = OrderCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -123,6 +149,7 @@ class OrderListCreateApi(APIView):
             overrides=values["strategy"]["overrides"],
             base_amount=values["base_amount"],
             quote_amount=values["quote_amount"],
+            idempotency_key=idempotency_key_optional(request),
         )
         payment = order_payment(order=order)
         return Response(
@@ -144,7 +171,8 @@ class OrderDetailApi(APIView):
             OpenApiParameter(
                 "timeline_page", int, description="Page of the timeline, newest first (1)."
             )
-        ]
+        ],
+        responses={200: OrderDetailSerializer, **error_responses(404)},
     )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
@@ -163,6 +191,7 @@ class OrderActionApi(APIView):
         parameters=[
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)
         ],
+        responses={200: OrderActionAnswerSerializer, **error_responses(404, 409, 422)},
     )
     def post(self, request: Request, order_id: uuid.UUID) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -183,6 +212,7 @@ class OrderActionApi(APIView):
 
 
 class PairListApi(APIView):
+    @extend_schema(responses={200: PairSerializer(many=True), **error_responses()})
     def get(self, request: Request) -> Response:
         return Response(
             [

@@ -260,6 +260,33 @@ class OrderActionRequest(models.Model):
         return f"{self.action} ({self.idempotency_key}) → {self.status_code}"
 
 
+class OrderCreateRequest(models.Model):
+    """An order creation sent with an Idempotency-Key: a repeat gets the same order.
+
+    The key is the user's; `request_sha256` fingerprints what was asked, so the same key
+    with another request is refused rather than answered with an unrelated order."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="order_create_requests"
+    )
+    idempotency_key = models.CharField(max_length=100)
+    request_sha256 = models.CharField(max_length=64)
+    order = models.OneToOneField(
+        MarketMakingOrder, on_delete=models.CASCADE, related_name="create_request"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="order_create_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"create ({self.idempotency_key}) → {self.order_id}"
+
+
 class OrderLeg(models.Model):
     """One asset of an order on its way to the exchange and back.
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core import converters  # noqa: F401 - registers <id:...>
 from orders import pages
 from orders.api import (
     OrderActionApi,
@@ -21,7 +22,7 @@ api_urlpatterns = [
     ),
     path("market-making/pairs/", PairListApi.as_view(), name="market-making-pairs"),
     path(
-        "market-making/pairs/<int:pair_id>/market/",
+        "market-making/pairs/<id:pair_id>/market/",
         PairMarketApi.as_view(),
         name="market-making-pair-market",
     ),

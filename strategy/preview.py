@@ -8,8 +8,9 @@ Balances input: {"base", "quote"}.
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from core.numbers import decimal_from_input
 from strategy.engine import decide
 from strategy.errors import StrategyInputError
 from strategy.params import StrategyParams, format_decimal
@@ -163,10 +164,4 @@ def _number(
 def _decimal(raw: object) -> Decimal:
     if isinstance(raw, float | bool) or not isinstance(raw, Decimal | int | str):
         raise ValueError('Give numbers as strings (e.g. "0.01") or exact JSON numbers.')
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number.") from None
-    if not value.is_finite():
-        raise ValueError("Must be a finite number.")
-    return value
+    return decimal_from_input(raw)

@@ -4,8 +4,9 @@ preset values in, StrategyParams or canonical JSON out, every bad field named at
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from core.numbers import decimal_from_input
 from strategy.params import (
     PARAM_SPECS,
     REQUIRED,
@@ -115,13 +116,7 @@ def _parse_number(raw: object) -> Decimal:
         raise ValueError('Give decimals as strings (e.g. "0.01") or exact JSON numbers.')
     if not isinstance(raw, Decimal | int | str):
         raise ValueError("Must be a number.")
-    try:
-        number = Decimal(raw.strip() if isinstance(raw, str) else raw)
-    except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number.") from None
-    if not number.is_finite():
-        raise ValueError("Must be a finite number.")
-    return number
+    return decimal_from_input(raw)
 
 
 def _check_bounds(spec: ParamSpec, number: Decimal | int) -> None:

@@ -15,7 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import ApplicationError, AuthFailedError, NotFoundError
+from core.api import error_responses
+from core.errors import ApplicationError, AuthFailedError, ConflictError, NotFoundError
 from wallet.client import mixin_client
 from wallet.services.login import mixin_login, oauth_authorize_url
 
@@ -46,6 +47,9 @@ def mixin_login_callback(request: HttpRequest) -> HttpResponse:
             mixin_user = mixin_login(code=code, client=client, link_to=link_to)
     except AuthFailedError:
         return HttpResponse("Mixin did not accept this login.", status=403)
+    except ConflictError as conflict:
+        # Already logged in as someone else: say so rather than swap or merge accounts.
+        return HttpResponse(conflict.message, status=409, content_type="text/plain")
     login(request, mixin_user.user, backend="django.contrib.auth.backends.ModelBackend")
     return HttpResponseRedirect(request.session.pop(SESSION_NEXT, "/"))
 
@@ -67,7 +71,10 @@ class MixinLoginApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=MixinLoginInputSerializer, responses=MixinLoginOutputSerializer)
+    @extend_schema(
+        request=MixinLoginInputSerializer,
+        responses={200: MixinLoginOutputSerializer, **error_responses(415, 502, 503)},
+    )
     def post(self, request: Request) -> Response:
         data = MixinLoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -97,7 +104,7 @@ class MixinProfileOutputSerializer(serializers.Serializer):
 class MixinProfileApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MixinProfileOutputSerializer)
+    @extend_schema(responses={200: MixinProfileOutputSerializer, **error_responses(404)})
     def get(self, request: Request) -> Response:
         mixin_user = getattr(request.user, "mixin", None)
         if mixin_user is None:

@@ -55,17 +55,58 @@ def _apply(order: MarketMakingOrder, action: str, actor: str) -> None:
     executor_order_pause(order_id=order.pk, reason=reason)
 
 
+def _key_reused(stored: OrderActionRequest, *, key: str) -> ControlAnswer:
+    return ControlAnswer(
+        422,
+        {
+            "error": {
+                "code": "idempotency_key_reused",
+                "message": (
+                    f"Idempotency-Key {key!r} was already used to {stored.action} order "
+                    f"{stored.order_id}; send a new key for a new request."
+                ),
+                "detail": {
+                    "Idempotency-Key": key,
+                    "action": stored.action,
+                    "order": str(stored.order_id),
+                },
+            }
+        },
+    )
+
+
+def _replay(
+    *, user_id: object, order_id: object, action: str, idempotency_key: str
+) -> ControlAnswer | None:
+    """The stored answer to this key, or a 422 when the key was for something else.
+
+    Keys are the user's: one key reused on another order is caught as well."""
+    stored = (
+        OrderActionRequest.objects.filter(order__user_id=user_id, idempotency_key=idempotency_key)
+        .order_by("pk")
+        .first()
+    )
+    if stored is None:
+        return None
+    if str(stored.order_id) != str(order_id) or stored.action != action:
+        return _key_reused(stored, key=idempotency_key)
+    return ControlAnswer(stored.status_code, stored.response)
+
+
 def order_control(
     *, order_id: object, actor: str, action: str, idempotency_key: str
 ) -> ControlAnswer:
+    key = {"order_id": order_id, "action": action, "idempotency_key": idempotency_key}
+    user_id = MarketMakingOrder.objects.values_list("user_id", flat=True).get(pk=order_id)
     try:
         with transaction.atomic():
-            stored = OrderActionRequest.objects.filter(
-                order_id=order_id, idempotency_key=idempotency_key
-            ).first()
-            if stored is not None:
-                return ControlAnswer(stored.status_code, stored.response)
+            replayed = _replay(user_id=user_id, **key)
+            if replayed is not None:
+                return replayed
             order = order_lock(order_id)
+            replayed = _replay(user_id=user_id, **key)  # sent again while we waited
+            if replayed is not None:
+                return replayed
             try:
                 _apply(order, action, actor)
                 answer = ControlAnswer(200, {"id": str(order.pk), "state": order.state})
@@ -90,5 +131,6 @@ def order_control(
             return answer
     except IntegrityError:
         # The same key arrived twice at once; the other request's answer stands.
-        stored = OrderActionRequest.objects.get(order_id=order_id, idempotency_key=idempotency_key)
-        return ControlAnswer(stored.status_code, stored.response)
+        replayed = _replay(user_id=user_id, **key)
+        assert replayed is not None
+        return replayed

@@ -1,5 +1,7 @@
 """Creating a market-making order: validate, quote the fees, and issue the invoice."""
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -8,17 +10,18 @@ from decimal import ROUND_UP, Decimal
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import context
 from core.errors import ApplicationError, ConflictError
-from core.money import decimal_text, to_decimal
+from core.money import decimal_text, money_from_input, to_decimal
 from exchanges.gateway import gateway_for_api_key
 from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,
+    OrderCreateRequest,
     OrderLeg,
     PaymentEntry,
     StrategyPreset,
@@ -82,7 +85,7 @@ def _base_amount(pair: TradingPair, value: object) -> Decimal:
 
 def _amount(field: str, value: object, *, places: int) -> Decimal:
     try:
-        amount = to_decimal(value, places=places)
+        amount = money_from_input(value, places=places)
     except ValueError as error:
         raise _field_error(field, str(error)) from None
     if amount < 0:
@@ -249,8 +252,12 @@ def order_intent_create(
     overrides: dict,
     base_amount: object,
     quote_amount: object,
+    idempotency_key: str | None = None,
 ) -> MarketMakingOrder:
-    """An order waiting for its payment, with one invoice entry per thing the user pays."""
+    """An order waiting for its payment, with one invoice entry per thing the user pays.
+
+    With an idempotency key, a repeat of the same request returns the order the first
+    one made, also when the repeats arrive at the same moment."""
     if not hasattr(user, "mixin"):
         raise ApplicationError(
             "Log in with Mixin first: payments and payouts go to your Mixin account.",
@@ -264,17 +271,81 @@ def order_intent_create(
         base_amount=base_amount,
         quote_amount=quote_amount,
     )
-    return _order_store(
-        user=user,
+    fingerprint = _request_fingerprint(
         pair=request.pair,
-        api_key=request.api_key,
         preset=request.preset,
         overrides=overrides,
         base=request.base,
         quote=request.quote,
-        quotes=request.quotes,
-        config=FundsLoopConfig.current(),
     )
+    if idempotency_key is not None:
+        earlier = _order_for_key(user=user, key=idempotency_key, fingerprint=fingerprint)
+        if earlier is not None:
+            return earlier
+    try:
+        return _order_store(
+            user=user,
+            pair=request.pair,
+            api_key=request.api_key,
+            preset=request.preset,
+            overrides=overrides,
+            base=request.base,
+            quote=request.quote,
+            quotes=request.quotes,
+            config=FundsLoopConfig.current(),
+            request_key=None if idempotency_key is None else (idempotency_key, fingerprint),
+        )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        # The same key was being created at the same moment; its order is the answer.
+        earlier = _order_for_key(user=user, key=idempotency_key, fingerprint=fingerprint)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _request_fingerprint(
+    *,
+    pair: TradingPair,
+    preset: StrategyPreset,
+    overrides: dict,
+    base: Decimal,
+    quote: Decimal,
+) -> str:
+    """What a creation asked for, in a form where equal requests hash equally."""
+    asked = {
+        "pair_id": pair.pk,
+        "preset": preset.name,
+        "overrides": overrides,
+        "base_amount": decimal_text(base),
+        "quote_amount": decimal_text(quote),
+    }
+    canonical = json.dumps(asked, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _order_for_key(
+    *, user: AbstractBaseUser, key: str, fingerprint: str
+) -> MarketMakingOrder | None:
+    """The order an earlier creation with this key made; the key sent with another
+    request is the caller's mistake (422), not a new order."""
+    earlier = (
+        OrderCreateRequest.objects.select_related("order")
+        .filter(user_id=user.pk, idempotency_key=key)
+        .first()
+    )
+    if earlier is None:
+        return None
+    if earlier.request_sha256 != fingerprint:
+        raise ApplicationError(
+            f"Idempotency-Key {key!r} was already used to create order {earlier.order_id} "
+            "with other values; send a new key for a new order.",
+            code="idempotency_key_reused",
+            status_code=422,
+            detail={"Idempotency-Key": key, "order": str(earlier.order_id)},
+        )
+    return earlier.order
 
 
 @transaction.atomic
@@ -289,6 +360,7 @@ def _order_store(
     quote: Decimal,
     quotes: list[LegQuote],
     config: FundsLoopConfig,
+    request_key: tuple[str, str] | None,
 ) -> MarketMakingOrder:
     order_id = uuid.uuid4()
     trace_id = context.current_trace_id() or context.new_trace_id()
@@ -325,6 +397,11 @@ def _order_store(
         PaymentEntry(order=order, purpose=purpose, asset_id=asset_id, amount_due=amount)
         for purpose, asset_id, amount in _payment_entries(quotes, config.market_making_fee_rate)
     )
+    if request_key is not None:
+        key, fingerprint = request_key
+        OrderCreateRequest.objects.create(
+            user=user, idempotency_key=key, request_sha256=fingerprint, order=order
+        )
     order_event_record(
         order=order,
         kind="created",

@@ -27,21 +27,55 @@ def stored_key(exchange, account, *, secret=None, django_capture_on_commit_callb
 
 
 @pytest.mark.parametrize(
-    ("permissions", "can_trade"), [(["read", "trade"], True), (["read"], False)]
+    ("declared", "permissions", "status", "report"),
+    [
+        (
+            "read-trade",
+            ["read", "trade", "withdraw"],
+            "valid",
+            {"read": True, "trade": True, "withdraw": True, "deposit_address": None},
+        ),
+        (
+            "read-trade",
+            ["read", "trade"],
+            "insufficient",
+            {"read": True, "trade": True, "withdraw": False, "deposit_address": None},
+        ),
+        (
+            "read-trade",
+            ["read", "withdraw"],
+            "insufficient",
+            {"read": True, "trade": False, "withdraw": True, "deposit_address": None},
+        ),
+        ("read", ["read"], "valid", {"read": True, "trade": False, "withdraw": False}),
+    ],
 )
-def test_an_accepted_key_is_valid_and_says_whether_it_can_trade(
-    exchange, venue_control, django_capture_on_commit_callbacks, permissions, can_trade
+def test_an_accepted_key_is_valid_only_with_what_its_use_needs(
+    exchange,
+    venue_control,
+    django_capture_on_commit_callbacks,
+    declared,
+    permissions,
+    status,
+    report,
 ):
     account = venue_control.account_create(label="mm", permissions=permissions)
     key = stored_key(
         exchange, account, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
     )
+    ExchangeAPIKey.objects.filter(pk=key.pk).update(permission=declared)
 
-    assert api_key_validate(api_key_id=key.pk, trace_id="trace-validate-1") == "valid"
+    assert api_key_validate(api_key_id=key.pk, trace_id="trace-validate-1") == status
 
     key.refresh_from_db()
-    assert key.validation_status == ExchangeAPIKey.ValidationStatus.VALID
-    assert key.can_trade is can_trade and key.validated_at is not None
+    assert key.validation_status == status
+    assert key.permission_report == report
+    assert key.can_trade is ("trade" in permissions) and key.validated_at is not None
+    missing = [name for name, found in report.items() if found is False]
+    if status == "insufficient":
+        assert all(name in key.validation_error for name in missing)
+    else:
+        assert key.validation_error == ""
 
 
 def test_a_refused_key_is_invalid(exchange, venue_control, django_capture_on_commit_callbacks):

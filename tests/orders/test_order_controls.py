@@ -131,3 +131,49 @@ def test_one_key_sent_twice_at_once_acts_once(running_order):
     assert answers[0].body == answers[1].body
     assert OrderActionRequest.objects.filter(order=running_order).count() == 1
     assert running_order.events.filter(to_state="paused").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("first", "then"), [("resume", "stop"), ("pause", "exit")])
+def test_a_key_reused_for_another_action_is_a_422_naming_the_key(
+    running_order, django_capture_on_commit_callbacks, first, then
+):
+    client = client_for(running_order.user)
+    MarketMakingOrder.objects.filter(pk=running_order.pk).update(state="paused")
+    if first == "pause":
+        MarketMakingOrder.objects.filter(pk=running_order.pk).update(state="running")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert act(client, running_order, first, key="reused-key").status_code == 200
+        state_after_first = MarketMakingOrder.objects.get(pk=running_order.pk).state
+        reused = act(client, running_order, then, key="reused-key")
+    assert reused.status_code == 422, reused.content
+    error = reused.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert "reused-key" in error["message"]
+    assert error["detail"]["Idempotency-Key"] == "reused-key"
+    assert error["detail"]["action"] == first
+    assert MarketMakingOrder.objects.get(pk=running_order.pk).state == state_after_first
+
+
+@pytest.mark.django_db
+def test_a_key_reused_on_another_order_is_a_422(running_order, django_capture_on_commit_callbacks):
+    second = MarketMakingOrderFactory(user=running_order.user)
+    MarketMakingOrder.objects.filter(pk=second.pk).update(state="running")
+    client = client_for(running_order.user)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert act(client, running_order, "pause", key="one-key").status_code == 200
+        reused = act(client, second, "pause", key="one-key")
+    assert reused.status_code == 422
+    assert reused.json()["error"]["detail"]["order"] == str(running_order.pk)
+    assert MarketMakingOrder.objects.get(pk=second.pk).state == "running"
+
+
+@pytest.mark.django_db
+def test_another_user_may_use_the_same_key(running_order, django_capture_on_commit_callbacks):
+    other = MarketMakingOrderFactory()
+    MarketMakingOrder.objects.filter(pk=other.pk).update(state="running")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert (
+            act(client_for(running_order.user), running_order, "pause", key="k").status_code == 200
+        )
+        assert act(client_for(other.user), other, "pause", key="k").status_code == 200

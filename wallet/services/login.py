@@ -67,6 +67,11 @@ def _mixin_user_upsert(*, profile: dict, link_to: AbstractBaseUser | None) -> Mi
         MixinUser.objects.filter(pk=existing.pk).update(**details)
         existing.refresh_from_db()
         return existing
+    if link_to is not None and MixinUser.objects.filter(user_id=link_to.pk).exists():
+        raise ConflictError(
+            "You are logged in with another Mixin account; log out first to switch accounts.",
+            code="mixin_account_switch",
+        )
     if link_to is None:
         user_model = get_user_model()
         link_to = user_model(

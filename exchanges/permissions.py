@@ -1,0 +1,94 @@
+"""What an exchange API key may do, against what its declared use needs.
+
+A market-making key reads balances and orders, trades, withdraws the funds back at exit,
+and reads the deposit addresses the funds arrive at. The exchange accepting the key says
+only the first; each of the others is asked for on its own, and a key missing any is not
+marked usable for market making (the exit of an order would be stuck without withdraw).
+"""
+
+from dataclasses import dataclass
+
+from core.errors import AuthFailedError, RejectedError, RemoteNotFoundError
+from exchanges.gateway import Balances, ExchangeGateway
+from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
+
+MARKET_MAKING_NEEDS = ("read", "trade", "withdraw", "deposit_address")
+NEEDS = {
+    ExchangeAPIKey.Permission.READ: ("read",),
+    ExchangeAPIKey.Permission.READ_TRADE: MARKET_MAKING_NEEDS,
+}
+
+
+@dataclass(frozen=True)
+class PermissionReport:
+    found: dict[str, bool | None]  # None: the exchange does not say
+    needed: tuple[str, ...]
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in self.needed if self.found.get(name) is False]
+
+    @property
+    def status(self) -> str:
+        status = ExchangeAPIKey.ValidationStatus
+        return status.INSUFFICIENT if self.missing else status.VALID
+
+    @property
+    def message(self) -> str:
+        if not self.missing:
+            return ""
+        return (
+            f"The exchange accepted the key, but it lacks {', '.join(self.missing)}, which "
+            f"{'market making' if self.needed == MARKET_MAKING_NEEDS else 'its use'} needs."
+        )
+
+
+def deposit_routes(*, exchange_id: int) -> list[tuple[str, str]]:
+    """(coin, network) of every asset the exchange's enabled pairs receive deposits in."""
+    networks = dict(
+        NetworkMapping.objects.filter(exchange_id=exchange_id).values_list(
+            "chain_id", "network_code"
+        )
+    )
+    routes: set[tuple[str, str]] = set()
+    pairs = TradingPair.objects.filter(
+        exchange_id=exchange_id, enabled=True, kind=TradingPair.Kind.MARKET_MAKING
+    )
+    for pair in pairs:
+        for coin, chain_id in (
+            (pair.base_symbol, pair.base_chain_id),
+            (pair.quote_symbol, pair.quote_chain_id),
+        ):
+            if chain_id in networks:
+                routes.add((coin, networks[chain_id]))
+    return sorted(routes)
+
+
+def _deposit_addresses_readable(
+    gateway: ExchangeGateway, routes: list[tuple[str, str]]
+) -> bool | None:
+    if not routes:
+        return None  # no pair yet: nothing to read, asked again at the next validation
+    for coin, network in routes:
+        try:
+            gateway.deposit_address(asset=coin, network=network)
+        except (AuthFailedError, RejectedError, RemoteNotFoundError):
+            return False
+    return True
+
+
+def api_key_permissions_read(
+    *, api_key: ExchangeAPIKey, gateway: ExchangeGateway, balances: Balances
+) -> PermissionReport:
+    """Each permission the key's use needs, asked of the exchange (balances: read)."""
+    needed = NEEDS[ExchangeAPIKey.Permission(api_key.permission)]
+    found: dict[str, bool | None] = {
+        "read": True,  # the exchange answered the balances request
+        "trade": balances.can_trade,
+        "withdraw": balances.can_withdraw,
+    }
+    if "deposit_address" in needed:
+        found["deposit_address"] = _deposit_addresses_readable(
+            gateway, deposit_routes(exchange_id=api_key.exchange_id)
+        )
+    return PermissionReport(found=found, needed=needed)
