@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 MONEY_MAX_DIGITS = 38
 MONEY_DECIMAL_PLACES = 18
+# Every Mixin asset is divisible to 8 decimal places (the kernel's own amount precision,
+# mixin_kernel.kernel.AMOUNT_PRECISION); the ledger's 18 places leave room for venue math.
+ASSET_PLACES = 8
 
 
 def MoneyField(**kwargs: Any) -> "DecimalColumn":  # noqa: N802 - reads like a field class
@@ -47,3 +50,11 @@ def decimal_text(amount: Decimal) -> str:
     Decimal("0E-18") → "0", Decimal("0.100000000000000000") → "0.1"."""
     normalized = amount.normalize()
     return format(normalized, "f") if normalized != 0 else "0"
+
+
+def amount_at_places(amount: Decimal, places: int) -> str:
+    """An amount written to an asset's precision (1.5 at 8 places → "1.50000000"), as the
+    operators compare columns. A finer amount is written in full: money is never rounded
+    for display."""
+    shown = amount.quantize(Decimal(1).scaleb(-places))
+    return format(shown if shown == amount else amount.normalize(), "f")

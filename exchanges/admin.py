@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import amount_column
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
 from exchanges.services import api_key_request_validation, api_key_set_secret
 
@@ -122,15 +123,15 @@ class TradingPairAdmin(admin.ModelAdmin):
         "exchange",
         "kind",
         "enabled",
-        "min_order_amount",
-        "max_order_amount",
+        amount_column("min_order_amount", places=lambda pair: pair.amount_precision),
+        amount_column("max_order_amount", places=lambda pair: pair.amount_precision),
         "price_precision",
         "amount_precision",
     ]
     list_filter = ["exchange", "enabled", "kind"]
     search_fields = ["symbol", "base_symbol", "quote_symbol", "base_asset_id", "quote_asset_id"]
     list_select_related = ["exchange"]
-    sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount"]
+    sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount_shown"]
     ordering = ["exchange__name", "symbol"]
 
 

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import BigTableAdmin, ReadOnlyAdmin, ReadOnlyInline, amount_column, short_column
 from core.errors import ApplicationError
+from core.money import ASSET_PLACES
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,
@@ -102,14 +103,17 @@ class OrderLegInline(ReadOnlyInline):
 
 class PaymentEntryInline(ReadOnlyInline):
     model = PaymentEntry
-    fields = ["purpose", "asset_id", "amount_due", "amount_paid", "trace_id"]
+    fields = ["purpose", "asset_id", "due", "paid", "trace_id"]
     readonly_fields = fields
+    due = amount_column("amount_due", places=ASSET_PLACES, description="due")
+    paid = amount_column("amount_paid", places=ASSET_PLACES, description="paid")
 
 
 class PayoutInline(ReadOnlyInline):
     model = Payout
-    fields = ["kind", "asset_id", "amount", "status", "reason", "error", "sent_at"]
+    fields = ["kind", "asset_id", "amount_shown", "status", "reason", "error", "sent_at"]
     readonly_fields = fields
+    amount_shown = amount_column("amount", places=ASSET_PLACES)
 
 
 def _operator(request: HttpRequest) -> str:
@@ -117,12 +121,20 @@ def _operator(request: HttpRequest) -> str:
 
 
 @admin.register(MarketMakingOrder)
-class MarketMakingOrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "state", "pair", "user", "attention", "state_changed_at", "created_at"]
+class MarketMakingOrderAdmin(BigTableAdmin):
+    list_display = [
+        short_column("id"),
+        "state",
+        "pair",
+        "user",
+        amount_column("base_amount", places=lambda order: order.pair.amount_precision),
+        amount_column("quote_amount", places=ASSET_PLACES),
+        "attention",
+        "state_changed_at",
+    ]
     list_filter = ["state", "pair__exchange", "pair"]
     search_fields = ["id", "memo", "trace_id", "user__username"]
     list_select_related = ["pair__exchange", "user"]
-    show_full_result_count = False
     date_hierarchy = "created_at"
     readonly_fields = [
         "id",
@@ -228,7 +240,7 @@ class PayoutAdmin(ReadOnlyAdmin):
         "idempotency_key",
         "kind",
         "asset_id",
-        "amount",
+        amount_column("amount", places=ASSET_PLACES),
         "status",
         "reason",
         "created_at",
