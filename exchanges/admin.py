@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import amount_column
+from core.admin import amount_column, audited_action
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
 from exchanges.services import api_key_request_validation, api_key_set_secret
 
@@ -109,7 +109,12 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.action(description="Validate the selected keys with their exchange now")
+    def has_validate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("exchanges.change_exchangeapikey")
+
+    @audited_action(
+        description="Validate the selected keys with their exchange now", permissions=["validate"]
+    )
     def validate_now(self, request: HttpRequest, queryset: QuerySet[ExchangeAPIKey]) -> None:
         for api_key in queryset:
             api_key_request_validation(api_key=api_key)

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from core.admin import ReadOnlyAdmin, amount_column, short_column
+from core.admin import ReadOnlyAdmin, amount_column, audited_action, short_column
 from executor.models import (
     ExchangeFill,
     ExecutorEvent,
@@ -60,7 +60,9 @@ class ExecutorEventAdmin(ReadOnlyAdmin):
     raw_id_fields = ["order"]
 
 
-@admin.action(description="Reset the kill switch (the order quotes again)")
+@audited_action(
+    description="Reset the kill switch (the order quotes again)", permissions=["change"]
+)
 def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     for state in queryset.filter(kill_switch_tripped=True):
         order_kill_switch_reset(
@@ -116,7 +118,14 @@ class GlobalKillSwitchAdmin(admin.ModelAdmin):
         return request.user.has_perm("executor.toggle_global_kill_switch")
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
-        switch, _ = GlobalKillSwitch.objects.get_or_create(pk=GlobalKillSwitch.SINGLETON_ID)
+        """The one switch's page. Only who may toggle it writes its row the first time;
+        anyone else reads that it was never engaged."""
+        switch = GlobalKillSwitch.objects.filter(pk=GlobalKillSwitch.SINGLETON_ID).first()
+        if switch is None and self.has_change_permission(request):
+            switch, _ = GlobalKillSwitch.objects.get_or_create(pk=GlobalKillSwitch.SINGLETON_ID)
+        if switch is None:
+            messages.info(request, "The global kill switch has never been engaged.")
+            return HttpResponseRedirect(reverse("admin:index"))
         return HttpResponseRedirect(
             reverse("admin:executor_globalkillswitch_change", args=[switch.pk])
         )

@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from core.admin import BigTableAdmin, ReadOnlyAdmin, ReadOnlyInline, amount_column, short_column
+from core.admin import (
+    BigTableAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    amount_column,
+    audited_action,
+    short_column,
+)
 from core.errors import ApplicationError
 from core.money import ASSET_PLACES
 from orders.models import (
@@ -191,11 +198,13 @@ class MarketMakingOrderAdmin(BigTableAdmin):
             rows,
         )
 
-    @admin.action(description="Queue the withdrawal to the exchange (paid orders)")
+    @audited_action(
+        description="Queue the withdrawal to the exchange (paid orders)", permissions=["change"]
+    )
     def queue_withdrawal(self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]) -> None:
         self._each(request, queryset, order_withdrawal_queue)
 
-    @admin.action(
+    @audited_action(
         description="Approve recovery: refund a failed order's wallet funds",
         permissions=["approve_recovery"],
     )
