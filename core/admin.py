@@ -122,8 +122,10 @@ def audited_action(
     def decorate(action: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(action)
         def run(modeladmin: Any, request: HttpRequest, queryset: Any) -> Any:
+            operator_id = request.user.pk
+            assert operator_id is not None  # the admin runs actions for a logged-in user only
             LogEntry.objects.log_actions(
-                user_id=request.user.pk,
+                user_id=operator_id,
                 queryset=list(queryset),
                 action_flag=CHANGE,
                 change_message=[{"action": {"name": action.__name__}}],
