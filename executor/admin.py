@@ -60,9 +60,7 @@ class ExecutorEventAdmin(ReadOnlyAdmin):
     raw_id_fields = ["order"]
 
 
-@audited_action(
-    description="Reset the kill switch (the order quotes again)", permissions=["change"]
-)
+@audited_action(description="Reset the kill switch (the order quotes again)", permissions=["reset"])
 def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     for state in queryset.filter(kill_switch_tripped=True):
         order_kill_switch_reset(
@@ -86,12 +84,8 @@ class ExecutorStateAdmin(ReadOnlyAdmin):
     raw_id_fields = ["order"]
     actions = [reset_kill_switch]
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Needed for the action; the fields stay read-only.
+    def has_reset_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("executor.change_executorstate")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
-        return [f.name for f in ExecutorState._meta.fields]
 
 
 class GlobalKillSwitchForm(forms.ModelForm):

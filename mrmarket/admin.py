@@ -15,7 +15,6 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from rest_framework.authtoken import admin as token_admin
 from rest_framework.authtoken.models import TokenProxy
 
 from core.admin import SuperuserPermission, audited_action
@@ -50,10 +49,6 @@ class GroupAdmin(SuperuserPermission, auth_admin.GroupAdmin):
     pass
 
 
-class TokenAdmin(SuperuserPermission, token_admin.TokenAdmin):
-    pass
-
-
 SUPERUSER_ADMINS = {
     PeriodicTask: PeriodicTaskAdmin,
     IntervalSchedule: type(
@@ -70,11 +65,13 @@ SUPERUSER_ADMINS = {
     ),
     User: UserAdmin,
     Group: GroupAdmin,
-    TokenProxy: TokenAdmin,
 }
 for model, model_admin in SUPERUSER_ADMINS.items():
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+# DRF's token page lists every user's API token in clear. Tokens come from the Mixin login
+# only; an operator ends a user's access by deactivating the user.
+admin.site.unregister(TokenProxy)
 
 # The beat's own bookkeeping (last run, run count) is not an operator's change.
 auditlog.register(PeriodicTask, exclude_fields=["last_run_at", "total_run_count", "date_changed"])

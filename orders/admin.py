@@ -167,7 +167,11 @@ class MarketMakingOrderAdmin(BigTableAdmin):
     inlines = [PaymentEntryInline, OrderLegInline, PayoutInline]
     actions = ["queue_withdrawal", "approve_recovery_refund"]
 
+    # Orders change through their services only; the actions below are the operators' part.
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -199,7 +203,8 @@ class MarketMakingOrderAdmin(BigTableAdmin):
         )
 
     @audited_action(
-        description="Queue the withdrawal to the exchange (paid orders)", permissions=["change"]
+        description="Queue the withdrawal to the exchange (paid orders)",
+        permissions=["queue_withdrawal"],
     )
     def queue_withdrawal(self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]) -> None:
         self._each(request, queryset, order_withdrawal_queue)
@@ -212,6 +217,9 @@ class MarketMakingOrderAdmin(BigTableAdmin):
         self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]
     ) -> None:
         self._each(request, queryset, order_recovery_refund)
+
+    def has_queue_withdrawal_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.change_marketmakingorder")
 
     def has_approve_recovery_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("orders.approve_recovery")
@@ -237,7 +245,8 @@ class FundsLoopConfigAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not FundsLoopConfig.objects.exists()
+        # One row; who may add it still needs the model's add permission.
+        return super().has_add_permission(request) and not FundsLoopConfig.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
