@@ -171,6 +171,7 @@ class InProcessGateway:
                 for asset, (free, locked) in raw.items()
             },
             can_trade="trade" in self.account.permissions,
+            can_withdraw="withdraw" in self.account.permissions,
         )
 
     def create_limit_order(

@@ -40,12 +40,20 @@ class ExchangeAPIKeyInline(admin.StackedInline):
     model = ExchangeAPIKey
     form = ExchangeAPIKeyForm
     extra = 0
-    readonly_fields = ["validation_status", "validation_error", "validated_at", "can_trade"]
+    readonly_fields = [
+        "validation_status",
+        "validation_error",
+        "validated_at",
+        "can_trade",
+        "can_withdraw",
+        "deposit_address_readable",
+    ]
     fields = [
         ("label", "permission", "enabled"),
         "api_key",
         "secret",
-        ("validation_status", "validated_at", "can_trade"),
+        ("validation_status", "validated_at"),
+        ("can_trade", "can_withdraw", "deposit_address_readable"),
         "validation_error",
     ]
 
@@ -96,6 +104,8 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
         "validation_error",
         "validated_at",
         "can_trade",
+        "can_withdraw",
+        "deposit_address_readable",
     ]
     readonly_fields = fields
     actions = ["validate_now"]

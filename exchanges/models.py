@@ -62,6 +62,14 @@ class ExchangeAPIKey(models.Model):
     can_trade = models.BooleanField(
         null=True, blank=True, help_text="What the exchange said at the last validation."
     )
+    can_withdraw = models.BooleanField(
+        null=True, blank=True, help_text="What the exchange said at the last validation."
+    )
+    deposit_address_readable = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="The last validation read a deposit address (unknown before a pair is set up).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,6 +82,17 @@ class ExchangeAPIKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exchange} / {self.label}"
+
+    def loop_permissions(self) -> dict[str, bool]:
+        """What the funds loop needs of the key, as its last validation found it: read the
+        account, trade, withdraw (the exit) and read a deposit address (the funding). The
+        one place that tells whether a key may be used for market making."""
+        return {
+            "read": self.validation_status == self.ValidationStatus.VALID,
+            "trade": self.can_trade is True,
+            "withdraw": self.can_withdraw is True,
+            "deposit_address": self.deposit_address_readable is True,
+        }
 
     @property
     def api_key_hint(self) -> str:

@@ -51,16 +51,26 @@ def api_key_set_secret(*, api_key: ExchangeAPIKey, secret: str) -> None:
     api_key.validation_error = ""
     api_key.validated_at = None
     api_key.can_trade = None
+    api_key.can_withdraw = None
+    api_key.deposit_address_readable = None
 
 
 def api_key_record_validation(
-    *, api_key_id: int, valid: bool, can_trade: bool | None, error: str = ""
+    *,
+    api_key_id: int,
+    valid: bool,
+    can_trade: bool | None,
+    can_withdraw: bool | None = None,
+    deposit_address_readable: bool | None = None,
+    error: str = "",
 ) -> None:
     status = ExchangeAPIKey.ValidationStatus
     ExchangeAPIKey.objects.filter(pk=api_key_id).update(
         validation_status=status.VALID if valid else status.INVALID,
         validation_error=error[:2000],
         can_trade=can_trade,
+        can_withdraw=can_withdraw,
+        deposit_address_readable=deposit_address_readable,
         validated_at=timezone.now(),
     )
 

@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 
 from core import context
-from core.errors import AuthFailedError
+from core.errors import AuthFailedError, RejectedError
 from core.jobs import MrMarketTask
 from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_record_validation
@@ -21,17 +21,44 @@ def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
     from exchanges.gateway import gateway_for_api_key
 
     logger.info("validating exchange API key")
+    gateway = gateway_for_api_key(api_key_id)
     try:
-        balances = gateway_for_api_key(api_key_id).balances()
+        balances = gateway.balances()
     except AuthFailedError as exc:
         api_key_record_validation(
             api_key_id=api_key_id, valid=False, can_trade=None, error=exc.message
         )
         logger.info("exchange refused the API key")
         return ExchangeAPIKey.ValidationStatus.INVALID
-    api_key_record_validation(api_key_id=api_key_id, valid=True, can_trade=balances.can_trade)
-    logger.info("exchange accepted the API key", extra={"can_trade": balances.can_trade})
+    api_key_record_validation(
+        api_key_id=api_key_id,
+        valid=True,
+        can_trade=balances.can_trade,
+        can_withdraw=balances.can_withdraw,
+        deposit_address_readable=_deposit_address_readable(api_key_id, gateway),
+    )
+    logger.info(
+        "exchange accepted the API key",
+        extra={"can_trade": balances.can_trade, "can_withdraw": balances.can_withdraw},
+    )
     return ExchangeAPIKey.ValidationStatus.VALID
+
+
+def _deposit_address_readable(api_key_id: int, gateway) -> bool | None:  # noqa: ANN001
+    """Ask for the deposit address of one enabled pair's base asset on its mapped network,
+    as funding will; None while the exchange has no pair with a mapped network."""
+    api_key = ExchangeAPIKey.objects.get(pk=api_key_id)
+    mappings = {m.chain_id: m.network_code for m in api_key.exchange.network_mappings.all()}
+    for pair in api_key.exchange.pairs.filter(enabled=True).order_by("pk"):
+        if pair.base_chain_id in mappings:
+            try:
+                gateway.deposit_address(
+                    asset=pair.base_symbol, network=mappings[pair.base_chain_id]
+                )
+            except (AuthFailedError, RejectedError):
+                return False
+            return True
+    return None
 
 
 @shared_task(base=MrMarketTask)

@@ -79,3 +79,5 @@ for schedule in (IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedu
     auditlog.register(schedule)
 auditlog.register(User, exclude_fields=["password", "last_login"])
 auditlog.register(Group)
+# The index starts with the node's own pages (setup guide, status, operator panel).
+admin.site.index_template = "admin/mrmarket_index.html"

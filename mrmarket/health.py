@@ -175,7 +175,7 @@ def _beat_degraded(figures: Figures) -> list[Figures]:
     return []
 
 
-def _within_timeout(check: Callable[[], Figures]) -> Figures:
+def run_bounded(check: Callable[[], Figures]) -> Figures:
     """Run a check that does not touch the database in a thread, and stop waiting for it
     after the timeout (the thread finishes on its own)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
@@ -211,7 +211,7 @@ def system_health() -> dict[str, object]:
     if up["broker"][0]:
         checks["broker_backlog"], found = _degradation(
             "broker_backlog",
-            lambda: {"queues": _within_timeout(broker_backlog)},
+            lambda: {"queues": run_bounded(broker_backlog)},
             lambda figures: _backlog_degraded(figures["queues"]),
         )
         degraded += found

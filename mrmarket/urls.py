@@ -3,6 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from mrmarket.console import console_urls
 from mrmarket.views import healthz
 from orders.urls import api_urlpatterns as orders_api_urls
 from orders.urls import page_urlpatterns as orders_page_urls
@@ -10,6 +11,7 @@ from wallet.urls import api_urlpatterns as wallet_api_urls
 from wallet.urls import page_urlpatterns as wallet_page_urls
 
 urlpatterns = [
+    *console_urls(),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -151,6 +151,8 @@ class OrderCreatePage(LoginRequiredMixin, View):
                 )
             except ApplicationError as error:
                 form.add_service_error(error)
+                if error.status_code == 503:  # the node is not set up: not the user's input
+                    return self._render(request, form, status=503)
             else:
                 return redirect("order-pay", order_id=order.pk)
         return self._render(request, form)
@@ -161,7 +163,7 @@ class OrderCreatePage(LoginRequiredMixin, View):
         return OrderCreateForm(data, parameters=parameters)
 
     @staticmethod
-    def _render(request: HttpRequest, form: OrderCreateForm) -> HttpResponse:
+    def _render(request: HttpRequest, form: OrderCreateForm, status: int = 200) -> HttpResponse:
         pairs = [
             {
                 "pair": pair,
@@ -179,6 +181,7 @@ class OrderCreatePage(LoginRequiredMixin, View):
                 "presets": form.fields["preset"].queryset,
                 "override_fields": [form[f"override_{name}"] for name in form.parameter_names],
             },
+            status=status,
         )
 
 

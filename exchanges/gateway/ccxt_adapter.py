@@ -324,13 +324,15 @@ class CcxtGateway:
     def balances(self) -> Balances:
         raw = self._call(self.client.fetch_balance)
         free, used = raw.get("free") or {}, raw.get("used") or {}
-        can_trade = (raw.get("info") or {}).get("canTrade")
+        info = raw.get("info") or {}
+        can_trade, can_withdraw = info.get("canTrade"), info.get("canWithdraw")
         return Balances(
             assets={
                 asset: Balance(asset=asset, free=_dec(free.get(asset)), locked=_dec(used[asset]))
                 for asset in used
             },
             can_trade=can_trade if isinstance(can_trade, bool) else None,
+            can_withdraw=can_withdraw if isinstance(can_withdraw, bool) else None,
         )
 
     def create_limit_order(

@@ -82,6 +82,7 @@ class Balance:
 class Balances:
     assets: dict[str, Balance]
     can_trade: bool | None  # None when the exchange does not say
+    can_withdraw: bool | None = None  # the exit withdraws back to the bot's wallet
 
     def free(self, asset: str) -> Decimal:
         balance = self.assets.get(asset)
