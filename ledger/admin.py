@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, amount_column
 from core.money import ASSET_PLACES, amount_at_places
-from ledger.models import Account, Balance, Entry, Transaction
+from ledger.models import Account, Balance, Entry, LedgerCheckRun, Transaction
 
 
 @admin.register(Account)
@@ -83,3 +83,9 @@ class BalanceAdmin(ReadOnlyAdmin):
     list_filter = ["account__purpose", "account__owner_kind", "may_go_negative"]
     list_select_related = ["account"]
     search_fields = ["=account__owner_id", "=asset"]
+
+
+@admin.register(LedgerCheckRun)
+class LedgerCheckRunAdmin(ReadOnlyAdmin):
+    list_display = ["ran_at", "ok", "violations"]
+    list_filter = ["ok"]

@@ -42,17 +42,18 @@ def _admin(name: str) -> str:
     return reverse(f"admin:{name}")
 
 
-def mixin_bot_reachable() -> tuple[bool, str]:
-    """The bot's own profile (GET /me) answered within the health timeout, cached."""
+def mixin_bot_reachable(*, cached: bool = True) -> tuple[bool, str]:
+    """The bot's own profile (GET /me) answered within the health timeout; remembered for
+    order creation, asked afresh by the status page (cached=False)."""
     from wallet.client.http_client import MixinClient
 
     keystore = settings.MIXIN_KEYSTORE
     if keystore is None:
         return False, "no keystore: set MIXIN_KEYSTORE or MIXIN_KEYSTORE_FILE"
     key = f"setup:mixin-reachable:{settings.MIXIN_API_BASE}:{keystore.app_id}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    remembered = cache.get(key) if cached else None
+    if remembered is not None:
+        return remembered
     try:
         with MixinClient(
             base_url=settings.MIXIN_API_BASE,
