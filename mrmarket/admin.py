@@ -4,6 +4,7 @@ record. Any staff member could otherwise schedule any task with any arguments, o
 themselves a superuser."""
 
 from auditlog.registry import auditlog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
@@ -15,9 +16,8 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from rest_framework.authtoken.models import TokenProxy
 
-from core.admin import SuperuserPermission, audited_action
+from core.admin import ReadOnlyAdmin, SuperuserPermission, audited_action
 
 admin.site.site_header = "Mr.Market operations"
 admin.site.site_title = "Mr.Market"
@@ -69,9 +69,15 @@ SUPERUSER_ADMINS = {
 for model, model_admin in SUPERUSER_ADMINS.items():
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
-# DRF's token page lists every user's API token in clear. Tokens come from the Mixin login
-# only; an operator ends a user's access by deactivating the user.
-admin.site.unregister(TokenProxy)
+
+# Login lockouts are facts written by django-axes; an operator lifts one from the shell
+# (`manage.py axes_reset_username <name>`) or waits AXES_COOLOFF_MINUTES.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    axes_admin = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(axes_admin.__name__, (ReadOnlyAdmin, axes_admin), {"actions": None})
+    )
 
 # The beat's own bookkeeping (last run, run count) is not an operator's change.
 auditlog.register(PeriodicTask, exclude_fields=["last_run_at", "total_run_count", "date_changed"])
