@@ -71,7 +71,7 @@ def beat_check() -> Check:
     silent = figures["silent_seconds"]
     if silent is None or silent >= settings.STATUS_BEAT_CRITICAL_SECONDS:
         level = CRITICAL
-    elif health._beat_degraded(figures):
+    elif health.beat_degraded(figures):
         level = WARNING
     else:
         level = HEALTHY
@@ -243,7 +243,7 @@ def _broker_queue_checks(backlog: dict | None, error: str | None) -> list[Check]
             or oldest >= settings.STATUS_BROKER_OLDEST_CRITICAL_SECONDS
         ):
             level = CRITICAL
-        elif health._backlog_degraded({queue: figures}):
+        elif health.backlog_degraded({queue: figures}):
             level = WARNING
         else:
             level = HEALTHY
