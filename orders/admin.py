@@ -137,7 +137,6 @@ class MarketMakingOrderAdmin(BigTableAdmin):
         amount_column("base_amount", places=lambda order: order.pair.amount_precision),
         amount_column("quote_amount", places=ASSET_PLACES),
         "attention",
-        "state_changed_at",
     ]
     list_filter = ["state", "pair__exchange", "pair"]
     search_fields = ["id", "memo", "trace_id", "user__username"]
