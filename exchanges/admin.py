@@ -36,18 +36,22 @@ class ExchangeAPIKeyForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+# What the exchange said at the key's last validation: shown, never edited.
+VALIDATION_FIELDS = [
+    "validation_status",
+    "validation_error",
+    "validated_at",
+    "can_trade",
+    "can_withdraw",
+    "deposit_address_readable",
+]
+
+
 class ExchangeAPIKeyInline(admin.StackedInline):
     model = ExchangeAPIKey
     form = ExchangeAPIKeyForm
     extra = 0
-    readonly_fields = [
-        "validation_status",
-        "validation_error",
-        "validated_at",
-        "can_trade",
-        "can_withdraw",
-        "deposit_address_readable",
-    ]
+    readonly_fields = VALIDATION_FIELDS
     fields = [
         ("label", "permission", "enabled"),
         "api_key",
@@ -100,12 +104,7 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
         "api_key_hint",
         "permission",
         "enabled",
-        "validation_status",
-        "validation_error",
-        "validated_at",
-        "can_trade",
-        "can_withdraw",
-        "deposit_address_readable",
+        *VALIDATION_FIELDS,
     ]
     readonly_fields = fields
     actions = ["validate_now"]
