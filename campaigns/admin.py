@@ -57,7 +57,9 @@ class JoinSwitchAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not JoinSwitch.objects.exists()
+        # The one row, and only by holders of the add permission (a view-only operator
+        # must not switch joining by creating it).
+        return super().has_add_permission(request) and not JoinSwitch.objects.exists()
 
 
 @admin.register(HufiIdentity)

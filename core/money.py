@@ -21,6 +21,9 @@ MONEY_LIMIT = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)
 # before quantizing to the column's places: 99999999999999999999 comes back as 1E+20, which
 # no longer fits, and the row can no longer be read at all.
 SQLITE_SIGNIFICANT_DIGITS = 15
+# Every Mixin asset is divisible to 8 decimal places (the kernel's own amount precision,
+# mixin_kernel.kernel.AMOUNT_PRECISION); the ledger's 18 places leave room for venue math.
+ASSET_PLACES = 8
 
 
 def MoneyField(**kwargs: Any) -> "DecimalColumn":  # noqa: N802 - reads like a field class
@@ -79,3 +82,11 @@ def money_from_input(value: object, *, places: int = MONEY_DECIMAL_PLACES) -> De
     if not money_storable(amount):
         raise ValueError(f"must be less than {MONEY_LIMIT:,f}".replace(",", ""))
     return amount
+
+
+def amount_at_places(amount: Decimal, places: int) -> str:
+    """An amount written to an asset's precision (1.5 at 8 places → "1.50000000"), as the
+    operators compare columns. A finer amount is written in full: money is never rounded
+    for display."""
+    shown = amount.quantize(Decimal(1).scaleb(-places))
+    return format(shown if shown == amount else amount.normalize(), "f")

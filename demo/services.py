@@ -30,6 +30,7 @@ from demo.scenarios import (
 )
 from exchanges.models import ExchangeAPIKey
 from exchanges.services import api_key_create
+from orders.models import FundsLoopConfig
 from simulators.venue.control import SimulatorControl
 from wallet.models import MixinUser
 
@@ -175,6 +176,7 @@ def _product_records(*, venue_url: str) -> ExchangeAPIKey:
             exchange=exchange, label=API_KEY_LABEL, api_key=VENUE_API_KEY, secret=VENUE_SECRET
         )
     network_mappings_put(exchange=exchange, assets=ASSETS)
+    FundsLoopConfig.current()  # the gates at their defaults, as an operator saves them once
     for market in MARKETS:
         base, quote = (ASSET_BY_SYMBOL[s] for s in market.symbol.split("/"))
         trading_pair_put(exchange=exchange, market=market, base=base, quote=quote)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import amount_column, audited_action
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
 from exchanges.services import api_key_request_validation, api_key_set_secret
 
@@ -33,6 +34,16 @@ class ExchangeAPIKeyForm(forms.ModelForm):
         if secret:
             api_key_set_secret(api_key=self.instance, secret=secret)
         return super().save(commit=commit)
+
+
+# What the exchange said at the key's last validation: shown, never edited.
+VALIDATION_FIELDS = [
+    "validation_status",
+    "validation_error",
+    "validated_at",
+    "can_trade",
+    "permission_report",
+]
 
 
 class ExchangeAPIKeyInline(admin.StackedInline):
@@ -116,7 +127,12 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.action(description="Validate the selected keys with their exchange now")
+    def has_validate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("exchanges.change_exchangeapikey")
+
+    @audited_action(
+        description="Validate the selected keys with their exchange now", permissions=["validate"]
+    )
     def validate_now(self, request: HttpRequest, queryset: QuerySet[ExchangeAPIKey]) -> None:
         for api_key in queryset:
             api_key_request_validation(api_key=api_key)
@@ -130,15 +146,15 @@ class TradingPairAdmin(admin.ModelAdmin):
         "exchange",
         "kind",
         "enabled",
-        "min_order_amount",
-        "max_order_amount",
+        amount_column("min_order_amount", places=lambda pair: pair.amount_precision),
+        amount_column("max_order_amount", places=lambda pair: pair.amount_precision),
         "price_precision",
         "amount_precision",
     ]
     list_filter = ["exchange", "enabled", "kind"]
     search_fields = ["symbol", "base_symbol", "quote_symbol", "base_asset_id", "quote_asset_id"]
     list_select_related = ["exchange"]
-    sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount"]
+    sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount_shown"]
     ordering = ["exchange__name", "symbol"]
 
 

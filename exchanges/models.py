@@ -86,6 +86,19 @@ class ExchangeAPIKey(models.Model):
     def __str__(self) -> str:
         return f"{self.exchange} / {self.label}"
 
+    def loop_permissions(self) -> dict[str, bool]:
+        """What the funds loop needs of the key, as its last validation found it: read the
+        account, trade, withdraw (the exit) and read a deposit address (the funding). The
+        one place that tells whether a key may be used for market making."""
+        report = self.permission_report or {}
+        status = self.ValidationStatus
+        return {
+            "read": self.validation_status in (status.VALID, status.INSUFFICIENT),
+            "trade": report.get("trade") is True,
+            "withdraw": report.get("withdraw") is True,
+            "deposit_address": report.get("deposit_address") is True,
+        }
+
     @property
     def api_key_hint(self) -> str:
         """Enough of the public key to tell keys apart, never the whole of it."""

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, amount_column, audited_action, short_column
 from executor.models import (
     ExchangeFill,
     ExecutorEvent,
@@ -22,39 +22,45 @@ from executor.services import global_kill_switch_set, order_kill_switch_reset
 class TrackedOrderAdmin(ReadOnlyAdmin):
     list_display = [
         "client_order_id",
-        "order",
+        short_column("order_id"),
         "side",
-        "price",
-        "amount",
-        "filled_amount",
+        amount_column("price", places=lambda tracked: tracked.order.pair.price_precision),
+        amount_column("amount", places=lambda tracked: tracked.order.pair.amount_precision),
+        amount_column("filled_amount", places=lambda tracked: tracked.order.pair.amount_precision),
         "status",
-        "released",
         "updated_at",
     ]
     list_filter = ["status", "side", "released"]
     search_fields = ["client_order_id", "exchange_order_id", "order__id"]
-    list_select_related = ["order"]
+    list_select_related = ["order__pair"]
     raw_id_fields = ["order", "api_key"]
 
 
 @admin.register(ExchangeFill)
 class ExchangeFillAdmin(ReadOnlyAdmin):
-    list_display = ["trade_id", "tracked_order", "side", "price", "amount", "fee", "fee_asset"]
+    list_display = [
+        "trade_id",
+        "tracked_order",
+        "side",
+        amount_column("price", places=lambda fill: fill.tracked_order.order.pair.price_precision),
+        amount_column("amount", places=lambda fill: fill.tracked_order.order.pair.amount_precision),
+        "fee",
+        "fee_asset",
+    ]
     search_fields = ["trade_id", "tracked_order__client_order_id"]
-    list_select_related = ["tracked_order"]
+    list_select_related = ["tracked_order__order__pair"]
     raw_id_fields = ["tracked_order", "exchange"]
 
 
 @admin.register(ExecutorEvent)
 class ExecutorEventAdmin(ReadOnlyAdmin):
-    list_display = ["first_at", "order", "kind", "count", "last_at", "actor", "reason"]
+    list_display = ["first_at", short_column("order_id"), "kind", "count", "actor", "reason"]
     list_filter = ["kind"]
     search_fields = ["order__id", "trace_id"]
     raw_id_fields = ["order"]
-    show_full_result_count = False
 
 
-@admin.action(description="Reset the kill switch (the order quotes again)")
+@audited_action(description="Reset the kill switch (the order quotes again)", permissions=["reset"])
 def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     for state in queryset.filter(kill_switch_tripped=True):
         order_kill_switch_reset(
@@ -66,26 +72,20 @@ def reset_kill_switch(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
 @admin.register(ExecutorState)
 class ExecutorStateAdmin(ReadOnlyAdmin):
     list_display = [
-        "order",
+        short_column("order_id"),
         "quoting",
         "kill_switch_tripped",
         "kill_switch_reason",
-        "market_data_stale",
-        "consecutive_rejects",
-        "last_reference_price",
+        amount_column("last_reference_price", places=lambda state: state.pair.price_precision),
         "last_tick_at",
     ]
     list_filter = ["quoting", "kill_switch_tripped", "market_data_stale"]
-    list_select_related = ["order"]
+    list_select_related = ["order", "pair"]
     raw_id_fields = ["order"]
     actions = [reset_kill_switch]
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Needed for the action; the fields stay read-only.
+    def has_reset_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("executor.change_executorstate")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
-        return [f.name for f in ExecutorState._meta.fields]
 
 
 class GlobalKillSwitchForm(forms.ModelForm):
@@ -112,7 +112,14 @@ class GlobalKillSwitchAdmin(admin.ModelAdmin):
         return request.user.has_perm("executor.toggle_global_kill_switch")
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # noqa: ANN201
-        switch, _ = GlobalKillSwitch.objects.get_or_create(pk=GlobalKillSwitch.SINGLETON_ID)
+        """The one switch's page. Only who may toggle it writes its row the first time;
+        anyone else reads that it was never engaged."""
+        switch = GlobalKillSwitch.objects.filter(pk=GlobalKillSwitch.SINGLETON_ID).first()
+        if switch is None and self.has_change_permission(request):
+            switch, _ = GlobalKillSwitch.objects.get_or_create(pk=GlobalKillSwitch.SINGLETON_ID)
+        if switch is None:
+            messages.info(request, "The global kill switch has never been engaged.")
+            return HttpResponseRedirect(reverse("admin:index"))
         return HttpResponseRedirect(
             reverse("admin:executor_globalkillswitch_change", args=[switch.pk])
         )

@@ -270,6 +270,7 @@ class GlobalKillSwitch(models.Model):
 
     class Meta:
         db_table = "orders_globalkillswitch"
+        verbose_name_plural = "global kill switches"
         permissions = [
             ("toggle_global_kill_switch", "Can engage or release the global kill switch")
         ]

@@ -5,8 +5,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
-from ledger.models import Account, Balance, Entry, Transaction
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, amount_column
+from core.money import ASSET_PLACES, amount_at_places
+from ledger.models import Account, Balance, Entry, LedgerCheckRun, Transaction
 
 
 @admin.register(Account)
@@ -19,7 +20,7 @@ class AccountAdmin(ReadOnlyAdmin):
 
     @admin.display(description="balance")
     def balance_amount(self, account: Account) -> object:
-        return account.balance.amount
+        return amount_at_places(account.balance.amount, ASSET_PLACES)
 
 
 class EntryInline(ReadOnlyInline):
@@ -41,7 +42,14 @@ class TransactionAdmin(ReadOnlyAdmin):
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "transaction_link", "code", "account_link", "asset", "amount"]
+    list_display = [
+        "id",
+        "transaction_link",
+        "code",
+        "account_link",
+        "asset",
+        amount_column("amount", places=ASSET_PLACES),
+    ]
     list_filter = ["transaction__code", "account__purpose", "account__owner_kind"]
     list_select_related = ["transaction", "account"]
     # An order's entries: search its id; a key: search the key; an asset: its id.
@@ -71,7 +79,13 @@ class EntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Balance)
 class BalanceAdmin(ReadOnlyAdmin):
-    list_display = ["account", "asset", "amount"]
+    list_display = ["account", "asset", amount_column("amount", places=ASSET_PLACES)]
     list_filter = ["account__purpose", "account__owner_kind", "may_go_negative"]
     list_select_related = ["account"]
     search_fields = ["=account__owner_id", "=asset"]
+
+
+@admin.register(LedgerCheckRun)
+class LedgerCheckRunAdmin(ReadOnlyAdmin):
+    list_display = ["ran_at", "ok", "violations"]
+    list_filter = ["ok"]

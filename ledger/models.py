@@ -165,3 +165,21 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount:+}"
+
+
+class LedgerCheckRun(models.Model):
+    """One run of `ledger_check` (the command or its hourly job): the status page shows the
+    last one's result and time."""
+
+    ran_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    violations = models.PositiveIntegerField(default=0)
+    detail = models.JSONField(default=list, blank=True, help_text="The first violations found.")
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"ledger check at {self.ran_at:%Y-%m-%d %H:%M:%S}: " + (
+            "ok" if self.ok else f"{self.violations} violation(s)"
+        )

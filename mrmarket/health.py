@@ -125,7 +125,7 @@ def broker_backlog() -> dict[str, Figures]:
     return _transport_backlog(queues)
 
 
-def _backlog_degraded(backlog: dict[str, Figures]) -> list[Figures]:
+def backlog_degraded(backlog: dict[str, Figures]) -> list[Figures]:
     too_many = settings.HEALTH_BROKER_BACKLOG_MESSAGES
     too_old = settings.HEALTH_BROKER_OLDEST_MESSAGE_SECONDS
     return [
@@ -166,7 +166,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
-def _beat_degraded(figures: Figures) -> list[Figures]:
+def beat_degraded(figures: Figures) -> list[Figures]:
     if not figures["jobs"]:
         return []  # no periodic job enabled: nothing for the beat to do
     silent = figures["silent_seconds"]
@@ -175,7 +175,7 @@ def _beat_degraded(figures: Figures) -> list[Figures]:
     return []
 
 
-def _within_timeout(check: Callable[[], Figures]) -> Figures:
+def run_bounded(check: Callable[[], Figures]) -> Figures:
     """Run a check that does not touch the database in a thread, and stop waiting for it
     after the timeout (the thread finishes on its own)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
@@ -211,12 +211,12 @@ def system_health() -> dict[str, object]:
     if up["broker"][0]:
         checks["broker_backlog"], found = _degradation(
             "broker_backlog",
-            lambda: {"queues": _within_timeout(broker_backlog)},
-            lambda figures: _backlog_degraded(figures["queues"]),
+            lambda: {"queues": run_bounded(broker_backlog)},
+            lambda figures: backlog_degraded(figures["queues"]),
         )
         degraded += found
     if up["database"][0]:
-        checks["beat"], found = _degradation("beat", beat_silence, _beat_degraded)
+        checks["beat"], found = _degradation("beat", beat_silence, beat_degraded)
         degraded += found
     return {
         "status": "down" if down else "degraded" if degraded else "ok",

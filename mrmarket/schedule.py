@@ -46,6 +46,11 @@ PERIODIC_JOBS = [
         every_seconds=30,
     ),
     PeriodicJob(
+        name="Check the ledger's invariants (result on the status page)",
+        task="ledger.tasks.ledger_check",
+        every_seconds=3600,
+    ),
+    PeriodicJob(
         name="Tick running orders (one task per due market)",
         task="executor.tasks.executor_tick_all",
         every_seconds=1,

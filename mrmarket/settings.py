@@ -2,9 +2,11 @@
 
 import json
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
@@ -61,11 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "auditlog",
+    "axes",
+    "csp",
     "mrmarket",
     "exchanges",
     "wallet",
@@ -80,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the process itself (gunicorn in production, never runserver).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.TraceIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,7 +96,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.CredentialFieldGuardMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES (even the right password is refused).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind the TLS proxy the client's address is the first X-Forwarded-For hop the proxy set.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 ROOT_URLCONF = "mrmarket.urls"
 WSGI_APPLICATION = "mrmarket.wsgi.application"
@@ -111,7 +132,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mrmarket.sqlite3'}")}
+
+
+def _private_sqlite_file(name: str) -> None:
+    """The database holds encrypted keys, the ledger and users: readable by its owner only.
+    Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same
+    mode), and tightened if an older one was world-readable."""
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _private_sqlite_file(str(DATABASES["default"]["NAME"]))
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN
     # so two writers queue on the busy timeout instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -146,8 +180,56 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
+if DEBUG:
+    # whitenoise serves from the apps' folders in debug mode; it only warns of a missing root.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names for long caching; collected once when the image is built.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# TLS ends at a proxy in front of the node (docs/deploy.md). Production defaults are the
+# strict ones; the embedded demo (DEBUG) serves plain HTTP on 127.0.0.1.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=not DEBUG) else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The probe and monitoring reach the node directly, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# e.g. https://mm.example.org: the admin's login behind the proxy checks its Origin.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts and styles from this origin only (inline scripts carry
+# the request's nonce); inline style attributes are allowed for the admin's own markup;
+# images may be data: URIs (the payment QR codes); no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Request bodies in error reports never show credential fields.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.middleware.CredentialSafeExceptionReporterFilter"
@@ -157,7 +239,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "wallet.auth.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "COERCE_DECIMAL_TO_STRING": True,
@@ -303,3 +385,19 @@ HUFI_REWARD_ASSETS: dict[str, str] = {
     "137:USDT": "b91e18ff-a9ae-3dc7-8679-e935d9a4b34b",
     **json.loads(env_str("HUFI_REWARD_ASSETS", "{}")),
 }
+# System status (the admin's status page and /admin/status.json; docs/operations.md). A
+# source over a warning threshold is a warning, over a critical one critical; /healthz's
+# degraded thresholds above are the warning ones for the broker and the beat.
+STATUS_CHECK_TIMEOUT_SECONDS = env_int("STATUS_CHECK_TIMEOUT_SECONDS", HEALTH_CHECK_TIMEOUT_SECONDS)
+STATUS_BROKER_BACKLOG_CRITICAL_MESSAGES = env_int("STATUS_BROKER_BACKLOG_CRITICAL_MESSAGES", 500)
+STATUS_BROKER_OLDEST_CRITICAL_SECONDS = env_int("STATUS_BROKER_OLDEST_CRITICAL_SECONDS", 300)
+STATUS_BEAT_CRITICAL_SECONDS = env_int("STATUS_BEAT_CRITICAL_SECONDS", 300)
+STATUS_TICK_LAG_WARNING_SECONDS = env_int(
+    "STATUS_TICK_LAG_WARNING_SECONDS", 3 * EXECUTOR_MAX_TICK_INTERVAL_SECONDS
+)
+STATUS_TICK_LAG_CRITICAL_SECONDS = env_int("STATUS_TICK_LAG_CRITICAL_SECONDS", 60)
+STATUS_ORDER_STUCK_GRACE_SECONDS = env_int("STATUS_ORDER_STUCK_GRACE_SECONDS", 600)
+STATUS_EXCHANGE_SLOW_MS = env_int("STATUS_EXCHANGE_SLOW_MS", 1000)
+STATUS_LEDGER_CHECK_MAX_AGE_SECONDS = env_int("STATUS_LEDGER_CHECK_MAX_AGE_SECONDS", 7200)
+# A monitoring system reads /admin/status.json with "Authorization: Bearer <token>".
+MONITORING_TOKEN = env_str("MONITORING_TOKEN")

@@ -11,8 +11,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import (
+    BigTableAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    amount_column,
+    audited_action,
+    short_column,
+)
 from core.errors import ApplicationError
+from core.money import ASSET_PLACES
 from orders.models import (
     FundsLoopConfig,
     MarketMakingOrder,
@@ -102,14 +110,17 @@ class OrderLegInline(ReadOnlyInline):
 
 class PaymentEntryInline(ReadOnlyInline):
     model = PaymentEntry
-    fields = ["purpose", "asset_id", "amount_due", "amount_paid", "trace_id"]
+    fields = ["purpose", "asset_id", "due", "paid", "trace_id"]
     readonly_fields = fields
+    due = amount_column("amount_due", places=ASSET_PLACES, description="due")
+    paid = amount_column("amount_paid", places=ASSET_PLACES, description="paid")
 
 
 class PayoutInline(ReadOnlyInline):
     model = Payout
-    fields = ["kind", "asset_id", "amount", "status", "reason", "error", "sent_at"]
+    fields = ["kind", "asset_id", "amount_shown", "status", "reason", "error", "sent_at"]
     readonly_fields = fields
+    amount_shown = amount_column("amount", places=ASSET_PLACES)
 
 
 def _operator(request: HttpRequest) -> str:
@@ -117,12 +128,19 @@ def _operator(request: HttpRequest) -> str:
 
 
 @admin.register(MarketMakingOrder)
-class MarketMakingOrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "state", "pair", "user", "attention", "state_changed_at", "created_at"]
+class MarketMakingOrderAdmin(BigTableAdmin):
+    list_display = [
+        short_column("id"),
+        "state",
+        "pair",
+        "user",
+        amount_column("base_amount", places=lambda order: order.pair.amount_precision),
+        amount_column("quote_amount", places=ASSET_PLACES),
+        "attention",
+    ]
     list_filter = ["state", "pair__exchange", "pair"]
     search_fields = ["id", "memo", "trace_id", "user__username"]
     list_select_related = ["pair__exchange", "user"]
-    show_full_result_count = False
     date_hierarchy = "created_at"
     readonly_fields = [
         "id",
@@ -148,7 +166,11 @@ class MarketMakingOrderAdmin(admin.ModelAdmin):
     inlines = [PaymentEntryInline, OrderLegInline, PayoutInline]
     actions = ["queue_withdrawal", "approve_recovery_refund"]
 
+    # Orders change through their services only; the actions below are the operators' part.
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -179,11 +201,14 @@ class MarketMakingOrderAdmin(admin.ModelAdmin):
             rows,
         )
 
-    @admin.action(description="Queue the withdrawal to the exchange (paid orders)")
+    @audited_action(
+        description="Queue the withdrawal to the exchange (paid orders)",
+        permissions=["queue_withdrawal"],
+    )
     def queue_withdrawal(self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]) -> None:
         self._each(request, queryset, order_withdrawal_queue)
 
-    @admin.action(
+    @audited_action(
         description="Approve recovery: refund a failed order's wallet funds",
         permissions=["approve_recovery"],
     )
@@ -191,6 +216,9 @@ class MarketMakingOrderAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[MarketMakingOrder]
     ) -> None:
         self._each(request, queryset, order_recovery_refund)
+
+    def has_queue_withdrawal_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.change_marketmakingorder")
 
     def has_approve_recovery_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("orders.approve_recovery")
@@ -216,7 +244,8 @@ class FundsLoopConfigAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not FundsLoopConfig.objects.exists()
+        # One row; who may add it still needs the model's add permission.
+        return super().has_add_permission(request) and not FundsLoopConfig.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -228,7 +257,7 @@ class PayoutAdmin(ReadOnlyAdmin):
         "idempotency_key",
         "kind",
         "asset_id",
-        "amount",
+        amount_column("amount", places=ASSET_PLACES),
         "status",
         "reason",
         "created_at",

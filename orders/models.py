@@ -223,6 +223,7 @@ class PaymentEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name_plural = "payment entries"
         constraints = [
             models.UniqueConstraint(fields=["order", "purpose"], name="payment_entry_unique"),
             models.CheckConstraint(condition=Q(amount_due__gt=0), name="payment_due_positive"),

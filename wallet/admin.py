@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, amount_column, short_column
+from core.money import ASSET_PLACES
 from wallet.models import (
     DepositEntry,
     MixinSnapshot,
@@ -19,7 +20,7 @@ class MixinSnapshotAdmin(ReadOnlyAdmin):
         "snapshot_id",
         "direction",
         "asset_id",
-        "amount",
+        amount_column("amount", places=ASSET_PLACES),
         "opponent_id",
         "processing_state",
         "mixin_created_at",
@@ -35,11 +36,10 @@ class MixinTransferAdmin(ReadOnlyAdmin):
         "idempotency_key",
         "kind",
         "purpose",
-        "asset_id",
-        "amount",
+        short_column("asset_id", description="asset"),
+        amount_column("amount", places=ASSET_PLACES),
         "state",
         "error_reason",
-        "withdrawal_hash",
         "created_at",
     ]
     list_filter = ["kind", "purpose", "state", "error_reason"]

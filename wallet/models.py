@@ -177,3 +177,18 @@ class MixinUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name or self.mixin_user_id}"
+
+
+class ApiToken(models.Model):
+    """A user's API token, stored as its SHA-256: the token itself is shown once, when the
+    Mixin login issues it, and a copy of the database cannot be used to call the API. A
+    token is 32 random bytes, so a fast hash is enough (nothing to guess)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"API token of user {self.user_id}"

@@ -9,7 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from core.api import error_responses
 from core.errors import ApplicationError, AuthFailedError, ConflictError, NotFoundError
+from wallet.auth import api_token_issue
 from wallet.client import mixin_client
 from wallet.services.login import mixin_login, oauth_authorize_url
 
@@ -85,9 +85,8 @@ class MixinLoginApi(APIView):
             raise ApplicationError(
                 "Mixin did not accept this login code.", code="mixin_login_refused", status_code=403
             ) from None
-        token, _ = Token.objects.get_or_create(user=mixin_user.user)
         output = {
-            "token": token.key,
+            "token": api_token_issue(user=mixin_user.user),
             "user_id": mixin_user.user_id,
             "mixin_user_id": mixin_user.mixin_user_id,
             "full_name": mixin_user.full_name,

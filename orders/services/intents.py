@@ -29,6 +29,7 @@ from orders.models import (
 from orders.selectors import preset_get_enabled
 from orders.services.lifecycle import order_event_record
 from orders.services.strategy import strategy_params_build
+from orders.setup import node_setup_refusal
 from wallet.client import mixin_client
 from wallet.memo import MarketMakingMemo, market_making_memo_encode
 
@@ -258,6 +259,7 @@ def order_intent_create(
 
     With an idempotency key, a repeat of the same request returns the order the first
     one made, also when the repeats arrive at the same moment."""
+    node_setup_refusal()
     if not hasattr(user, "mixin"):
         raise ApplicationError(
             "Log in with Mixin first: payments and payouts go to your Mixin account.",

@@ -3,20 +3,20 @@ from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.selectors import ledger_violations
+from ledger.checks import ledger_check_run
 
 
 class Command(BaseCommand):
     help = (
-        "Verify every ledger invariant over the whole database; exit 1 listing the "
-        "violations, 0 when the ledger is sound."
+        "Verify every ledger invariant over the whole database and record the run for the "
+        "status page; exit 1 listing the violations, 0 when the ledger is sound."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
     def handle(self, *args: object, **options: object) -> None:
-        violations = ledger_violations()
+        _run, violations = ledger_check_run()
         if options["json"]:
             result = {"ok": not violations, "violations": [asdict(v) for v in violations]}
             self.stdout.write(json.dumps(result, indent=2))

@@ -31,7 +31,7 @@ from demo.scenarios import (
 from exchanges.models import Exchange, ExchangeAPIKey, TradingPair
 from exchanges.services import api_key_create
 from executor.services import executor_tick_market
-from orders.models import MarketMakingOrder
+from orders.models import FundsLoopConfig, MarketMakingOrder
 from orders.services import exit as exit_service
 from orders.services import funding, payments, payouts
 from orders.states import OrderState
@@ -234,14 +234,18 @@ def world_build(settings) -> tuple[World, Callable[[], None]]:
     account = control.account_create(label="mr.market", permissions=["read", "trade", "withdraw"])
 
     exchange = simulated_exchange_put(name="Simulated venue", venue_url=simulators.venue_url)
+    network_mappings_put(exchange=exchange, assets=ASSETS)
+    pair = trading_pair_put(exchange=exchange, market=XIN_USDT, base=XIN_ASSET, quote=USDT_ASSET)
+    FundsLoopConfig.current()  # the gates reviewed, as the setup guide asks
+    # Validated once the pair is there, as an operator would: it reads a deposit address.
     api_key = api_key_validate_now(
         api_key=api_key_create(
             exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
         )
     )
-    assert api_key.validation_status == "valid"
-    network_mappings_put(exchange=exchange, assets=ASSETS)
-    pair = trading_pair_put(exchange=exchange, market=XIN_USDT, base=XIN_ASSET, quote=USDT_ASSET)
+    assert api_key.loop_permissions() == dict.fromkeys(
+        ["read", "trade", "withdraw", "deposit_address"], True
+    )
     world = World(
         simulators.venue_url,
         control,
