@@ -3,10 +3,12 @@ batches of raw UPDATEs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import Model
 
 from executor.events import tick_events_write
 from executor.models import ExecutorState
@@ -64,20 +66,26 @@ def tick_persist(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> Non
 
 def states_update(states: list[ExecutorState], names: tuple[str, ...]) -> None:
     """UPDATE the named fields of each state: one statement per row, sent as a batch."""
-    if not states:
+    rows_update(ExecutorState, states, names)
+
+
+def rows_update(model: type[Model], objects: Sequence[Model], names: tuple[str, ...]) -> None:
+    """UPDATE the named fields of each row by primary key: one statement per row, sent as one
+    batch (psycopg pipelines executemany, so it is one round trip on PostgreSQL)."""
+    if not objects:
         return
-    meta = ExecutorState._meta
+    meta = model._meta
     columns = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
         quote(meta.db_table),
-        ", ".join(f"{quote(c.column)} = %s" for c in columns),
-        quote(meta.pk.column),
+        ", ".join(f"{quote(c.column)} = %s" for c in columns),  # type: ignore[union-attr]
+        quote(meta.pk.column),  # type: ignore[union-attr]
     )
     rows = [
-        [c.get_db_prep_save(getattr(state, c.attname), connection) for c in columns]
-        + [meta.pk.get_db_prep_value(state.pk, connection)]
-        for state in states
+        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]  # type: ignore[union-attr]
+        + [meta.pk.get_db_prep_value(obj.pk, connection)]  # type: ignore[union-attr]
+        for obj in objects
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -67,7 +67,13 @@ def tick_run(
 
     gateways = {key: timed_gateway(gateway_for(key), report) for key in by_key}
     trace_id = context.current_trace_id() or context.new_trace_id()
-    accounts = LedgerAccounts(order_ids=list(ticks), pair=pair)
+    # The market's tick has its own trace id (its logs); each order's rows and postings
+    # carry the order's own.
+    accounts = LedgerAccounts(
+        order_ids=list(ticks),
+        pair=pair,
+        traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()},
+    )
     synced_keys = set()
     for key, group in by_key.items():
         try:

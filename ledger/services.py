@@ -8,7 +8,7 @@ may end below zero.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
@@ -50,12 +50,7 @@ def account_get_or_create(
     Safe under concurrency: a losing concurrent insert hits the unique constraint inside a
     savepoint and reads the winner's row instead.
     """
-    if owner_kind not in Account.OwnerKind.values:
-        raise InvalidPosting(f"unknown account owner kind {owner_kind!r}")
-    if purpose not in Account.Purpose.values:
-        raise InvalidPosting(f"unknown account purpose {purpose!r}")
-    if (owner_kind == Account.OwnerKind.SYSTEM) != (owner_id == ""):
-        raise InvalidPosting("system accounts have an empty owner id; all others need one")
+    _identity_check(owner_kind=owner_kind, owner_id=owner_id, purpose=purpose)
     identity = {
         "owner_kind": owner_kind,
         "owner_id": owner_id,
@@ -77,6 +72,67 @@ def account_get_or_create(
         if account is None:
             raise
     return account
+
+
+def accounts_get_or_create_many(
+    *, identities: Iterable[tuple[str, str, UUID, str]]
+) -> dict[tuple[str, str, UUID, str], Account]:
+    """account_get_or_create for many (owner kind, owner id, asset, purpose) at once: one
+    read, and for the missing ones one insert of accounts and one of balances.
+
+    Safe under concurrency: an account another worker inserts first is skipped by the
+    insert (its balance came in the same transaction) and read back like the others.
+    """
+    wanted: dict[tuple[str, str, UUID, str], None] = {}
+    for owner_kind, owner_id, asset, purpose in identities:
+        _identity_check(owner_kind=owner_kind, owner_id=owner_id, purpose=purpose)
+        wanted[(owner_kind, owner_id, asset_id(asset), purpose)] = None
+    if not wanted:
+        return {}
+
+    def read() -> dict[tuple[str, str, UUID, str], Account]:
+        rows = Account.objects.filter(
+            owner_id__in={key[1] for key in wanted}, asset__in={key[2] for key in wanted}
+        )
+        found = {(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows}
+        return {key: found[key] for key in wanted if key in found}
+
+    found = read()
+    missing = [key for key in wanted if key not in found]
+    if not missing:
+        return found
+    with transaction.atomic(savepoint=False):
+        Account.objects.bulk_create(
+            [
+                Account(
+                    owner_kind=kind,
+                    owner_id=owner,
+                    asset=asset,
+                    purpose=purpose,
+                    may_go_negative=purpose == Account.Purpose.EXTERNAL,
+                )
+                for kind, owner, asset, purpose in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = read()
+        Balance.objects.bulk_create(
+            [
+                Balance(account=found[key], asset=key[2], may_go_negative=key[3] == "external")
+                for key in missing
+            ],
+            ignore_conflicts=True,
+        )
+    return found
+
+
+def _identity_check(*, owner_kind: str, owner_id: str, purpose: str) -> None:
+    if owner_kind not in Account.OwnerKind.values:
+        raise InvalidPosting(f"unknown account owner kind {owner_kind!r}")
+    if purpose not in Account.Purpose.values:
+        raise InvalidPosting(f"unknown account purpose {purpose!r}")
+    if (owner_kind == Account.OwnerKind.SYSTEM) != (owner_id == ""):
+        raise InvalidPosting("system accounts have an empty owner id; all others need one")
 
 
 def order_account(*, order_id: str, asset: UUID | str, purpose: str) -> Account:
@@ -162,7 +218,9 @@ def ledger_post_batch(*, postings: Sequence[Posting]) -> list[PostingOutcome]:
     if not prepared:
         return []
     at = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: on PostgreSQL refusals come back as status
+    # rows, not errors, and a database error spoils the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             results = posting.post_batch_postgres(prepared, at)
         else:
