@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Statements (BEGIN / COMMIT / SAVEPOINT included) of one market tick on PostgreSQL:
 # placing every quote, a tick with nothing to do, a tick settling a fill and replacing it.
-PINNED_POSTGRES = {"first": 24, "quiet": 9, "fill": 22}
+PINNED_POSTGRES = {"first": 23, "quiet": 6, "fill": 17}
 
 
 def statements_per_tick(orders: int) -> dict[str, int]:
