@@ -20,9 +20,7 @@ from core import context
 from ledger import posting
 from ledger.errors import IdempotencyConflict, InsufficientBalance, InvalidPosting
 from ledger.models import Account, Balance, Transaction
-from ledger.posting import EXACT, check_amount, checked
-
-__all__ = ["EXACT"]  # selectors sum with the same exact context
+from ledger.posting import check_amount, checked
 
 logger = logging.getLogger(__name__)
 
