@@ -1,7 +1,7 @@
 """Postings per second through `ledger_post` against raw SQL inserts of the same rows.
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_ledger \
-        .venv/bin/python benchmarks/ledger.py [--postings 3000] [--threads 8]
+        .venv/bin/python benchmarks/ledger.py [--postings 3000] [--threads 8] [--batch 200]
 
 Runs on a throwaway database (`test_<name>`, created and dropped here), one database
 transaction per posting in every phase:
@@ -12,7 +12,9 @@ transaction per posting in every phase:
 3. `ledger_post` from several threads: on distinct accounts, then as payments that all
    move the asset's one external account (its balance row is the queue); then
    `ledger_violations()` over everything posted so far.
-4. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
+4. `ledger_post_batch`, --batch postings per call and per commit (a tick's reservations and
+   fills), every rule still held, then `ledger_violations()` again;
+5. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
    so the price of the database-held invariants is visible on its own.
 """
 
@@ -46,7 +48,14 @@ from django.db import connection, transaction  # noqa: E402
 
 from ledger.models import Account  # noqa: E402
 from ledger.selectors import ledger_violations  # noqa: E402
-from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
+from ledger.services import (  # noqa: E402
+    Leg,
+    Posting,
+    ledger_post,
+    ledger_post_batch,
+    order_account,
+    system_account,
+)
 
 ASSET = uuid.UUID("4d8c508b-91c5-375b-92b0-ee702ed2dac5")  # USDT (ERC-20) on Mixin
 TRACE_ID = "benchmark-ledger"
@@ -80,6 +89,28 @@ def post_through_service(pairs, postings: int, prefix: str) -> None:
             entries=[Leg(wallet, -AMOUNT), Leg(transit, AMOUNT)],
             trace_id=TRACE_ID,
         )
+
+
+def post_in_batches(pairs, postings: int, prefix: str, batch: int) -> None:
+    """The same withdrawals as post_through_service, `batch` of them per call and commit."""
+    for start in range(0, postings, batch):
+        outcomes = ledger_post_batch(
+            postings=[
+                Posting(
+                    idempotency_key=f"{prefix}:{n}",
+                    code="withdraw_to_exchange",
+                    entries=[
+                        Leg(pairs[n % len(pairs)][0], -AMOUNT),
+                        Leg(pairs[n % len(pairs)][1], AMOUNT),
+                    ],
+                    trace_id=TRACE_ID,
+                )
+                for n in range(start, min(postings, start + batch))
+            ]
+        )
+        refused = [o for o in outcomes if isinstance(o, Exception)]
+        if refused:
+            raise SystemExit(f"a benchmark posting was refused: {refused[0]}")
 
 
 def credit_through_service(pairs, postings: int, prefix: str) -> None:
@@ -129,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=3000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/ledger.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -183,6 +215,13 @@ def main() -> None:
 
         violations = ledger_violations()
         print(f"ledger_check after these phases: {len(violations)} violations")
+        batched = rate(
+            f"ledger_post_batch ({args.batch} per commit, 1 thread)",
+            postings * 2,
+            lambda: post_in_batches(pairs, postings * 2, "batch", args.batch),
+        )
+        violations = ledger_violations()
+        print(f"ledger_check after the batches: {len(violations)} violations")
         # Last, because with the rules off the balances are no longer kept.
         bare = rate(
             "raw INSERTs, database rules off (1 thread)",
@@ -192,6 +231,9 @@ def main() -> None:
 
         print(f"ratio ledger_post / raw INSERTs with rules on:  {service / raw:.2f}")
         print(f"ratio raw INSERTs with rules on / rules off:    {raw / bare:.2f}")
+        print(
+            f"ledger_post_batch: {batched:.0f} postings/s ({batched / service:.1f} x ledger_post)"
+        )
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)
 

@@ -1,18 +1,29 @@
 """Executor ticks: N running orders over M markets, in-process venue, PostgreSQL.
 
-    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_executor \
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_tick \
         .venv/bin/python benchmarks/tick.py [--orders 1000] [--markets 50] [--rounds 20] \
-        [--workers 2]
+        [--workers 2] [--churn-rounds 10] [--scale-out-rounds 10]
 
 Runs on a throwaway database (`test_<name>`, created and dropped here). Each market has its
 own simulated venue account (one API key per market) whose makers and takers move the price
 and trade every round. One round = one simulated second: every market's agents take a step,
-then every market is ticked once. With --workers W, W processes (forked after the set-up,
-as W Celery workers would be) each tick their share of the markets, one after the other;
-the venue's markets are independent, so each process keeps its copy. The first round
+then every market is ticked once. With --workers W, W processes (forked after the first
+round, as W Celery workers would be) each take the markets of their queue (W queues by
+pair id) and call the venue in one server process (benchmarks/scale_out.py). The first round
 places every quote (reservations, tracked rows, create calls) and is reported on its own;
 the later rounds are the steady state: fills to settle, refreshes when the price left the
 tolerance, and otherwise quiet ticks.
+
+Two more phases follow the steady state:
+- churn: each round the mid of a tenth of the markets (a different tenth each round) jumps
+  by 0.5 %, beyond the 0.3 % refresh tolerance, so about 10 % of the quotes are replaced
+  every round (and the jump crosses some of them: fills);
+- scale-out: the venue moves into one server process that every worker calls (as workers
+  on several hosts call one exchange); the markets go to 2 queues (by pair id) and the
+  rounds run first with 2 worker processes (one per queue), then with 4 (two per queue,
+  competing for the queue's jobs). Each worker ticks through the real market lease; the
+  phase prints how the markets split between the workers and checks that no market's
+  ticks overlapped in time.
 
 Prints order-ticks per second (all workers together), the p50/p99 time of one market's tick, and
 the share of tick time spent in the strategy, the gateway and the database (everything else
@@ -21,7 +32,6 @@ in the tick: the ORM, the ledger, Python glue).
 
 import argparse
 import logging
-import multiprocessing
 import os
 import statistics
 import sys
@@ -49,6 +59,7 @@ logging.disable(logging.INFO)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from scale_out import scale_out_phase, shared_rounds, split_report, venue_serve  # noqa: E402
 
 from demo.inprocess_gateway import InProcessGateway  # noqa: E402
 from demo.scenarios import (  # noqa: E402
@@ -67,6 +78,7 @@ from ledger.models import Transaction  # noqa: E402
 from ledger.services import Leg, ledger_post, order_account, system_account  # noqa: E402
 from orders.models import MarketMakingOrder, StrategyPreset  # noqa: E402
 from orders.states import OrderState  # noqa: E402
+from simulators.venue.engine import BUY, IOC, SELL  # noqa: E402
 from simulators.venue.venue import Venue  # noqa: E402
 from strategy import freeze_config, validate_params  # noqa: E402
 
@@ -152,9 +164,40 @@ def setup(orders: int, markets: int, venue: Venue) -> tuple[list[int], dict[int,
     return pair_ids, gateways
 
 
+ORDERS_PER_MARKET = [20]  # set by main()
+CHURN_SHARE = 10  # one market in ten jumps per round
+CHURN_JUMP = D("0.005")  # beyond the 0.3 % refresh tolerance of PARAMS
+
+
+def churn_jump(venue: Venue, markets: int, number: int, orders_per_market: int) -> None:
+    """Move the price of every tenth market (a different tenth each round) by 0.5 %, up on
+    even rounds and down on odd ones: the agents' mid jumps, and a taker sweeps the side the
+    price moves through, our quotes on it included, as a real move would. Without the sweep
+    the book's mid would stay pinned between our own quotes, which outweigh the agents'."""
+    up = number % 2 == 0
+    factor = 1 + CHURN_JUMP if up else 1 - CHURN_JUMP
+    for m in range(number % CHURN_SHARE, markets, CHURN_SHARE):
+        agents = venue.market_agents(f"B{m}/USDT")
+        agents.mid = agents._price(agents.mid * factor)
+        size = D(2 * orders_per_market)  # more than all our quotes of one side (1 each)
+        market = agents.market
+        venue.engine.credit(account=agents.taker, asset=market.quote, amount=size * agents.mid)
+        venue.engine.credit(account=agents.taker, asset=market.base, amount=size)
+        agents._submit(agents.taker, BUY if up else SELL, agents.mid, size, IOC)
+
+
 def tick_round(
-    pair_ids: list[int], gateways: dict[int, InProcessGateway], venue: Venue, now: datetime
+    pair_ids: list[int],
+    gateways: dict[int, InProcessGateway],
+    venue: Venue,
+    now: datetime,
+    churn: int = 0,
+    number: int = 0,
 ) -> list[TickReport]:
+    """One round: the venue's agents step (after a churn jump), then every market ticks.
+    `churn` is the number of markets of the churn phase (0: no churn)."""
+    if churn:
+        churn_jump(venue, churn, number, ORDERS_PER_MARKET[0])
     venue.agents_run_round()
     return [
         executor_tick_market(pair_id=pair_id, now=now, gateway_for=gateways.__getitem__)
@@ -169,32 +212,32 @@ def run_rounds(
     rounds: range,
     start: datetime,
     workers: int,
+    churn: int = 0,
+    manager: object = None,
 ) -> list[TickReport]:
-    """Tick `rounds` rounds, the markets split over `workers` forked processes."""
+    """Tick `rounds` rounds: in this process with one worker, else with `workers` processes
+    on as many queues, calling the venue in its server process (benchmarks/scale_out.py)."""
     if workers == 1:
         reports = []
         for number in rounds:
-            reports += tick_round(pair_ids, gateways, venue, start + timedelta(seconds=number))
+            at = start + timedelta(seconds=number)
+            reports += tick_round(pair_ids, gateways, venue, at, churn, number)
         return reports
-    connection.close()  # each child opens its own
-    results: multiprocessing.Queue = multiprocessing.get_context("fork").Queue()
+    done, _ = shared_rounds(
+        pair_ids,
+        queues=workers,
+        workers=workers,
+        rounds=rounds,
+        start=start,
+        manager=manager,  # type: ignore[arg-type]
+        churn=(churn, ORDERS_PER_MARKET[0]) if churn else None,
+    )
+    print(split_report(done, workers))
+    return [report for *_, report in done]
 
-    def work(share: list[int]) -> None:
-        reports = []
-        for number in rounds:
-            reports += tick_round(share, gateways, venue, start + timedelta(seconds=number))
-        results.put(reports)
 
-    children = [
-        multiprocessing.get_context("fork").Process(target=work, args=(pair_ids[w::workers],))
-        for w in range(workers)
-    ]
-    for child in children:
-        child.start()
-    reports = [report for _ in children for report in results.get()]
-    for child in children:
-        child.join()
-    return reports
+def load() -> str:
+    return "load average " + " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def summary(label: str, reports: list[TickReport], elapsed: float) -> None:
@@ -212,6 +255,7 @@ def summary(label: str, reports: list[TickReport], elapsed: float) -> None:
         f"p99 {p99:6.1f} ms | strategy {strategy:4.0%} gateway {gateway:4.0%} "
         f"database {database:4.0%} | created {sum(r.created for r in reports)} "
         f"cancelled {sum(r.cancelled for r in reports)} fills {sum(r.fills for r in reports)}"
+        f" | {load()}"
     )
 
 
@@ -221,7 +265,10 @@ def main() -> None:
     parser.add_argument("--markets", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--churn-rounds", type=int, default=10)
+    parser.add_argument("--scale-out-rounds", type=int, default=10)
     args = parser.parse_args()
+    ORDERS_PER_MARKET[0] = args.orders // args.markets
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/tick.py measures PostgreSQL: set DATABASE_URL=postgres://...")
 
@@ -243,11 +290,43 @@ def main() -> None:
         first = tick_round(pair_ids, gateways, venue, now)
         summary("first round (placing)", first, time.perf_counter() - started)
 
+        # From here on, with several workers, the venue lives in a server process that they
+        # all call (this process's copy is no longer used).
+        manager = venue_serve(venue, gateways, churn_jump) if args.workers > 1 else None
         started = time.perf_counter()
-        steady = run_rounds(pair_ids, gateways, venue, range(1, args.rounds), now, args.workers)
+        steady = run_rounds(
+            pair_ids, gateways, venue, range(1, args.rounds), now, args.workers, manager=manager
+        )
         label = f"steady ({args.rounds - 1} rounds, {args.workers} worker(s))"
         summary(label, steady, time.perf_counter() - started)
+
+        if args.churn_rounds:
+            churn_from = args.rounds
+            started = time.perf_counter()
+            churned = run_rounds(
+                pair_ids,
+                gateways,
+                venue,
+                range(churn_from, churn_from + args.churn_rounds),
+                now,
+                args.workers,
+                churn=args.markets,
+                manager=manager,
+            )
+            label = f"churn ({args.churn_rounds} rounds, {args.workers} worker(s))"
+            summary(label, churned, time.perf_counter() - started)
+            quotes = 2 * args.orders * args.churn_rounds
+            replaced = sum(r.created for r in churned)
+            print(
+                f"churn: {replaced} quotes replaced of {quotes} = {replaced / quotes:.1%} per round"
+            )
+        if args.scale_out_rounds:
+            manager = manager or venue_serve(venue, gateways, churn_jump)
+            first_round = args.rounds + args.churn_rounds
+            scale_out_phase(pair_ids, manager, now, first_round, args.scale_out_rounds, summary)
         print(f"fills recorded: {ExchangeFill.objects.count()}")
+        if manager is not None:
+            manager.shutdown()
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)
 

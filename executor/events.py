@@ -124,7 +124,7 @@ def _row(
         count=count,
         first_at=now,
         last_at=now,
-        trace_id=trace_id,
+        trace_id=state.trace_id or trace_id,  # the order's own trace, not the market tick's
     )
 
 

@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-
 from core.errors import RemoteNotFoundError
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
@@ -29,9 +27,10 @@ from executor.settlement import (
     LedgerAccounts,
     SettledFill,
     fills_settle,
-    reservation_release_if_done,
+    reservations_release_done,
     tracked_apply_remote,
     tracked_save,
+    tracked_save_many,
 )
 
 logger = logging.getLogger(__name__)
@@ -80,12 +79,14 @@ def account_sync(
     resting = {t.client_order_id: t for t in tracked if t.status in RESTING_STATUSES}
     remote_open = gateway.open_orders(symbol=pair.symbol)
     seen = set()
+    # What the exchange changed is saved in one batch once every order was looked at.
+    changed: list[TrackedOrder] = []
     for remote in remote_open:
         order = resting.get(remote.client_order_id)
         if order is not None:
             seen.add(remote.client_order_id)
             if tracked_apply_remote(order, remote, now=now):
-                tracked_save(order)
+                changed.append(order)
         elif remote.client_order_id.startswith(CLIENT_ID_PREFIX) and not _is_live(
             remote.client_order_id, tracked
         ):
@@ -105,10 +106,11 @@ def account_sync(
                 order.status = ST.CANCELLED
                 order.last_error = "closed and no longer known to the exchange"
                 order.updated_at = now
-                tracked_save(order)
+                changed.append(order)
                 continue
             if tracked_apply_remote(order, remote, now=now):
-                tracked_save(order)
+                changed.append(order)
+    tracked_save_many(changed)
 
     trades_sync(
         gateway=gateway,
@@ -154,11 +156,7 @@ def trades_sync(
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
-    with transaction.atomic():  # one commit for the batch
-        for order in tracked:
-            reservation_release_if_done(
-                pair=pair, tracked=order, accounts=accounts, trace_id=trace_id
-            )
+    reservations_release_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
 
 
 def pending_resolve(

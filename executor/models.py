@@ -122,6 +122,9 @@ class ExchangeFill(models.Model):
     is_maker = models.BooleanField()
     traded_at = models.DateTimeField()
     ledger_key = models.CharField(max_length=200, help_text="Idempotency key of its fill_settle.")
+    trace_id = models.CharField(
+        max_length=64, blank=True, help_text="The order's trace id (its other rows carry it too)."
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,14 +31,17 @@ from executor.order_tick import OrderTick
 from executor.settlement import (
     LedgerAccounts,
     reservation_amount,
-    reservation_post,
-    reservation_release_if_done,
+    reservation_posting,
+    reservations_release_done,
     tracked_apply_remote,
     tracked_save,
+    tracked_save_many,
 )
 from executor.state_store import states_update
 from executor.timing import TickReport
 from ledger.errors import InsufficientBalance
+from ledger.models import Transaction
+from ledger.services import ledger_post_batch
 from strategy import Quote, Side
 
 logger = logging.getLogger(__name__)
@@ -80,37 +83,20 @@ def key_orders_execute(
     planned = _self_trades_hold(group, key_tracked, blocked)
     if not planned:
         return
-    placed = _reserve(planned, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
-    accepted: list[TrackedOrder] = []
+    placed = _reserve(planned, pair=pair, now=now, accounts=accounts)
     for tick, tracked in placed:
         if tick.state.kill_switch_tripped:
             # Tripped by an earlier create of this tick: the rest is never sent.
-            _failed(
-                tracked,
-                "not sent: the kill switch tripped",
-                pair=pair,
-                now=now,
-                accounts=accounts,
-                trace_id=trace_id,
-            )
+            _failed(tracked, "not sent: the kill switch tripped", now=now)
             continue
         report.created += 1
-        if _place(
-            tick,
-            tracked,
-            gateway=gateway,
-            pair=pair,
-            now=now,
-            limits=limits,
-            accounts=accounts,
-            trace_id=trace_id,
-        ):
-            accepted.append(tracked)
+        _place(tick, tracked, gateway=gateway, pair=pair, now=now, limits=limits)
     # Saved together, one commit: a crash before it leaves them pending_create, which the
-    # next tick resolves by client id.
+    # next tick resolves by client id. Refused creates give their reservation back.
+    rows = [tracked for _, tracked in placed]
     with transaction.atomic():
-        for tracked in accepted:
-            tracked_save(tracked)
+        tracked_save_many(rows)
+        reservations_release_done(pair=pair, tracked=rows, accounts=accounts, trace_id=trace_id)
 
 
 def _cancels_send(
@@ -123,7 +109,7 @@ def _cancels_send(
 ) -> tuple[bool, set[str]]:
     """Send the cancels; returns whether any was sent, and the orders with a cancel that
     did not land (they place nothing this tick)."""
-    sent = False
+    sent: list[TrackedOrder] = []
     blocked: set[str] = set()
     for tick in group:
         for tracked in tick.tracked:
@@ -132,11 +118,12 @@ def _cancels_send(
                 or tracked.status not in LIVE_STATUSES
             ):
                 continue
-            if not tracked_cancel(gateway=gateway, pair=pair, tracked=tracked, now=now):
+            if not tracked_cancel(gateway=gateway, pair=pair, tracked=tracked, now=now, save=False):
                 blocked.add(str(tick.order_id))
-            sent = True
+            sent.append(tracked)
             report.cancelled += 1
-    return sent, blocked
+    tracked_save_many(sent)
+    return bool(sent), blocked
 
 
 def _self_trades_hold(
@@ -174,10 +161,10 @@ def _reserve(
     pair: TradingPair,
     now: datetime,
     accounts: LedgerAccounts,
-    trace_id: str,
 ) -> list[tuple[OrderTick, TrackedOrder]]:
-    """Persist the tracked rows and lock their reservations, committed before any call."""
-    placed = []
+    """Persist the tracked rows and lock their reservations, committed before any call:
+    one ledger batch for the reservations, one insert for the rows that got theirs."""
+    drafts = []
     for tick, quote in planned:
         state = tick.state
         sequence = state.next_sequence
@@ -185,45 +172,51 @@ def _reserve(
         tick.state_dirty = True
         client_id = client_order_id_for(order_id=tick.order_id, sequence=sequence)
         reserved = reservation_amount(side=quote.side.value, price=quote.price, amount=quote.amount)
-        try:
-            with transaction.atomic():
-                tracked = TrackedOrder.objects.create(
-                    order_id=tick.order_id,
-                    api_key_id=state.api_key_id,
-                    symbol=pair.symbol,
-                    sequence=sequence,
-                    client_order_id=client_id,
-                    side=quote.side.value,
-                    level=quote.level,
-                    price=quote.price,
-                    amount=quote.amount,
-                    reserved_amount=reserved,
-                    trace_id=trace_id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                reservation_post(
-                    accounts=accounts,
-                    lock=True,
-                    order_id=tick.order_id,
-                    asset=pair.quote_asset_id if quote.side is Side.BUY else pair.base_asset_id,
-                    amount=reserved,
-                    idempotency_key=f"{tick.order_id}:lock:{client_id}",
-                    ref=f"client-order:{client_id}",
-                    trace_id=trace_id,
-                )
-        except InsufficientBalance as error:
+        row = TrackedOrder(
+            order_id=tick.order_id,
+            api_key_id=state.api_key_id,
+            symbol=pair.symbol,
+            sequence=sequence,
+            client_order_id=client_id,
+            side=quote.side.value,
+            level=quote.level,
+            price=quote.price,
+            amount=quote.amount,
+            reserved_amount=reserved,
+            trace_id=state.trace_id,
+            created_at=now,
+            updated_at=now,
+        )
+        posting = reservation_posting(
+            accounts=accounts,
+            lock=True,
+            order_id=tick.order_id,
+            asset=pair.quote_asset_id if quote.side is Side.BUY else pair.base_asset_id,
+            amount=reserved,
+            idempotency_key=f"{tick.order_id}:lock:{client_id}",
+            ref=f"client-order:{client_id}",
+            trace_id=state.trace_id,
+        )
+        drafts.append((tick, quote, row, posting))
+    outcomes = ledger_post_batch(postings=[posting for *_, posting in drafts])
+    placed = []
+    for (tick, quote, row, _), outcome in zip(drafts, outcomes, strict=True):
+        if isinstance(outcome, InsufficientBalance):
             tick.event(
                 "quote_unfunded",
                 "the ledger holds too little for this quote; not placed",
                 side=quote.side.value,
                 price=quote.price,
                 amount=quote.amount,
-                detail=str(error),
+                detail=str(outcome),
             )
             continue
-        tick.tracked.append(tracked)
-        placed.append((tick, tracked))
+        if not isinstance(outcome, Transaction):
+            raise outcome  # a client id's key reused for another amount: never expected
+        placed.append((tick, row))
+    TrackedOrder.objects.bulk_create([row for _, row in placed])
+    for tick, row in placed:
+        tick.tracked.append(row)
     # The sequence moves in the same transaction as the rows that used it.
     states = {tick.order_id: tick.state for tick, _ in planned}
     states_update(list(states.values()), ("next_sequence",))
@@ -238,10 +231,9 @@ def _place(
     pair: TradingPair,
     now: datetime,
     limits: risk.RiskLimits,
-    accounts: LedgerAccounts,
-    trace_id: str,
 ) -> bool:
-    """Send one create; True when the exchange took it (the caller saves the row)."""
+    """Send one create; True when the exchange took it (the caller saves the row, and
+    releases the reservation of one refused)."""
     try:
         remote = gateway.create_limit_order(
             symbol=pair.symbol,
@@ -266,18 +258,18 @@ def _place(
             pass  # still in doubt; the next tick looks again before quoting
         return False
     except RejectedError as error:
-        _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
+        _failed(tracked, error, now=now)
         _create_refused(tick, tracked, error, now=now, limits=limits)
         return False
     except AuthFailedError as error:
-        _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
+        _failed(tracked, error, now=now)
         reason = f"the exchange refused the API key: {error}"
         tick.kill_switch_trip(reason)
         tick.event("kill_switch_auth", reason)
         return False
     except RetryableError as error:
         # Refused before it was carried out (rate limit, maintenance): nothing rests.
-        _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
+        _failed(tracked, error, now=now)
         return False
     if tick.state.consecutive_rejects:
         tick.state.consecutive_rejects = 0
@@ -286,20 +278,11 @@ def _place(
     return True
 
 
-def _failed(
-    tracked: TrackedOrder,
-    error: Exception | str,
-    *,
-    pair: TradingPair,
-    now: datetime,
-    accounts: LedgerAccounts,
-    trace_id: str,
-) -> None:
+def _failed(tracked: TrackedOrder, error: Exception | str, *, now: datetime) -> None:
+    """Nothing rests; key_orders_execute saves the row and releases its reservation."""
     tracked.status = ST.FAILED
     tracked.last_error = str(error)[:500]
     tracked.updated_at = now
-    tracked_save(tracked)
-    reservation_release_if_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
 
 
 def _create_refused(
@@ -347,12 +330,18 @@ def _create_refused(
 
 
 def tracked_cancel(
-    *, gateway: ExchangeGateway, pair: TradingPair, tracked: TrackedOrder, now: datetime
+    *,
+    gateway: ExchangeGateway,
+    pair: TradingPair,
+    tracked: TrackedOrder,
+    now: datetime,
+    save: bool = True,
 ) -> bool:
     """Cancel one resting order; True once the exchange says it is no longer open.
 
-    The row is saved once, after the call: a cancel needs no key persisted first (asking
-    twice is harmless), and the next sync reads how the order ended anyway."""
+    The row is saved after the call (or, with save=False, by the caller together with the
+    tick's other cancels): a cancel needs no key persisted first (asking twice is
+    harmless), and the next sync reads how the order ended anyway."""
     if tracked.status != ST.PENDING_CANCEL:
         tracked.status = ST.PENDING_CANCEL
         tracked.updated_at = now
@@ -370,10 +359,12 @@ def tracked_cancel(
             return False
     except ExternalServiceError as error:
         tracked.last_error = str(error)[:500]
-        tracked_save(tracked)
+        if save:
+            tracked_save(tracked)
         return False
     tracked_apply_remote(tracked, remote, now=now)
     if remote.is_open:
         tracked.status = ST.PENDING_CANCEL
-    tracked_save(tracked)
+    if save:
+        tracked_save(tracked)
     return not remote.is_open

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from exchanges.models import TradingPair
 from executor.models import (
@@ -13,6 +13,7 @@ from executor.models import (
     ExchangeFill,
     ExecutorEvent,
     ExecutorState,
+    GlobalKillSwitch,
     TrackedOrder,
 )
 from ledger.models import Account, Balance
@@ -20,10 +21,14 @@ from strategy import Balances
 
 
 def quoting_states_of_market(*, pair_id: int) -> list[ExecutorState]:
-    """The executor states of the orders quoting on the market, oldest registration first."""
+    """The executor states of the orders quoting on the market, oldest registration first.
+
+    Each carries `global_switch_engaged` (the global kill switch, read in the same query:
+    one round trip less per tick)."""
     return list(
         ExecutorState.objects.filter(pair_id=pair_id, quoting=True)
         .select_related("pair")
+        .annotate(global_switch_engaged=Exists(GlobalKillSwitch.objects.filter(engaged=True)))
         .order_by("registered_at", "order_id")
     )
 

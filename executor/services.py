@@ -185,7 +185,9 @@ def executor_order_cancel_all(
             return True
         gateway = gateway_for(state.api_key_id)
         trace_id = context.current_trace_id() or state.trace_id
-        accounts = LedgerAccounts(order_ids=[state.order_id], pair=pair)
+        accounts = LedgerAccounts(
+            order_ids=[state.order_id], pair=pair, traces={str(state.order_id): state.trace_id}
+        )
         cancelled = []
         for t in tracked:
             if t.status == ST.PENDING_CREATE:

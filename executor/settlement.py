@@ -29,8 +29,18 @@ from executor.models import (
     TrackedOrder,
     TradeCursor,
 )
+from executor.state_store import rows_update
+from ledger.errors import InvalidPosting
 from ledger.models import Account, Transaction
-from ledger.services import Leg, ledger_post, order_account, reservation_move, system_account
+from ledger.services import (
+    Leg,
+    Posting,
+    PostingOutcome,
+    accounts_get_or_create_many,
+    ledger_post_batch,
+    order_account,
+    system_account,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,38 +69,73 @@ def tracked_apply_remote(
     return changed
 
 
+TRACKED_SAVED_FIELDS = (
+    "exchange_order_id",
+    "filled_amount",
+    "settled_amount",
+    "consumed_amount",
+    "released",
+    "status",
+    "last_error",
+    "updated_at",
+)
+
+
 def tracked_save(tracked: TrackedOrder) -> None:
-    tracked.save(
-        update_fields=[
-            "exchange_order_id",
-            "filled_amount",
-            "settled_amount",
-            "consumed_amount",
-            "released",
-            "status",
-            "last_error",
-            "updated_at",
-        ]
-    )
+    tracked.save(update_fields=list(TRACKED_SAVED_FIELDS))
+
+
+def tracked_save_many(rows: Iterable[TrackedOrder]) -> None:
+    """Save what the exchange changed of many tracked orders: one batch of UPDATEs."""
+    rows_update(TrackedOrder, list({id(row): row for row in rows}.values()), TRACKED_SAVED_FIELDS)
+
+
+# Every order of a tick gets these accounts on both assets of its pair at first use, so a
+# tick never creates accounts one by one in the middle of its postings.
+ORDER_PURPOSES = (Account.Purpose.ON_EXCHANGE, Account.Purpose.LOCKED, Account.Purpose.FEES)
+AccountKey = tuple[str, str, UUID, str]
 
 
 class LedgerAccounts:
-    """The ledger accounts of a set of orders on one pair, read in one query on first use,
-    so that a fill or a reservation does not look each of its accounts up again."""
+    """The ledger accounts of a set of orders on one pair, read in one query on first use
+    (the missing ones created together), so that a fill or a reservation does not look each
+    of its accounts up again; and each order's trace id, which its postings carry."""
 
-    def __init__(self, *, order_ids: Iterable[object], pair: TradingPair) -> None:
+    def __init__(
+        self,
+        *,
+        order_ids: Iterable[object],
+        pair: TradingPair,
+        traces: dict[str, str] | None = None,
+    ) -> None:
         self._order_ids = [str(order_id) for order_id in order_ids]
         self._assets = [pair.base_asset_id, pair.quote_asset_id]
-        self._accounts: dict[tuple[str, str, object, str], Account] | None = None
+        self._accounts: dict[AccountKey, Account] | None = None
+        self._traces = traces or {}
 
-    def _load(self) -> dict[tuple[str, str, object, str], Account]:
+    def trace(self, order_id: object, default: str) -> str:
+        """The order's own trace id (its rows and postings carry it), else `default`."""
+        return self._traces.get(str(order_id), default)
+
+    def _load(self) -> dict[AccountKey, Account]:
         if self._accounts is None:
             kinds = Account.OwnerKind
+            wanted: list[AccountKey] = [
+                (kinds.SYSTEM, "", asset, Account.Purpose.EXTERNAL) for asset in self._assets
+            ] + [
+                (kinds.ORDER, order_id, asset, purpose)
+                for order_id in self._order_ids
+                for asset in self._assets
+                for purpose in ORDER_PURPOSES
+            ]
             rows = Account.objects.filter(asset__in=self._assets).filter(
                 Q(owner_kind=kinds.ORDER, owner_id__in=self._order_ids)
                 | Q(owner_kind=kinds.SYSTEM, purpose=Account.Purpose.EXTERNAL)
             )
             self._accounts = {(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows}
+            missing = [key for key in wanted if key not in self._accounts]
+            if missing:
+                self._accounts.update(accounts_get_or_create_many(identities=missing))
         return self._accounts
 
     def order(self, *, order_id: object, asset: UUID, purpose: str) -> Account:
@@ -118,6 +163,14 @@ class SettledFill:
     fill: venue.Fill
 
 
+def posted_or_raise(outcomes: list[PostingOutcome]) -> None:
+    """Fills and releases follow what the exchange did: a refusal means our books and the
+    exchange disagree, so the whole batch is rolled back and the tick stops there."""
+    for outcome in outcomes:
+        if not isinstance(outcome, Transaction):
+            raise outcome
+
+
 @transaction.atomic
 def fills_settle(
     *,
@@ -130,19 +183,26 @@ def fills_settle(
 ) -> list[SettledFill]:
     """Record and settle the fills of our tracked orders; others (and replays) are skipped.
 
-    Advances the key's trade cursor past every fill read, ours or not. One transaction for
-    the batch: a commit per fill would cost a disk flush each, and a batch cut short is
-    simply read again from the unchanged cursor.
+    Advances the key's trade cursor past every fill read, ours or not. One transaction and
+    one ledger batch for all of them: a commit per fill would cost a disk flush each, and a
+    batch cut short is simply read again from the unchanged cursor.
     """
-    settled = []
-    last_trade_id = None
+    fills = list(fills)
+    if not fills:
+        return []
+    known = set(
+        ExchangeFill.objects.filter(
+            exchange_id=pair.exchange_id,
+            symbol=pair.symbol,
+            trade_id__in=[fill.trade_id for fill in fills],
+        ).values_list("trade_id", flat=True)
+    )
+    planned: list[tuple[TrackedOrder, venue.Fill, Posting]] = []
     for fill in fills:
-        last_trade_id = fill.trade_id
         tracked = tracked_by_exchange_id.get(fill.exchange_order_id)
         if tracked is None:
             tracked = (
-                TrackedOrder.objects.select_related("order")
-                .filter(api_key_id=api_key_id, symbol=pair.symbol)
+                TrackedOrder.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
                 .filter(exchange_order_id=fill.exchange_order_id)
                 .first()
             )
@@ -152,32 +212,58 @@ def fills_settle(
                 extra={"trade_id": fill.trade_id, "exchange_order_id": fill.exchange_order_id},
             )
             continue
-        if fill_settle(pair=pair, tracked=tracked, fill=fill, accounts=accounts, trace_id=trace_id):
-            settled.append(SettledFill(tracked.pk, fill))
-    if last_trade_id is not None:
-        cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
-        if not cursor.update(last_trade_id=last_trade_id):
-            TradeCursor.objects.create(
-                api_key_id=api_key_id, symbol=pair.symbol, last_trade_id=last_trade_id
+        if fill.trade_id in known:
+            continue
+        known.add(fill.trade_id)
+        trace = accounts.trace(tracked.order_id, trace_id)
+        planned.append((tracked, fill, fill_posting(pair, tracked, fill, accounts, trace)))
+    posted_or_raise(ledger_post_batch(postings=[posting for *_, posting in planned]))
+    rows = []
+    for tracked, fill, posting in planned:
+        given = posting.entries[1].amount  # the external leg of the asset given
+        rows.append(
+            ExchangeFill(
+                tracked_order=tracked,
+                exchange_id=pair.exchange_id,
+                symbol=pair.symbol,
+                trade_id=fill.trade_id,
+                side=tracked.side,
+                price=fill.price,
+                amount=fill.amount,
+                fee=fill.fee,
+                fee_asset=fill.fee_asset,
+                is_maker=fill.is_maker,
+                traded_at=fill.at,
+                ledger_key=posting.idempotency_key,
+                trace_id=posting.trace_id,
             )
-    return settled
+        )
+        tracked.settled_amount += fill.amount
+        tracked.consumed_amount += given
+        tracked.filled_amount = max(tracked.filled_amount, tracked.settled_amount)
+        if tracked.settled_amount >= tracked.amount:
+            tracked.status = ST.FILLED
+        tracked.updated_at = max(fill.at, tracked.updated_at)
+    ExchangeFill.objects.bulk_create(rows)
+    tracked_save_many(tracked for tracked, *_ in planned)
+    cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
+    if not cursor.update(last_trade_id=fills[-1].trade_id):
+        TradeCursor.objects.create(
+            api_key_id=api_key_id, symbol=pair.symbol, last_trade_id=fills[-1].trade_id
+        )
+    return [SettledFill(tracked.pk, fill) for tracked, fill, _ in planned]
 
 
-@transaction.atomic
-def fill_settle(
-    *,
+def fill_posting(
     pair: TradingPair,
     tracked: TrackedOrder,
     fill: venue.Fill,
     accounts: LedgerAccounts,
     trace_id: str,
-) -> bool:
-    """One trade into the ledger: the asset given leaves `locked`, the asset got arrives in
-    `on_exchange`, the fee goes to `fees`. False when the trade was settled already."""
-    if ExchangeFill.objects.filter(
-        exchange_id=pair.exchange_id, symbol=pair.symbol, trade_id=fill.trade_id
-    ).exists():
-        return False
+) -> Posting:
+    """One trade's `fill_settle`: the asset given leaves `locked`, the asset got arrives in
+    `on_exchange`, the fee goes to `fees`. The second entry is always the external leg of
+    the asset given (fills_settle reads the amount spent from it)."""
     order_id = str(tracked.order_id)
     cost = fill.price * fill.amount
     buying = tracked.side == TrackedOrder.Side.BUY
@@ -187,101 +273,116 @@ def fill_settle(
         else (pair.base_asset_id, pair.quote_asset_id)
     )
     given, got = (cost, fill.amount) if buying else (fill.amount, cost)
-    key = f"{order_id}:fill:{fill.trade_id}"
     entries = [
         Leg(accounts.order(order_id=order_id, asset=given_asset, purpose="locked"), -given),
         Leg(accounts.external(asset=given_asset), given),
         Leg(accounts.external(asset=got_asset), -got),
     ]
-    # The trade's fee is part of the same posting: one ledger write per fill.
-    fee_asset = {pair.base_symbol: pair.base_asset_id, pair.quote_symbol: pair.quote_asset_id}
-    fee = fill.fee if fill.fee > 0 and fill.fee_asset in fee_asset else Decimal(0)
-    fee_paid_in = fee_asset.get(fill.fee_asset)
-    if fee and fee_paid_in == got_asset:
-        got_kept = got - fee
-    else:
-        got_kept = got
-        if fee:
-            entries.append(
-                Leg(
-                    accounts.order(order_id=order_id, asset=given_asset, purpose="on_exchange"),
-                    -fee,
-                )
-            )
+    pair_assets = {pair.base_symbol: pair.base_asset_id, pair.quote_symbol: pair.quote_asset_id}
+    fee_paid_in = pair_assets.get(fill.fee_asset) if fill.fee > 0 else None
+    got_kept = got - fill.fee if fee_paid_in == got_asset else got
     entries.append(
         Leg(accounts.order(order_id=order_id, asset=got_asset, purpose="on_exchange"), got_kept)
     )
-    if fee:
+    if fee_paid_in is not None:
+        if fee_paid_in == given_asset:
+            entries.append(
+                Leg(
+                    accounts.order(order_id=order_id, asset=given_asset, purpose="on_exchange"),
+                    -fill.fee,
+                )
+            )
         entries.append(
-            Leg(accounts.order(order_id=order_id, asset=fee_paid_in, purpose="fees"), fee)
+            Leg(accounts.order(order_id=order_id, asset=fee_paid_in, purpose="fees"), fill.fee)
         )
     elif fill.fee > 0:
-        # Paid in a third asset (a venue token): recorded on the fill, outside the order's
-        # books, since the order never held that asset.
-        logger.warning("fee in an asset the order does not hold", extra={"asset": fill.fee_asset})
-    ledger_post(
-        idempotency_key=key,
+        entries += third_asset_fee_legs(pair, order_id, fill, accounts)
+    return Posting(
+        idempotency_key=f"{order_id}:fill:{fill.trade_id}",
         code=Transaction.Code.FILL_SETTLE,
         entries=entries,
         trace_id=trace_id,
         ref=f"trade:{fill.trade_id}",
     )
-    ExchangeFill.objects.create(
-        tracked_order=tracked,
-        exchange_id=pair.exchange_id,
-        symbol=pair.symbol,
-        trade_id=fill.trade_id,
-        side=tracked.side,
-        price=fill.price,
-        amount=fill.amount,
-        fee=fill.fee,
-        fee_asset=fill.fee_asset,
-        is_maker=fill.is_maker,
-        traded_at=fill.at,
-        ledger_key=key,
+
+
+def third_asset_fee_legs(
+    pair: TradingPair, order_id: str, fill: venue.Fill, accounts: LedgerAccounts
+) -> list[Leg]:
+    """A fee the exchange took in an asset of neither side (a venue token) came out of the
+    API key's own holding of it, never out of the order's funds: the order's `fees` account
+    in that asset records the expense, the asset's external account the other side."""
+    asset = fee_asset_id(pair, fill.fee_asset)
+    if asset is None:
+        logger.warning(
+            "fee in an asset without a Mixin asset id; recorded on the fill only",
+            extra={"asset": fill.fee_asset, "trade_id": fill.trade_id},
+        )
+        return []
+    return [
+        Leg(accounts.order(order_id=order_id, asset=asset, purpose="fees"), fill.fee),
+        Leg(accounts.external(asset=asset), -fill.fee),
+    ]
+
+
+def fee_asset_id(pair: TradingPair, symbol: str) -> UUID | None:
+    """The Mixin asset id of a symbol on the pair's exchange, from any pair listing it."""
+    listed = (
+        TradingPair.objects.filter(
+            Q(base_symbol=symbol) | Q(quote_symbol=symbol), exchange_id=pair.exchange_id
+        )
+        .values_list("base_symbol", "base_asset_id", "quote_asset_id")
+        .first()
     )
-    tracked.settled_amount += fill.amount
-    tracked.consumed_amount += given
-    tracked.filled_amount = max(tracked.filled_amount, tracked.settled_amount)
-    if tracked.settled_amount >= tracked.amount:
-        tracked.status = ST.FILLED
-    tracked.updated_at = fill.at if fill.at > tracked.updated_at else tracked.updated_at
-    tracked_save(tracked)
-    return True
+    if listed is None:
+        return None
+    base, base_id, quote_id = listed
+    return base_id if base == symbol else quote_id
 
 
-def reservation_release_if_done(
-    *, pair: TradingPair, tracked: TrackedOrder, accounts: LedgerAccounts, trace_id: str
-) -> bool:
-    """Give the unspent reservation back once the order is final and fully settled."""
-    if (
-        tracked.released
-        or tracked.status not in FINAL_STATUSES
-        or tracked.settled_amount < tracked.filled_amount
-    ):
-        return False
+def reservations_release_done(
+    *, pair: TradingPair, tracked: Iterable[TrackedOrder], accounts: LedgerAccounts, trace_id: str
+) -> list[TrackedOrder]:
+    """Release, in one ledger batch, the unspent reservation of every order that is final
+    and fully settled; returns the orders released."""
+    done = [
+        t
+        for t in tracked
+        if not t.released and t.status in FINAL_STATUSES and t.settled_amount >= t.filled_amount
+    ]
+    if not done:
+        return []
     with transaction.atomic():
-        rest = tracked.reserved_amount - tracked.consumed_amount
+        return _releases_post(done, pair=pair, accounts=accounts, trace_id=trace_id)
+
+
+def _releases_post(
+    done: list[TrackedOrder], *, pair: TradingPair, accounts: LedgerAccounts, trace_id: str
+) -> list[TrackedOrder]:
+    postings = []
+    for t in done:
+        rest = t.reserved_amount - t.consumed_amount
         if rest > 0:
-            asset = (
-                pair.quote_asset_id if tracked.side == TrackedOrder.Side.BUY else pair.base_asset_id
+            asset = pair.quote_asset_id if t.side == TrackedOrder.Side.BUY else pair.base_asset_id
+            postings.append(
+                reservation_posting(
+                    accounts=accounts,
+                    lock=False,
+                    order_id=t.order_id,
+                    asset=asset,
+                    amount=rest,
+                    idempotency_key=f"{t.order_id}:release:{t.client_order_id}",
+                    ref=f"client-order:{t.client_order_id}",
+                    trace_id=accounts.trace(t.order_id, trace_id),
+                )
             )
-            reservation_post(
-                accounts=accounts,
-                lock=False,
-                order_id=tracked.order_id,
-                asset=asset,
-                amount=rest,
-                idempotency_key=f"{tracked.order_id}:release:{tracked.client_order_id}",
-                ref=f"client-order:{tracked.client_order_id}",
-                trace_id=trace_id,
-            )
-        tracked.released = True
-        tracked_save(tracked)
-    return True
+        t.released = True
+    posted_or_raise(ledger_post_batch(postings=postings))
+    tracked_save_many(done)
+    return done
 
 
-def reservation_post(
+def reservation_posting(
     *,
     accounts: LedgerAccounts,
     lock: bool,
@@ -291,14 +392,17 @@ def reservation_post(
     idempotency_key: str,
     ref: str,
     trace_id: str,
-) -> Transaction:
-    """A reservation lock or release on the accounts of this tick (ledger.services)."""
-    return reservation_move(
-        free=accounts.order(order_id=order_id, asset=asset, purpose="on_exchange"),
-        locked=accounts.order(order_id=order_id, asset=asset, purpose="locked"),
-        lock=lock,
-        amount=amount,
+) -> Posting:
+    """A reservation lock or release on the accounts of this tick (on_exchange ↔ locked)."""
+    if amount <= 0:
+        raise InvalidPosting("a reservation amount must be positive")
+    free = accounts.order(order_id=order_id, asset=asset, purpose="on_exchange")
+    locked = accounts.order(order_id=order_id, asset=asset, purpose="locked")
+    source, target = (free, locked) if lock else (locked, free)
+    return Posting(
         idempotency_key=idempotency_key,
+        code=Transaction.Code.RESERVE_LOCK if lock else Transaction.Code.RESERVE_RELEASE,
+        entries=[Leg(source, amount.copy_negate()), Leg(target, amount)],
         trace_id=trace_id,
         ref=ref,
     )

@@ -35,7 +35,7 @@ from executor.market_data import (
     market_rules_read,
     reference_books_read,
 )
-from executor.models import ExchangeOrderStatus, GlobalKillSwitch
+from executor.models import ExchangeOrderStatus
 from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
@@ -67,7 +67,13 @@ def tick_run(
 
     gateways = {key: timed_gateway(gateway_for(key), report) for key in by_key}
     trace_id = context.current_trace_id() or context.new_trace_id()
-    accounts = LedgerAccounts(order_ids=list(ticks), pair=pair)
+    # The market's tick has its own trace id (its logs); each order's rows and postings
+    # carry the order's own.
+    accounts = LedgerAccounts(
+        order_ids=list(ticks),
+        pair=pair,
+        traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()},
+    )
     synced_keys = set()
     for key, group in by_key.items():
         try:
@@ -92,7 +98,7 @@ def tick_run(
     reference_books = reference_books_read((t.params for t in ticks.values()), gateway_for, report)
     market = market_rules_read(gateways.values(), pair)
     balances = selectors.free_balances(order_ids=list(ticks), pair=pair)
-    switch = GlobalKillSwitch.objects.filter(engaged=True).exists()
+    switch = bool(getattr(states[0], "global_switch_engaged", False))
 
     for tick in ticks.values():
         tick.balances = balances.get(str(tick.order_id), Balances(Decimal(0), Decimal(0)))

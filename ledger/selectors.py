@@ -12,7 +12,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from ledger.models import Account, Balance, Entry, Transaction
-from ledger.services import EXACT, asset_id
+from ledger.posting import EXACT
+from ledger.services import asset_id
 
 ZERO = Decimal(0)
 

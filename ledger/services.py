@@ -7,38 +7,22 @@ order (so concurrent posters never deadlock) and no account that must stay non-n
 may end below zero.
 """
 
-import hashlib
-import json
 import logging
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
+from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from core import context
-from core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from ledger.errors import (
-    AlreadyReversed,
-    IdempotencyConflict,
-    InsufficientBalance,
-    InvalidPosting,
-    Unbalanced,
-)
-from ledger.models import Account, Balance, Entry, Transaction
+from ledger import posting
+from ledger.errors import IdempotencyConflict, InsufficientBalance, InvalidPosting
+from ledger.models import Account, Balance, Transaction
+from ledger.posting import check_amount, checked
 
 logger = logging.getLogger(__name__)
-
-# Sums of in-range amounts need at most ~40 digits; trapping Inexact turns any rounding
-# into an error instead of a silently wrong balance.
-EXACT = Context(prec=80, traps=[Inexact, InvalidOperation])
-AMOUNT_LIMIT = Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES)
-QUANTUM = Decimal(1).scaleb(-MONEY_DECIMAL_PLACES)
-# SQLite keeps DECIMAL columns as 64-bit floats: beyond 15 significant digits the stored
-# value is not the posted one.
-SQLITE_SIGNIFICANT_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -64,12 +48,7 @@ def account_get_or_create(
     Safe under concurrency: a losing concurrent insert hits the unique constraint inside a
     savepoint and reads the winner's row instead.
     """
-    if owner_kind not in Account.OwnerKind.values:
-        raise InvalidPosting(f"unknown account owner kind {owner_kind!r}")
-    if purpose not in Account.Purpose.values:
-        raise InvalidPosting(f"unknown account purpose {purpose!r}")
-    if (owner_kind == Account.OwnerKind.SYSTEM) != (owner_id == ""):
-        raise InvalidPosting("system accounts have an empty owner id; all others need one")
+    _identity_check(owner_kind=owner_kind, owner_id=owner_id, purpose=purpose)
     identity = {
         "owner_kind": owner_kind,
         "owner_id": owner_id,
@@ -93,6 +72,67 @@ def account_get_or_create(
     return account
 
 
+def accounts_get_or_create_many(
+    *, identities: Iterable[tuple[str, str, UUID, str]]
+) -> dict[tuple[str, str, UUID, str], Account]:
+    """account_get_or_create for many (owner kind, owner id, asset, purpose) at once: one
+    read, and for the missing ones one insert of accounts and one of balances.
+
+    Safe under concurrency: an account another worker inserts first is skipped by the
+    insert (its balance came in the same transaction) and read back like the others.
+    """
+    wanted: dict[tuple[str, str, UUID, str], None] = {}
+    for owner_kind, owner_id, asset, purpose in identities:
+        _identity_check(owner_kind=owner_kind, owner_id=owner_id, purpose=purpose)
+        wanted[(owner_kind, owner_id, asset_id(asset), purpose)] = None
+    if not wanted:
+        return {}
+
+    def read() -> dict[tuple[str, str, UUID, str], Account]:
+        rows = Account.objects.filter(
+            owner_id__in={key[1] for key in wanted}, asset__in={key[2] for key in wanted}
+        )
+        found = {(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows}
+        return {key: found[key] for key in wanted if key in found}
+
+    found = read()
+    missing = [key for key in wanted if key not in found]
+    if not missing:
+        return found
+    with transaction.atomic(savepoint=False):
+        Account.objects.bulk_create(
+            [
+                Account(
+                    owner_kind=kind,
+                    owner_id=owner,
+                    asset=asset,
+                    purpose=purpose,
+                    may_go_negative=purpose == Account.Purpose.EXTERNAL,
+                )
+                for kind, owner, asset, purpose in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = read()
+        Balance.objects.bulk_create(
+            [
+                Balance(account=found[key], asset=key[2], may_go_negative=key[3] == "external")
+                for key in missing
+            ],
+            ignore_conflicts=True,
+        )
+    return found
+
+
+def _identity_check(*, owner_kind: str, owner_id: str, purpose: str) -> None:
+    if owner_kind not in Account.OwnerKind.values:
+        raise InvalidPosting(f"unknown account owner kind {owner_kind!r}")
+    if purpose not in Account.Purpose.values:
+        raise InvalidPosting(f"unknown account purpose {purpose!r}")
+    if (owner_kind == Account.OwnerKind.SYSTEM) != (owner_id == ""):
+        raise InvalidPosting("system accounts have an empty owner id; all others need one")
+
+
 def order_account(*, order_id: str, asset: UUID | str, purpose: str) -> Account:
     return account_get_or_create(
         owner_kind=Account.OwnerKind.ORDER, owner_id=str(order_id), asset=asset, purpose=purpose
@@ -105,7 +145,22 @@ def system_account(*, asset: UUID | str, purpose: str) -> Account:
     )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Posting:
+    """One posting of a batch (ledger_post_batch); the fields are ledger_post's."""
+
+    idempotency_key: str
+    code: str
+    entries: Sequence[Leg]
+    trace_id: str
+    ref: str = ""
+
+
+# What a batch says about each posting: its transaction (posted now or before under the
+# same key and content), or why it was left out.
+PostingOutcome = Transaction | InsufficientBalance | IdempotencyConflict
+
+
 def ledger_post(
     *,
     idempotency_key: str,
@@ -118,19 +173,70 @@ def ledger_post(
 
     Raises InvalidPosting / Unbalanced for a malformed posting, IdempotencyConflict when the
     key was used for different content, InsufficientBalance on an overdraft; nothing is
-    written in any of those cases.
+    written in any of those cases. Called outside a transaction it commits by itself.
     """
     if code == Transaction.Code.REVERSAL:
         raise InvalidPosting("reversals are posted with ledger_reverse")
     return _post(
-        idempotency_key=idempotency_key,
-        code=code,
-        legs=entries,
-        trace_id=trace_id,
-        ref=ref or "",
-        reverses=None,
-        reason="",
+        checked(
+            idempotency_key=idempotency_key,
+            code=code,
+            legs=entries,
+            trace_id=trace_id,
+            ref=ref or "",
+        )
     )
+
+
+def ledger_post_batch(*, postings: Sequence[Posting]) -> list[PostingOutcome]:
+    """Post many postings in one database transaction (one statement on PostgreSQL).
+
+    The rule for a bad posting (docs/ledger.md, "Batches"):
+    - every posting is validated before anything is written: one malformed posting
+      (InvalidPosting, Unbalanced, a reversal) raises and nothing of the batch is written;
+    - the postings then go in one after the other, each against the balances the earlier
+      ones left; a refused one (InsufficientBalance, IdempotencyConflict) is left out and
+      its error returned at its index, and the others commit;
+    - a key already posted with the same content returns its transaction (a replay), also
+      when an earlier posting of the same batch used it.
+    """
+    prepared = []
+    for item in postings:
+        if item.code == Transaction.Code.REVERSAL:
+            raise InvalidPosting("reversals are posted with ledger_reverse")
+        prepared.append(
+            checked(
+                idempotency_key=item.idempotency_key,
+                code=item.code,
+                legs=item.entries,
+                trace_id=item.trace_id,
+                ref=item.ref,
+            )
+        )
+    if not prepared:
+        return []
+    at = timezone.now()
+    # No savepoint inside a caller's transaction: on PostgreSQL refusals come back as status
+    # rows, not errors, and a database error spoils the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            results = posting.post_batch_postgres(prepared, at)
+        else:
+            results = []
+            for one in prepared:
+                try:
+                    with transaction.atomic():
+                        results.append(posting.post_one_orm(one, at))
+                except (InsufficientBalance, IdempotencyConflict) as refused:
+                    results.append(refused)
+    logger.info(
+        "ledger batch posted",
+        extra={
+            "postings": len(prepared),
+            "refused": sum(1 for r in results if not isinstance(r, Transaction)),
+        },
+    )
+    return results
 
 
 @transaction.atomic
@@ -147,13 +253,15 @@ def ledger_reverse(*, transaction: Transaction, idempotency_key: str, reason: st
         for entry in original.entries.select_related("account")
     ]
     return _post(
-        idempotency_key=idempotency_key,
-        code=Transaction.Code.REVERSAL,
-        legs=legs,
-        trace_id=context.current_trace_id() or original.trace_id,
-        ref=original.ref,
-        reverses=original,
-        reason=reason,
+        checked(
+            idempotency_key=idempotency_key,
+            code=Transaction.Code.REVERSAL,
+            legs=legs,
+            trace_id=context.current_trace_id() or original.trace_id,
+            ref=original.ref,
+            reverses=original,
+            reason=reason,
+        )
     )
 
 
@@ -217,7 +325,7 @@ def reservation_move(
 ) -> Transaction:
     """The posting behind reservation_lock / reservation_release, for a caller that has the
     order's `on_exchange` and `locked` accounts at hand (the executor, per tick)."""
-    _check_amount(amount)
+    check_amount(amount)
     if amount <= 0:
         raise InvalidPosting("a reservation amount must be positive")
     source, target = (free, locked) if lock else (locked, free)
@@ -230,190 +338,20 @@ def reservation_move(
     )
 
 
-def _post(
-    *,
-    idempotency_key: str,
-    code: str,
-    legs: Sequence[Leg],
-    trace_id: str,
-    ref: str,
-    reverses: Transaction | None,
-    reason: str,
-) -> Transaction:
-    _check_header(idempotency_key=idempotency_key, code=code, trace_id=trace_id, ref=ref)
-    _check_legs(legs)
-    content_hash = _content_hash(code=code, ref=ref, legs=legs, reverses=reverses)
-
-    deltas: dict[int, Decimal] = defaultdict(Decimal)
-    with localcontext(EXACT):
-        for leg in legs:
-            deltas[leg.account.pk] += leg.amount
-    balances = {
-        balance.account_id: balance
-        for balance in Balance.objects.select_for_update()
-        .filter(account_id__in=deltas)
-        .order_by("account_id")
-    }
-    # Looked up under the locks: a concurrent post of the same content held them until it
-    # committed, so a retry racing its original finds it here.
-    existing = _replayed(idempotency_key, content_hash)
-    if existing is not None:
-        return existing
-    if reverses is not None and Transaction.objects.filter(reverses=reverses).exists():
-        raise AlreadyReversed(
-            f"transaction #{reverses.pk} is already reversed", detail={"transaction": reverses.pk}
-        )
-    new_amounts = _new_balances(balances, deltas)
-
-    try:
+def _post(one: posting.Checked) -> Transaction:
+    at = timezone.now()
+    if connection.vendor == "postgresql":
+        posted = posting.post_one_postgres(one, at)
+    else:
         with transaction.atomic():
-            posted = Transaction.objects.create(
-                idempotency_key=idempotency_key,
-                content_hash=content_hash,
-                code=code,
-                trace_id=trace_id,
-                ref=ref,
-                reverses=reverses,
-                reason=reason,
-            )
-    except IntegrityError:
-        # Lost a race on the key (or on reversing the same transaction) to a poster whose
-        # accounts did not overlap ours, so the locks above did not serialise us.
-        existing = _replayed(idempotency_key, content_hash)
-        if existing is not None:
-            return existing
-        if reverses is not None and Transaction.objects.filter(reverses=reverses).exists():
-            raise AlreadyReversed(f"transaction #{reverses.pk} is already reversed") from None
-        raise
-    Entry.objects.bulk_create(
-        Entry(
-            transaction=posted,
-            account_id=leg.account.pk,
-            asset=leg.account.asset,
-            amount=leg.amount,
-        )
-        for leg in sorted(legs, key=lambda leg: leg.account.pk)
-    )
-    if connection.vendor != "postgresql":
-        # PostgreSQL moves balances in its entry trigger; elsewhere this service does.
-        for account_id, amount in new_amounts.items():
-            Balance.objects.filter(account_id=account_id).update(amount=amount)
-    with context.bound(trace_id=trace_id):
+            posted = posting.post_one_orm(one, at)
+    with context.bound(trace_id=one.trace_id):
         logger.info(
             "ledger transaction posted",
             extra={
                 "ledger_transaction": posted.pk,
-                "code": code,
-                "idempotency_key": idempotency_key,
+                "code": one.code,
+                "idempotency_key": one.idempotency_key,
             },
         )
     return posted
-
-
-def _check_header(*, idempotency_key: str, code: str, trace_id: str, ref: str) -> None:
-    if not idempotency_key or len(idempotency_key) > 200:
-        raise InvalidPosting("an idempotency key of 1 to 200 characters is required")
-    if code not in Transaction.Code.values:
-        raise InvalidPosting(f"unknown transaction code {code!r}")
-    if not context.is_valid_trace_id(trace_id):
-        raise InvalidPosting(f"{trace_id!r} is not a trace id")
-    if len(ref) > 200:
-        raise InvalidPosting("a ref is at most 200 characters")
-
-
-def _check_legs(legs: Sequence[Leg]) -> None:
-    if len(legs) < 2:
-        raise InvalidPosting("a transaction needs at least two entries")
-    per_asset: dict[UUID, Decimal] = defaultdict(Decimal)
-    for leg in legs:
-        if not isinstance(leg, Leg):
-            raise InvalidPosting(f"entries are Leg values, not {type(leg).__name__}")
-        if not isinstance(leg.account, Account) or leg.account.pk is None:
-            raise InvalidPosting("every leg needs a saved account")
-        _check_amount(leg.amount)
-        if leg.amount == 0:
-            raise InvalidPosting("an entry of zero moves nothing; leave it out")
-        with localcontext(EXACT):
-            per_asset[leg.account.asset] += leg.amount
-    unbalanced = {str(asset): str(total) for asset, total in per_asset.items() if total != 0}
-    if unbalanced:
-        raise Unbalanced(
-            "the entries do not sum to zero per asset", detail={"sum_by_asset": unbalanced}
-        )
-
-
-def _check_amount(amount: object) -> None:
-    if not isinstance(amount, Decimal):
-        raise InvalidPosting(f"amounts are Decimals, not {type(amount).__name__}")
-    if not amount.is_finite():
-        raise InvalidPosting(f"{amount} is not a finite amount")
-    _check_storable(amount)
-    try:
-        amount.quantize(QUANTUM, context=EXACT)
-    except Inexact:
-        raise InvalidPosting(
-            f"{amount} has more than {MONEY_DECIMAL_PLACES} decimal places"
-        ) from None
-
-
-def _check_storable(amount: Decimal) -> None:
-    if amount.copy_abs() >= AMOUNT_LIMIT:
-        raise InvalidPosting(f"{amount} is outside the ledger's range (below {AMOUNT_LIMIT})")
-    if connection.vendor == "sqlite":
-        digits = len(amount.normalize(context=EXACT).as_tuple().digits)
-        if digits > SQLITE_SIGNIFICANT_DIGITS:
-            raise InvalidPosting(
-                f"{amount} has {digits} significant digits; SQLite stores "
-                f"{SQLITE_SIGNIFICANT_DIGITS} (use PostgreSQL for such amounts)"
-            )
-
-
-def _new_balances(balances: dict[int, Balance], deltas: dict[int, Decimal]) -> dict[int, Decimal]:
-    new_amounts = {}
-    for account_id, delta in deltas.items():
-        balance = balances.get(account_id)
-        if balance is None:
-            raise InvalidPosting(f"account {account_id} has no balance row")
-        with localcontext(EXACT):
-            new_amount = balance.amount + delta
-        if new_amount < 0 and not balance.may_go_negative:
-            raise InsufficientBalance(
-                f"account {account_id} holds {balance.amount}, cannot move {delta}",
-                detail={
-                    "account": account_id,
-                    "balance": str(balance.amount),
-                    "change": str(delta),
-                },
-            )
-        _check_storable(new_amount)
-        new_amounts[account_id] = new_amount
-    return new_amounts
-
-
-def _content_hash(*, code: str, ref: str, legs: Sequence[Leg], reverses: Transaction | None) -> str:
-    """What a retry must repeat: code, ref, reversed transaction and entries (any order).
-
-    The trace id is left out: a retry from a later job run carries a new one.
-    """
-    content = {
-        "code": code,
-        "ref": ref,
-        "reverses": reverses.pk if reverses is not None else None,
-        "entries": sorted(
-            [leg.account.pk, format(leg.amount.normalize(context=EXACT), "f")] for leg in legs
-        ),
-    }
-    return hashlib.sha256(json.dumps(content, separators=(",", ":")).encode()).hexdigest()
-
-
-def _replayed(idempotency_key: str, content_hash: str) -> Transaction | None:
-    try:
-        existing = Transaction.objects.get(idempotency_key=idempotency_key)
-    except Transaction.DoesNotExist:
-        return None
-    if existing.content_hash != content_hash:
-        raise IdempotencyConflict(
-            f"idempotency key {idempotency_key!r} was used for a different posting",
-            detail={"idempotency_key": idempotency_key, "transaction": existing.pk},
-        )
-    return existing

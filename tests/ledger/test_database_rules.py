@@ -120,3 +120,24 @@ def test_on_postgres_a_transaction_without_entries_fails_at_commit():
             )
 
     assert not Transaction.objects.exists()
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgres_an_entry_added_after_an_immediate_check_is_checked_again():
+    """The balance check runs once per transaction (ledger 0004) and remembers the entries
+    it covered; one added afterwards is checked with all the others."""
+    account = AccountFactory()
+    external = system_account(asset=account.asset, purpose="external")
+    posted = funded(account, "10")
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        with transaction.atomic():
+            raw(INSERT_ENTRY, [posted.pk, account.pk, account.asset, "-4"])
+            raw(INSERT_ENTRY, [posted.pk, external.pk, account.asset, "4"])
+            raw("SET CONSTRAINTS ALL IMMEDIATE")  # balanced so far: passes, and is noted
+            raw("SET CONSTRAINTS ALL DEFERRED")
+            raw(INSERT_ENTRY, [posted.pk, account.pk, account.asset, "-1"])
+
+    assert account_balance(account=account) == 10
+    assert ledger_violations() == []

@@ -1,0 +1,66 @@
+"""A tick writes per market, not per order: the number of statements of a tick does not grow
+with the orders it ticks, and on PostgreSQL it is pinned, so a write slipping back to one
+statement per row fails here instead of only showing in benchmarks/tick.py."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from executor.models import ExchangeFill, TrackedOrder
+from ledger.models import Transaction
+from tests.conftest import POSTGRES
+from tests.executor.harness import Market
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Statements (BEGIN / COMMIT / SAVEPOINT included) of one market tick on PostgreSQL:
+# placing every quote, a tick with nothing to do, a tick settling a fill and replacing it.
+PINNED_POSTGRES = {"first": 23, "quiet": 6, "fill": 17}
+
+
+def statements_per_tick(orders: int) -> dict[str, int]:
+    market = Market.open()
+    for _ in range(orders):
+        market.running_order(xin="10", usdt="2000", params={"order_refresh_time": 1})
+    counts = {}
+    with CaptureQueriesContext(connection) as first:
+        report = market.tick()
+    assert report.created == 2 * orders
+    counts["first"] = len(first.captured_queries)
+    with CaptureQueriesContext(connection) as quiet:
+        report = market.tick(seconds=1)
+    assert (report.created, report.cancelled, report.fills) == (0, 0, 0)
+    counts["quiet"] = len(quiet.captured_queries)
+    market.hit(TrackedOrder.objects.filter(side="buy").first(), "0.5")
+    with CaptureQueriesContext(connection) as fill:
+        report = market.tick(seconds=1)
+    assert report.fills == 1
+    counts["fill"] = len(fill.captured_queries)
+    assert ExchangeFill.objects.filter(symbol=market.pair.symbol).exists()
+    return counts
+
+
+def test_the_statements_of_a_tick_do_not_grow_with_its_orders():
+    few, many = statements_per_tick(2), statements_per_tick(5)
+
+    if POSTGRES:
+        assert few == many == PINNED_POSTGRES
+    else:
+        # SQLite posts a batch's reservations one by one (ledger.posting's ORM path), so
+        # only the first tick's count follows the number of quotes there.
+        assert (few["quiet"], few["fill"]) == (many["quiet"], many["fill"])
+
+
+def test_a_tick_posts_its_reservations_in_one_ledger_call():
+    if not POSTGRES:
+        pytest.skip("the one-call batch is the PostgreSQL path (SQLite posts one by one)")
+    market = Market.open()
+    for _ in range(4):
+        market.running_order(xin="10", usdt="2000")
+
+    with CaptureQueriesContext(connection) as queries:
+        market.tick()
+
+    calls = [q["sql"] for q in queries.captured_queries if "ledger_post_batch" in q["sql"]]
+    assert len(calls) == 1
+    assert Transaction.objects.filter(code="reserve_lock").count() == 8
