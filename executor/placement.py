@@ -26,7 +26,13 @@ from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
 from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
-from executor.models import LIVE_STATUSES, ExchangeOrderStatus, TrackedOrder, client_order_id_for
+from executor.models import (
+    LIVE_STATUSES,
+    CancelReason,
+    ExchangeOrderStatus,
+    TrackedOrder,
+    client_order_id_for,
+)
 from executor.order_tick import OrderTick
 from executor.settlement import (
     LedgerAccounts,
@@ -132,7 +138,9 @@ def _cancels_send(
                 or tracked.status not in LIVE_STATUSES
             ):
                 continue
-            if not tracked_cancel(gateway=gateway, pair=pair, tracked=tracked, now=now):
+            if not tracked_cancel(
+                gateway=gateway, pair=pair, tracked=tracked, now=now, reason=tick.cancel_reason
+            ):
                 blocked.add(str(tick.order_id))
             sent = True
             report.cancelled += 1
@@ -297,6 +305,7 @@ def _failed(
 ) -> None:
     tracked.status = ST.FAILED
     tracked.last_error = str(error)[:500]
+    tracked.error_class = type(error).__name__ if isinstance(error, Exception) else ""
     tracked.updated_at = now
     tracked_save(tracked)
     reservation_release_if_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
@@ -347,7 +356,12 @@ def _create_refused(
 
 
 def tracked_cancel(
-    *, gateway: ExchangeGateway, pair: TradingPair, tracked: TrackedOrder, now: datetime
+    *,
+    gateway: ExchangeGateway,
+    pair: TradingPair,
+    tracked: TrackedOrder,
+    now: datetime,
+    reason: CancelReason,
 ) -> bool:
     """Cancel one resting order; True once the exchange says it is no longer open.
 
@@ -355,6 +369,7 @@ def tracked_cancel(
     twice is harmless), and the next sync reads how the order ended anyway."""
     if tracked.status != ST.PENDING_CANCEL:
         tracked.status = ST.PENDING_CANCEL
+        tracked.cancel_reason = reason
         tracked.updated_at = now
     reference = {
         "exchange_order_id": tracked.exchange_order_id or None,

@@ -69,6 +69,8 @@ def tracked_save(tracked: TrackedOrder) -> None:
             "released",
             "status",
             "last_error",
+            "error_class",
+            "cancel_reason",
             "updated_at",
         ]
     )
