@@ -2,13 +2,15 @@
 order's executor events for the order's timeline."""
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Q
 
 from exchanges.models import TradingPair
-from executor.models import ExecutorEvent, ExecutorState, TrackedOrder
+from executor.models import ExecutorEvent, ExecutorState, GlobalKillSwitch, TrackedOrder
+from executor.risk import risk_limits
 from ledger.models import Account, Balance
 from strategy import Balances
 
@@ -67,3 +69,22 @@ def order_events_latest(*, order_id: object, limit: int) -> list[ExecutorEvent]:
     return list(
         ExecutorEvent.objects.filter(order_id=order_id).order_by("-first_at", "-id")[:limit]
     )
+
+
+def risk_rules_in_force(*, order_id: object) -> dict[str, object]:
+    """The risk limits and gates that apply to the order now, as text, for its reports."""
+    limits = {name: str(value) for name, value in asdict(risk_limits()).items()}
+    switch = GlobalKillSwitch.objects.filter(pk=GlobalKillSwitch.SINGLETON_ID).first()
+    state = ExecutorState.objects.filter(order_id=order_id).first()
+    return {
+        "risk_limits": limits,
+        "global_kill_switch": {
+            "engaged": bool(switch and switch.engaged),
+            "reason": switch.reason if switch else "",
+        },
+        "order_kill_switch": {
+            "tripped": bool(state and state.kill_switch_tripped),
+            "reason": state.kill_switch_reason if state else "",
+        },
+        "halted_sides": dict(sorted(state.halted_sides.items())) if state else {},
+    }

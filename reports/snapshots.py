@@ -19,3 +19,9 @@ def snapshot_rows(*, order_id: object, since: datetime, until: datetime) -> list
 def snapshot_mid_latest(*, pair_id: int, at: datetime) -> tuple[Decimal, datetime] | None:
     """The latest sampled mid of the market at or before `at`, with its time."""
     return None
+
+
+def stability_figures(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The stability figures of a window's snapshots (uptime, spread, depth), computed
+    from the rows alone so the verifier recomputes them; None while no snapshot is stored."""
+    return None
