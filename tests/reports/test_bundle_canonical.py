@@ -10,7 +10,7 @@ from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_l
 from tests.reports.world import traded_order, window_of
 
 AWKWARD = {
-    "z": ["tab\there", "quote \" and \\ backslash", "\u0001\u001f\u007f", "é ü 中文 😀"],
+    "z": ["tab\there", 'quote " and \\ backslash', "\u0001\u001f\u007f", "é ü 中文 😀"],
     "a": {"b": None, "a": True, "c": False, "n": -(2**53 - 1), "line\nkey": "\u2028"},
     "": [],
 }
