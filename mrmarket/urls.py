@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from mrmarket.views import healthz
 from orders.urls import api_urlpatterns as orders_api_urls
 from orders.urls import page_urlpatterns as orders_page_urls
+from reports.urls import api_urlpatterns as reports_api_urls
 from wallet.urls import api_urlpatterns as wallet_api_urls
 from wallet.urls import page_urlpatterns as wallet_page_urls
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("exchanges.urls")),
     path("api/v1/", include(orders_api_urls)),
+    path("api/v1/", include(reports_api_urls)),
     path("api/v1/", include(wallet_api_urls)),
     path("auth/mixin/", include(wallet_page_urls)),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),

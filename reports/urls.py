@@ -1,0 +1,33 @@
+from django.urls import path
+
+from reports.api import (
+    OrderLifecycleApi,
+    OrderPnlApi,
+    OrderProofApi,
+    OrderReportApi,
+    ReportKeyApi,
+)
+
+api_urlpatterns = [
+    path(
+        "market-making/orders/<uuid:order_id>/lifecycle/",
+        OrderLifecycleApi.as_view(),
+        name="market-making-order-lifecycle",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/pnl/",
+        OrderPnlApi.as_view(),
+        name="market-making-order-pnl",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/report/",
+        OrderReportApi.as_view(),
+        name="market-making-order-report",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/proof/",
+        OrderProofApi.as_view(),
+        name="market-making-order-proof",
+    ),
+    path("market-making/report-key/", ReportKeyApi.as_view(), name="report-key"),
+]
