@@ -97,9 +97,12 @@ def test_a_stranger_sees_nothing_until_the_owner_makes_the_proof_public():
         url = f"/api/v1/market-making/orders/{order.pk}/{suffix}"
         assert stranger.get(url).status_code == 404
         assert anonymous.get(url).status_code == 404
-    assert stranger.post(
-        f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": True}, format="json"
-    ).status_code == 404
+    assert (
+        stranger.post(
+            f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": True}, format="json"
+        ).status_code
+        == 404
+    )
 
     owner = client_of(order.user)
     answer = owner.post(
@@ -132,9 +135,12 @@ def test_a_bad_window_is_a_400_and_the_key_is_published():
         == 400
     )
     assert owner.get(url, {"export": "pdf"}).status_code == 400
-    assert owner.post(
-        f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": "maybe"}, format="json"
-    ).status_code == 400
+    assert (
+        owner.post(
+            f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": "maybe"}, format="json"
+        ).status_code
+        == 400
+    )
     assert not OrderEvent.objects.filter(kind="proof_visibility").exists()
     key = client_of().get("/api/v1/market-making/report-key/").json()
     assert key == {"algorithm": "ed25519", "public_key": report_public_key()}
