@@ -72,12 +72,10 @@ def report_document(
     *, order: MarketMakingOrder, since: datetime, until: datetime
 ) -> dict[str, Any]:
     fills = fill_rows(order_id=order.pk, until=until)
-    window_from = time_text(since)
-    window_fill_keys = [f["ledger_key"] for f in fills if f["traded_at"] >= window_from]
     funds_loop = FundsLoopConfig.current()
     report: dict[str, Any] = {
         "methodology": {"report": REPORT_METHODOLOGY, "pnl": METHODOLOGY_VERSION},
-        "window": {"from": window_from, "to": time_text(until)},
+        "window": {"from": time_text(since), "to": time_text(until)},
         "order": {
             "id": str(order.pk),
             "trace_id": order.trace_id,
@@ -101,9 +99,7 @@ def report_document(
             "exchange_orders": exchange_order_rows(order_id=order.pk, since=since, until=until),
             "executor_events": executor_event_rows(order_id=order.pk, since=since, until=until),
             "order_events": order_event_rows(order_id=order.pk, since=since, until=until),
-            "ledger_transactions": ledger_rows(
-                order_id=order.pk, since=since, until=until, also_keys=window_fill_keys
-            ),
+            "ledger": ledger_rows(order_id=order.pk, since=since, until=until),
             "snapshots": snapshot_rows(order_id=order.pk, since=since, until=until),
             "mark": mark_read(pair=order.pair, at=until),
             "fee_rates": fee_rates_read(

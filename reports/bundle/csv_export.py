@@ -50,13 +50,20 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def bundle_csv_zip(report: dict[str, Any], *, sha256: str) -> bytes:
     facts = report["facts"]
+    accounts = {a["id"]: a for a in facts["ledger"]["accounts"]}
     entries = [
-        {"transaction_id": tx["id"], "idempotency_key": tx["idempotency_key"], **entry}
-        for tx in facts["ledger_transactions"]
-        for entry in tx["entries"]
+        {
+            "transaction_id": tx["id"],
+            "idempotency_key": tx["idempotency_key"],
+            "account": accounts[account_id]["account"],
+            "asset": accounts[account_id]["asset"],
+            "amount": amount,
+        }
+        for tx in facts["ledger"]["transactions"]
+        for account_id, amount in tx["entries"]
     ]
     transactions = [
-        {k: v for k, v in tx.items() if k != "entries"} for tx in facts["ledger_transactions"]
+        {k: v for k, v in tx.items() if k != "entries"} for tx in facts["ledger"]["transactions"]
     ]
     files = {
         "MANIFEST.txt": f"execution report bundle sha256 {sha256}\n".encode(),

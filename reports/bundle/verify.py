@@ -59,11 +59,13 @@ def _fact_problems(report: dict[str, Any]) -> Iterator[str]:
     window = report["window"]
     if config_sha256(order["config"]) != order["config_hash"]:
         yield f"order.config: hashes to {config_sha256(order['config'])}, not config_hash"
-    postings = {tx["idempotency_key"]: tx for tx in facts["ledger_transactions"]}
-    for tx in facts["ledger_transactions"]:
+    accounts = {a["id"]: a for a in facts["ledger"]["accounts"]}
+    transactions = facts["ledger"]["transactions"]
+    postings = {tx["idempotency_key"]: tx for tx in transactions}
+    for tx in transactions:
         sums: dict[str, Decimal] = defaultdict(Decimal)
-        for entry in tx["entries"]:
-            sums[entry["asset"]] += Decimal(entry["amount"])
+        for account_id, amount in tx["entries"]:
+            sums[accounts[account_id]["asset"]] += Decimal(amount)
         if any(sums.values()):
             yield f"ledger transaction {tx['id']} ({tx['idempotency_key']}): does not balance"
     market = order["market"]
@@ -77,18 +79,26 @@ def _fact_problems(report: dict[str, Any]) -> Iterator[str]:
             yield f"{name}: traded after the window"
         posting = postings.get(fill["ledger_key"])
         if posting is not None:
-            yield from _fill_against_posting(fill, posting, market=market, name=name)
+            yield from _fill_against_posting(
+                fill, posting, market=market, accounts=accounts, name=name
+            )
 
 
 def _fill_against_posting(
-    fill: dict[str, Any], posting: dict[str, Any], *, market: dict[str, Any], name: str
+    fill: dict[str, Any],
+    posting: dict[str, Any],
+    *,
+    market: dict[str, Any],
+    accounts: dict[int, dict[str, Any]],
+    name: str,
 ) -> Iterator[str]:
     """A fill's price and amount must be what its ledger posting moved with the outside
     world: the base amount one way, price × amount of quote the other."""
     external = defaultdict(Decimal)
-    for entry in posting["entries"]:
-        if entry["account"] == "system/external":
-            external[entry["asset"]] += Decimal(entry["amount"])
+    for account_id, amount in posting["entries"]:
+        account = accounts[account_id]
+        if account["account"] == "system/external":
+            external[account["asset"]] += Decimal(amount)
     amount, price = Decimal(fill["amount"]), Decimal(fill["price"])
     base_moved = abs(external[market["base_asset_id"]])
     quote_moved = abs(external[market["quote_asset_id"]])
