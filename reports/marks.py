@@ -1,10 +1,13 @@
 """Prices to value an order at, read from stored facts only (docs/reports.md).
 
-The mark of a market at a time is the latest of: its sampled mid (the snapshot seam), the
-executor's last reference price when that tick ran at or before the time, and the last
-fill on the market; the row says which one it is. Fees in a third asset are converted at
-the mark of that asset's market against the quote on the same exchange, or else at the
-operator's declared rate (REPORT_FEE_RATES); without either they stay unconverted.
+The mark of a market at a time is the latest of its sampled mid (the snapshot seam) and
+its last fill at or before that time; the row says which one it is. The executor's last
+reference price is not used: it is overwritten every tick, so a figure computed from it
+could not be computed again, after a restart or by a verifier.
+
+Fees in a third asset are converted at the mark of that asset's market against the quote
+on the same exchange, or else at the operator's declared rate (REPORT_FEE_RATES); without
+either they stay unconverted.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.conf import settings
 
 from core.money import decimal_text
 from exchanges.models import TradingPair
-from executor.models import ExchangeFill, ExecutorState
+from executor.models import ExchangeFill
 from reports.facts import time_text
 from reports.snapshots import snapshot_mid_latest
 
@@ -28,16 +31,6 @@ def mark_read(*, pair: TradingPair, at: datetime) -> dict[str, Any] | None:
     sampled = snapshot_mid_latest(pair_id=pair.pk, at=at)
     if sampled is not None:
         candidates.append((sampled[1], sampled[0], "snapshot_mid"))
-    state = (
-        ExecutorState.objects.filter(
-            pair=pair, last_tick_at__lte=at, last_reference_price__isnull=False
-        )
-        .order_by("-last_tick_at")
-        .values_list("last_tick_at", "last_reference_price")
-        .first()
-    )
-    if state is not None:
-        candidates.append((state[0], state[1], "executor_reference_price"))
     fill = (
         ExchangeFill.objects.filter(exchange_id=pair.exchange_id, symbol=pair.symbol)
         .filter(traded_at__lte=at)
@@ -49,8 +42,8 @@ def mark_read(*, pair: TradingPair, at: datetime) -> dict[str, Any] | None:
         candidates.append((fill[0], fill[1], "last_fill"))
     if not candidates:
         return None
-    # Latest first; at the same instant a sampled mid beats a reference price beats a fill.
-    rank = {"snapshot_mid": 2, "executor_reference_price": 1, "last_fill": 0}
+    # Latest first; at the same instant a sampled mid beats a fill.
+    rank = {"snapshot_mid": 1, "last_fill": 0}
     moment, price, source = max(candidates, key=lambda c: (c[0], rank[c[2]]))
     return {"price": decimal_text(price), "at": time_text(moment), "source": source}
 

@@ -150,5 +150,6 @@ def test_pnl_of_the_order_through_the_api():
     _, order = traded_order()
     body = client_of(order.user).get(f"/api/v1/market-making/orders/{order.pk}/pnl/").json()
     assert body["activity"]["fills"]["count"] == 3
-    assert body["mark"]["source"] in {"executor_reference_price", "last_fill"}
+    assert body["mark"]["source"] == "last_fill"
+    assert body["mark"]["price"] == str(ExchangeFill.objects.latest("traded_at").price.normalize())
     assert body["inventory"]["funded"] == {"base": "10", "quote": "2000"}
