@@ -19,7 +19,7 @@ from reports.bundle.csv_export import bundle_csv_zip
 from reports.bundle.window import report_window
 from reports.keys import report_public_key
 from reports.lifecycle import order_lifecycle
-from reports.selectors import order_pnl
+from reports.selectors import order_pnl, pnl_per_user
 from reports.services import order_proof_visibility_set
 
 
@@ -39,6 +39,13 @@ class OrderPnlApi(APIView):
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
         return Response(order_pnl(order=order))
+
+
+class UserPnlApi(APIView):
+    """The user's orders' figures summed per quote asset."""
+
+    def get(self, request: Request) -> Response:
+        return Response(pnl_per_user(user=request.user))
 
 
 class OrderReportApi(APIView):

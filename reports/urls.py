@@ -6,6 +6,7 @@ from reports.api import (
     OrderProofApi,
     OrderReportApi,
     ReportKeyApi,
+    UserPnlApi,
 )
 
 api_urlpatterns = [
@@ -29,5 +30,6 @@ api_urlpatterns = [
         OrderProofApi.as_view(),
         name="market-making-order-proof",
     ),
+    path("market-making/pnl/", UserPnlApi.as_view(), name="market-making-pnl"),
     path("market-making/report-key/", ReportKeyApi.as_view(), name="report-key"),
 ]

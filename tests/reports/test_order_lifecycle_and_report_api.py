@@ -153,3 +153,18 @@ def test_pnl_of_the_order_through_the_api():
     assert body["mark"]["source"] == "last_fill"
     assert body["mark"]["price"] == str(ExchangeFill.objects.latest("traded_at").price.normalize())
     assert body["inventory"]["funded"] == {"base": "10", "quote": "2000"}
+
+
+def test_figures_sum_per_user_pair_and_node():
+    from reports.selectors import pnl_of_node, pnl_per_pair, pnl_per_user
+
+    _, order = traded_order()
+    one = client_of(order.user).get(f"/api/v1/market-making/orders/{order.pk}/pnl/").json()
+    mine = client_of(order.user).get("/api/v1/market-making/pnl/").json()
+    assert set(mine) == {"USDT"}
+    assert mine["USDT"]["orders"] == 1
+    assert mine["USDT"]["volume_quote"] == one["activity"]["volume"]["quote"]
+    assert mine["USDT"]["total_pnl"] == one["total_pnl"]
+    assert pnl_per_pair(pair_id=order.pair_id) == pnl_of_node() == pnl_per_user(user=order.user)
+    stranger = get_user_model().objects.create(username="nobody")
+    assert client_of(stranger).get("/api/v1/market-making/pnl/").json() == {}
