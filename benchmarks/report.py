@@ -10,7 +10,9 @@ its tracked order (ten fills each), the fill with its trade id and fee (buys pay
 sells in quote), and its balanced `fill_settle` posting with its entries. Then, --runs
 times: build (read every fact, compute the figures, canonical JSON, sha256, ed25519),
 verify (parse, hash, signature, fact checks, every figure recomputed), and the CSV zip.
-Prints each run, then the median, min and max of each phase.
+Prints each run, then the median, min and max of each phase, in wall time and in CPU time
+of this process (on a shared machine the wall time includes waiting for a core; the
+database server's own time counts only in the wall time on PostgreSQL).
 """
 
 import argparse
@@ -172,31 +174,39 @@ def main() -> None:
         )
         since = order.created_at - timedelta(seconds=1)
         phases: dict[str, list[float]] = {"build": [], "verify": [], "csv zip": []}
+        cpu: dict[str, list[float]] = {"build": [], "verify": [], "csv zip": []}
         for run in range(1, args.runs + 1):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             report = report_document(order=order, since=since, until=until)
             bundle = bundle_sign(report)
-            t1 = time.perf_counter()
+            c1, t1 = time.process_time(), time.perf_counter()
             problems = bundle_problems(bundle.content, public_key=report_public_key())
-            t2 = time.perf_counter()
+            c2, t2 = time.process_time(), time.perf_counter()
             bundle_csv_zip(report, sha256=bundle.sha256)
-            t3 = time.perf_counter()
+            c3, t3 = time.process_time(), time.perf_counter()
             if problems:
                 sys.exit(f"the bundle does not verify: {problems[:3]}")
             fills = report["figures"]["pnl"]["activity"]["fills"]["count"]
             phases["build"].append(t1 - t0)
             phases["verify"].append(t2 - t1)
             phases["csv zip"].append(t3 - t2)
+            cpu["build"].append(c1 - c0)
+            cpu["verify"].append(c2 - c1)
+            cpu["csv zip"].append(c3 - c2)
             postings = len(report["facts"]["ledger"]["transactions"])
             print(
                 f"run {run}: {fills} fills, {postings} ledger transactions, "
-                f"{len(bundle.content) / 1e6:.1f} MB: build {t1 - t0:.2f} s, "
-                f"verify {t2 - t1:.2f} s, csv zip {t3 - t2:.2f} s"
+                f"{len(bundle.content) / 1e6:.1f} MB: build {t1 - t0:.2f} s "
+                f"(CPU {c1 - c0:.2f} s), verify {t2 - t1:.2f} s (CPU {c2 - c1:.2f} s), "
+                f"csv zip {t3 - t2:.2f} s (CPU {c3 - c2:.2f} s)"
             )
+        load = os.getloadavg()
+        print(f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
         for phase, seconds in phases.items():
             print(
-                f"{phase}: median {statistics.median(seconds):.2f} s, "
-                f"min {min(seconds):.2f} s, max {max(seconds):.2f} s"
+                f"{phase}: wall median {statistics.median(seconds):.2f} s, "
+                f"min {min(seconds):.2f} s, max {max(seconds):.2f} s; "
+                f"CPU of this process median {statistics.median(cpu[phase]):.2f} s"
             )
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)

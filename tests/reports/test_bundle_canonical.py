@@ -30,8 +30,8 @@ def test_a_real_report_encodes_as_rfc8785():
     assert canonical_json(report) == rfc8785.dumps(report)
 
 
-@pytest.mark.parametrize("text", ['{"a":1.5}', '{"a":1e3}', '{"a":NaN}', '{"a":9007199254740993}'])
-def test_the_reader_refuses_floats_and_unsafe_integers(text):
+@pytest.mark.parametrize("text", ['{"a":1.5}', '{"a":1e3}', '{"a":NaN}', '{"a":-Infinity}'])
+def test_the_reader_refuses_fractional_numbers(text):
     with pytest.raises(NotCanonicalInput):
         strict_loads(text.encode())
 
