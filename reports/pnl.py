@@ -205,7 +205,8 @@ def exchange_order_counts(exchange_orders: Iterable[Row]) -> dict[str, Any]:
             continue
         if row["exchange_order_id"] or row["status"] != "pending_create":
             placed += 1
-        if row["status"] == "cancelled" or row["cancel_reason"]:
+        # A quote we asked to cancel may fill first: it counts as filled, not cancelled.
+        if row["status"] == "cancelled":
             cancelled[row["cancel_reason"] or "exchange"] += 1
     return {
         "placed": placed,

@@ -51,6 +51,8 @@ ORDERS = [
     exchange_order(3, "cancelled", "refresh"),
     exchange_order(4, "failed", error_class="RejectedError", exchange_id=""),
     exchange_order(5, "cancelled", "exit"),  # the exit cancels what rests
+    exchange_order(6, "filled", "refresh"),  # asked to cancel, but it filled first
+    exchange_order(7, "cancelled"),  # the venue ended it (expired) without our asking
 ]
 MARK = {"price": "100", "at": "2026-12-01T00:00:09.000000Z", "source": "last_fill"}
 
@@ -112,8 +114,8 @@ def test_volume_counts_and_orders_by_reason():
         "taker_sell": 0,
     }
     assert activity["orders"] == {
-        "placed": 4,
-        "cancelled": {"exit": 1, "refresh": 1},
+        "placed": 6,
+        "cancelled": {"exchange": 1, "exit": 1, "refresh": 1},
         "rejected": {"RejectedError": 1},
     }
 
@@ -138,3 +140,4 @@ def test_sums_add_the_figures_of_several_orders():
     assert D(total["volume_quote"]) == D("1364")
     assert total["counts"]["maker_sell"] == 4
     assert total["counts"]["cancelled_exit"] == 2
+    assert total["counts"]["orders_placed"] == 12
