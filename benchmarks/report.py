@@ -164,6 +164,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     real_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        # Not the test suite's file: a test run beside the benchmark must not clobber it.
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = str(Path(settings.VAR_DIR) / "test-report-benchmark.sqlite3")
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"{connection.vendor} database {test_name}, python {sys.version.split()[0]}")

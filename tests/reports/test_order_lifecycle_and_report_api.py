@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from executor.models import CancelReason, ExchangeFill, TrackedOrder
 from executor.services import executor_order_cancel_all
 from orders.models import OrderEvent
+from orders.services.lifecycle import order_event_record
 from reports.bundle.verify import bundle_problems
 from reports.keys import report_public_key
 from tests.reports.world import traded_order
@@ -27,6 +28,14 @@ def client_of(user=None):
 
 def exited_order():
     market, order = traded_order()
+    order_event_record(
+        order=order,
+        kind="transition",
+        actor="user:1",
+        from_state="running",
+        to_state="exit_requested",
+        reason="exit requested by the user",
+    )
     executor_order_cancel_all(
         order_id=order.pk,
         reason="exit",
@@ -64,6 +73,10 @@ def test_the_lifecycle_lists_exchange_orders_fills_and_events_with_their_ids():
     assert CancelReason.EXIT in {line["reason"] for line in cancelled}
     kinds = {line["kind"] for line in lines if line["source"] == "executor"}
     assert {"executor_registered", "quotes_cancelled"} <= kinds
+    transitions = [line for line in lines if line["source"] == "order"]
+    assert [(t["from"], t["to"]) for t in transitions] == [("running", "exit_requested")]
+    exit_at = transitions[0]["at"]
+    assert all(line["at"] >= exit_at for line in cancelled)  # the exit, then its cancels
     assert all(line["trace_id"] for line in lines)
 
 
