@@ -123,3 +123,17 @@ def env_json_object(name: str) -> dict[str, str]:
     ):
         raise ImproperlyConfigured(f"{name} must be a JSON object of strings.")
     return parsed
+
+
+def env_hex_key(name: str, *, length: int) -> str | None:
+    """A key given as hex of `length` bytes (e.g. an ed25519 seed); None when unset."""
+    value = _raw(name)
+    if value is None:
+        return None
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = b""
+    if len(raw) != length:
+        raise ImproperlyConfigured(f"{name} must be {length} bytes as hex ({2 * length} digits).")
+    return value.lower()

@@ -12,6 +12,7 @@ from core.env import (
     env_broker_url,
     env_database,
     env_fernet_keys,
+    env_hex_key,
     env_int,
     env_json_object,
     env_list,
@@ -53,7 +54,7 @@ if FIELD_ENCRYPTION_KEYS is None:
 
 # The node's ed25519 report key (reports/keys.py), its 32-byte seed as hex: it signs the
 # execution report bundles, and its public key is published for anyone verifying them.
-REPORT_SIGNING_KEY = env_str("REPORT_SIGNING_KEY")
+REPORT_SIGNING_KEY = env_hex_key("REPORT_SIGNING_KEY", length=32)
 if REPORT_SIGNING_KEY is None:
     if not DEBUG:
         raise ImproperlyConfigured("REPORT_SIGNING_KEY must be set when DEBUG is off.")
