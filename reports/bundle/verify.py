@@ -23,6 +23,9 @@ def bundle_problems(content: bytes, *, public_key: str) -> list[str]:
         return [f"not a readable bundle: {error}"]
     if not isinstance(envelope, dict) or envelope.get("format") != BUNDLE_FORMAT:
         return [f"not a {BUNDLE_FORMAT} bundle"]
+    missing = {"report", "sha256", "public_key", "signature"} - envelope.keys()
+    if missing:
+        return [f"not a complete bundle: no {', '.join(sorted(missing))}"]
     report = envelope["report"]
     problems = []
     digest = hashlib.sha256(canonical_json(report)).digest()

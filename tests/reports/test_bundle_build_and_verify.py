@@ -138,3 +138,14 @@ class _Lines:
 
     def flush(self):
         pass
+
+
+def test_what_is_not_a_bundle_is_said_so():
+    key = report_public_key()
+    assert bundle_problems(b"{", public_key=key)[0].startswith("not a readable bundle")
+    assert bundle_problems(b'{"a":1.5}', public_key=key)[0].startswith("not a readable bundle")
+    assert bundle_problems(b"[]", public_key=key) == ["not a mrmarket-execution-report/1 bundle"]
+    partial = b'{"format":"mrmarket-execution-report/1","report":{}}'
+    assert bundle_problems(partial, public_key=key) == [
+        "not a complete bundle: no public_key, sha256, signature"
+    ]
