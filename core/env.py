@@ -4,6 +4,7 @@ A malformed value stops start-up with an ImproperlyConfigured that names the var
 so a typo never silently falls back to a default.
 """
 
+import json
 import os
 from typing import overload
 from urllib.parse import urlsplit
@@ -106,3 +107,33 @@ def env_fernet_keys(name: str) -> list[str] | None:
                 "(32 url-safe base64-encoded bytes)."
             ) from None
     return keys
+
+
+def env_json_object(name: str) -> dict[str, str]:
+    """A JSON object of strings, e.g. {"BNB/USDT": "600"}; empty when unset."""
+    value = _raw(name)
+    if value is None:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is not valid JSON.") from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()
+    ):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of strings.")
+    return parsed
+
+
+def env_hex_key(name: str, *, length: int) -> str | None:
+    """A key given as hex of `length` bytes (e.g. an ed25519 seed); None when unset."""
+    value = _raw(name)
+    if value is None:
+        return None
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raw = b""
+    if len(raw) != length:
+        raise ImproperlyConfigured(f"{name} must be {length} bytes as hex ({2 * length} digits).")
+    return value.lower()

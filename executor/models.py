@@ -41,6 +41,15 @@ def client_order_id_for(*, order_id: object, sequence: int) -> str:
     return f"mm{compact}.{sequence}"
 
 
+class CancelReason(models.TextChoices):
+    """Why the executor asked the exchange to cancel a quote (the order's lifecycle shows it)."""
+
+    REFRESH = "refresh"  # the strategy replaced it (refresh time, price moved, fill delay)
+    RISK = "risk"  # a risk gate or kill switch cancelled every quote of the order
+    EXIT = "exit"  # the order's exit cancels what rests before withdrawing
+    PAUSE = "pause"  # paused or stopped by its owner, or the global kill switch
+
+
 class TrackedOrder(models.Model):
     """One limit order the executor placed (or is placing) on the exchange for an order.
 
@@ -74,6 +83,10 @@ class TrackedOrder(models.Model):
         max_length=20, choices=ExchangeOrderStatus.choices, default=ST.PENDING_CREATE
     )
     last_error = models.TextField(blank=True)
+    error_class = models.CharField(
+        max_length=60, blank=True, help_text="The error's class when the exchange refused it."
+    )
+    cancel_reason = models.CharField(max_length=10, choices=CancelReason.choices, blank=True)
     trace_id = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

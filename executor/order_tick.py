@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from executor.events import EventDraft, event_draft
-from executor.models import LIVE_STATUSES, ExecutorState, TrackedOrder
+from executor.models import LIVE_STATUSES, CancelReason, ExecutorState, TrackedOrder
 from executor.state_store import cold_fields_of
 from strategy import (
     Balances,
@@ -31,6 +31,7 @@ class OrderTick:
     balances: Balances | None = None
     decision: Decision | None = None
     cancel_ids: set[str] = field(default_factory=set)
+    cancel_reason: CancelReason = CancelReason.REFRESH
     creates: list[Quote] = field(default_factory=list)
     events: list[EventDraft] = field(default_factory=list)
     state_dirty: bool = False

@@ -26,7 +26,13 @@ from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
 from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
-from executor.models import LIVE_STATUSES, ExchangeOrderStatus, TrackedOrder, client_order_id_for
+from executor.models import (
+    LIVE_STATUSES,
+    CancelReason,
+    ExchangeOrderStatus,
+    TrackedOrder,
+    client_order_id_for,
+)
 from executor.order_tick import OrderTick
 from executor.settlement import (
     LedgerAccounts,
@@ -118,7 +124,14 @@ def _cancels_send(
                 or tracked.status not in LIVE_STATUSES
             ):
                 continue
-            if not tracked_cancel(gateway=gateway, pair=pair, tracked=tracked, now=now, save=False):
+            if not tracked_cancel(
+                gateway=gateway,
+                pair=pair,
+                tracked=tracked,
+                now=now,
+                reason=tick.cancel_reason,
+                save=False,
+            ):
                 blocked.add(str(tick.order_id))
             sent.append(tracked)
             report.cancelled += 1
@@ -282,6 +295,7 @@ def _failed(tracked: TrackedOrder, error: Exception | str, *, now: datetime) -> 
     """Nothing rests; key_orders_execute saves the row and releases its reservation."""
     tracked.status = ST.FAILED
     tracked.last_error = str(error)[:500]
+    tracked.error_class = type(error).__name__ if isinstance(error, Exception) else ""
     tracked.updated_at = now
 
 
@@ -335,6 +349,7 @@ def tracked_cancel(
     pair: TradingPair,
     tracked: TrackedOrder,
     now: datetime,
+    reason: CancelReason,
     save: bool = True,
 ) -> bool:
     """Cancel one resting order; True once the exchange says it is no longer open.
@@ -344,6 +359,7 @@ def tracked_cancel(
     harmless), and the next sync reads how the order ended anyway."""
     if tracked.status != ST.PENDING_CANCEL:
         tracked.status = ST.PENDING_CANCEL
+        tracked.cancel_reason = reason
         tracked.updated_at = now
     reference = {
         "exchange_order_id": tracked.exchange_order_id or None,

@@ -2,6 +2,7 @@
 order's executor events for the order's timeline."""
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from executor.models import (
     GlobalKillSwitch,
     TrackedOrder,
 )
+from executor.risk import risk_limits
 from ledger.models import Account, Balance
 from strategy import Balances
 
@@ -98,3 +100,22 @@ def order_fills(*, order_id: object, limit: int) -> list[ExchangeFill]:
             :limit
         ]
     )
+
+
+def risk_rules_in_force(*, order_id: object) -> dict[str, object]:
+    """The risk limits and gates that apply to the order now, as text, for its reports."""
+    limits = {name: str(value) for name, value in asdict(risk_limits()).items()}
+    switch = GlobalKillSwitch.objects.filter(pk=GlobalKillSwitch.SINGLETON_ID).first()
+    state = ExecutorState.objects.filter(order_id=order_id).first()
+    return {
+        "risk_limits": limits,
+        "global_kill_switch": {
+            "engaged": bool(switch and switch.engaged),
+            "reason": switch.reason if switch else "",
+        },
+        "order_kill_switch": {
+            "tripped": bool(state and state.kill_switch_tripped),
+            "reason": state.kill_switch_reason if state else "",
+        },
+        "halted_sides": dict(sorted(state.halted_sides.items())) if state else {},
+    }

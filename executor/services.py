@@ -21,7 +21,13 @@ from executor import risk, selectors
 from executor.events import executor_event_record
 from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
 from executor.market_data import GatewayFor
-from executor.models import LIVE_STATUSES, ExchangeOrderStatus, ExecutorState, GlobalKillSwitch
+from executor.models import (
+    LIVE_STATUSES,
+    CancelReason,
+    ExchangeOrderStatus,
+    ExecutorState,
+    GlobalKillSwitch,
+)
 from executor.placement import tracked_cancel
 from executor.schedule import market_lease, market_schedule_ensure
 from executor.settlement import LedgerAccounts
@@ -188,6 +194,7 @@ def executor_order_cancel_all(
         accounts = LedgerAccounts(
             order_ids=[state.order_id], pair=pair, traces={str(state.order_id): state.trace_id}
         )
+        cancel_reason = CancelReason.EXIT if stop_quoting else CancelReason.PAUSE
         cancelled = []
         for t in tracked:
             if t.status == ST.PENDING_CREATE:
@@ -200,7 +207,9 @@ def executor_order_cancel_all(
                     result=SyncResult(),
                 )
             if t.status in LIVE_STATUSES - {ST.PENDING_CREATE}:
-                if tracked_cancel(gateway=gateway, pair=pair, tracked=t, now=now):
+                if tracked_cancel(
+                    gateway=gateway, pair=pair, tracked=t, now=now, reason=cancel_reason
+                ):
                     cancelled.append(t.client_order_id)
         trades_sync(
             gateway=gateway,

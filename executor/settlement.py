@@ -77,6 +77,8 @@ TRACKED_SAVED_FIELDS = (
     "released",
     "status",
     "last_error",
+    "error_class",
+    "cancel_reason",
     "updated_at",
 )
 

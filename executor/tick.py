@@ -35,7 +35,7 @@ from executor.market_data import (
     market_rules_read,
     reference_books_read,
 )
-from executor.models import ExchangeOrderStatus
+from executor.models import CancelReason, ExchangeOrderStatus
 from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
@@ -242,6 +242,7 @@ def _verdict_apply(tick: OrderTick, verdict: Verdict) -> None:
     state = tick.state
     tick.events.extend(verdict.events)
     if verdict.cancel_all:
+        tick.cancel_reason = CancelReason.RISK
         tick.cancel_ids = {t.client_order_id for t in tick.live if t.status != ST.PENDING_CREATE}
     tick.creates = list(verdict.creates)
     if verdict.trip is not None:

@@ -15,7 +15,9 @@ from core.env import (
     env_broker_url,
     env_database,
     env_fernet_keys,
+    env_hex_key,
     env_int,
+    env_json_object,
     env_list,
     env_str,
 )
@@ -52,6 +54,17 @@ if FIELD_ENCRYPTION_KEYS is None:
     FIELD_ENCRYPTION_KEYS = [
         _demo_secret("field_encryption_key", lambda: Fernet.generate_key().decode())
     ]
+
+# The node's ed25519 report key (reports/keys.py), its 32-byte seed as hex: it signs the
+# execution report bundles, and its public key is published for anyone verifying them.
+REPORT_SIGNING_KEY = env_hex_key("REPORT_SIGNING_KEY", length=32)
+if REPORT_SIGNING_KEY is None:
+    if not DEBUG:
+        raise ImproperlyConfigured("REPORT_SIGNING_KEY must be set when DEBUG is off.")
+    REPORT_SIGNING_KEY = _demo_secret("report_signing_key", lambda: secrets.token_hex(32))
+# Rates into the quote asset for fees paid in a third asset, used when no market of that
+# asset against the quote has a stored price: {"BNB/USDT": "600"} (docs/reports.md).
+REPORT_FEE_RATES: dict[str, str] = env_json_object("REPORT_FEE_RATES")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("exchanges.urls")),
     path("api/v1/", include(orders_api_urls)),
+    path("api/v1/", include(reports_api_urls)),
     path("api/v1/", include(wallet_api_urls)),
     path("api/v1/", include(campaigns_api_urls)),
     path("api/v1/", include(reports_api_urls)),

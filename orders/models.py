@@ -75,6 +75,10 @@ class MarketMakingOrder(ConcurrentTransitionMixin, models.Model):
         blank=True, help_text="Set by reconcile when an operator must look at the order."
     )
     trace_id = models.CharField(max_length=64)
+    proof_public = models.BooleanField(
+        default=False,
+        help_text="The owner lets anyone read the order's execution report and lifecycle.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
 

@@ -76,15 +76,15 @@ def order_payment(*, order: MarketMakingOrder) -> dict:
     }
 
 
-def timeline_page_from(value: str | None) -> int:
-    """The timeline page a request asks for (`?timeline_page=`), 1 when it asks none."""
+def timeline_page_from(value: str | None, *, name: str = "timeline_page") -> int:
+    """The page a request asks for (`?timeline_page=`, or `name`), 1 when it asks none."""
     if value is None or value == "":
         return 1
     if not value.isdigit() or int(value) < 1:
         raise ApplicationError(
-            "The timeline page is a number from 1.",
+            f"The {name.replace('_', ' ')} is a number from 1.",
             code="invalid",
-            detail={"timeline_page": ["A positive whole number."]},
+            detail={name: ["A positive whole number."]},
         )
     return int(value)
 

@@ -1,136 +1,115 @@
-"""The stability report over HTTP: GET /api/v1/reports/stability/?pair=&from=&to=."""
+"""The reports API: an order's lifecycle, PnL and signed execution report, the owner's proof
+switch, and the node's report public key."""
 
-from datetime import datetime, timedelta
+import uuid
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import NotFoundError
-from exchanges.models import TradingPair
-from reports.selectors import StabilityReport, pair_stability
-from reports.stability import BANDS_BPS, METHODOLOGY_VERSION, StabilityFigures
-
-# Longer windows are asked per part: a window this long is read in one request.
-MAX_WINDOW = timedelta(days=92)
-
-
-class StabilityInputSerializer(serializers.Serializer):
-    pair = serializers.IntegerField(min_value=1, help_text="Trading pair id.")
-    from_ = serializers.DateTimeField(help_text="Window start (inclusive), ISO 8601.")
-    to = serializers.DateTimeField(help_text="Window end (exclusive), ISO 8601.")
-
-    def to_internal_value(self, data: object) -> dict:
-        # `from` is a Python keyword: the field is `from_`, the query parameter and the
-        # error's key are `from`.
-        if hasattr(data, "get"):
-            data = {"pair": data.get("pair"), "from_": data.get("from"), "to": data.get("to")}
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as error:
-            if isinstance(error.detail, dict) and "from_" in error.detail:
-                error.detail["from"] = error.detail.pop("from_")
-            raise
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["from_"] >= attrs["to"]:
-            raise serializers.ValidationError({"to": "The window must end after it starts."})
-        if attrs["to"] - attrs["from_"] > MAX_WINDOW:
-            raise serializers.ValidationError(
-                {"to": f"A window is at most {MAX_WINDOW.days} days; ask for it in parts."}
-            )
-        return attrs
+from core.errors import ApplicationError
+from orders.selectors import order_get_for_user, timeline_page_from
+from reports.access import order_for_proof
+from reports.bundle.build import bundle_sign, report_document
+from reports.bundle.csv_export import bundle_csv_zip
+from reports.bundle.window import report_window
+from reports.keys import report_public_key
+from reports.lifecycle import order_lifecycle
+from reports.selectors import order_pnl, pnl_per_user
+from reports.services import order_proof_visibility_set
 
 
-class BandDepthSerializer(serializers.Serializer):
-    band_bps = serializers.ChoiceField(choices=BANDS_BPS)
-    bid_mean = serializers.DecimalField(max_digits=30, decimal_places=8, allow_null=True)
-    bid_min = serializers.DecimalField(max_digits=30, decimal_places=8, allow_null=True)
-    ask_mean = serializers.DecimalField(max_digits=30, decimal_places=8, allow_null=True)
-    ask_min = serializers.DecimalField(max_digits=30, decimal_places=8, allow_null=True)
+class OrderLifecycleApi(APIView):
+    permission_classes = [AllowAny]  # the owner, or anyone for a public proof (order_for_proof)
+
+    @extend_schema(parameters=[OpenApiParameter("page", int, description="From 1, oldest first.")])
+    def get(self, request: Request, order_id: uuid.UUID) -> Response:
+        order = order_for_proof(user=request.user, order_id=order_id)
+        page = timeline_page_from(request.query_params.get("page"), name="page")
+        return Response(order_lifecycle(order=order, page=page))
 
 
-class FiguresSerializer(serializers.Serializer):
-    methodology_version = serializers.CharField()
-    interval_seconds = serializers.IntegerField()
-    span_start = serializers.DateTimeField(allow_null=True)
-    span_end = serializers.DateTimeField(allow_null=True)
-    slots = serializers.IntegerField()
-    observed = serializers.IntegerField()
-    gaps = serializers.IntegerField()
-    uptime = serializers.DecimalField(max_digits=8, decimal_places=6, allow_null=True)
-    spread_p50_bps = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    spread_p95_bps = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    depth = BandDepthSerializer(many=True)
-    depth_volatility = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    depth_drawdown = serializers.DecimalField(max_digits=8, decimal_places=6, allow_null=True)
+class OrderPnlApi(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, order_id: uuid.UUID) -> Response:
+        order = order_for_proof(user=request.user, order_id=order_id)
+        return Response(order_pnl(order=order))
 
 
-class DayFiguresSerializer(serializers.Serializer):
-    day = serializers.DateField()
-    figures = FiguresSerializer()
+class UserPnlApi(APIView):
+    """The user's orders' figures summed per quote asset."""
+
+    def get(self, request: Request) -> Response:
+        return Response(pnl_per_user(user=request.user))
 
 
-class StabilityOutputSerializer(serializers.Serializer):
-    pair = serializers.IntegerField()
-    symbol = serializers.CharField()
-    exchange = serializers.CharField()
-    methodology_version = serializers.CharField()
-    start = serializers.DateTimeField(help_text="The window asked for (`from`).")
-    end = serializers.DateTimeField(help_text="Its end (`to`).")
-    window = FiguresSerializer()
-    days = DayFiguresSerializer(many=True, help_text="The window cut at UTC midnights.")
+class OrderReportApi(APIView):
+    """The signed bundle (`application/json`), or with `export=csv` its CSV zip. (`format`
+    is DRF's content-negotiation parameter, hence another name.)"""
 
-
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.DictField(help_text='{"code", "message", "detail"}')
-
-
-def stability_payload(
-    *, pair: TradingPair, start: datetime, end: datetime, report: StabilityReport
-) -> dict:
-    def figures(value: StabilityFigures) -> dict:
-        return {**vars(value), "depth": [vars(band) for band in value.depth]}
-
-    return {
-        "pair": pair.pk,
-        "symbol": pair.symbol,
-        "exchange": pair.exchange.name,
-        "methodology_version": METHODOLOGY_VERSION,
-        "start": start,
-        "end": end,
-        "window": figures(report.window),
-        "days": [{"day": day.date(), "figures": figures(f)} for day, f in report.days],
-    }
-
-
-class StabilityApi(APIView):
-    """Liquidity stability of a pair's book (docs/methodology.md)."""
+    permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("pair", int, required=True, description="Trading pair id."),
-            OpenApiParameter("from", datetime, required=True, description="Window start."),
-            OpenApiParameter("to", datetime, required=True, description="Window end."),
-        ],
-        responses={
-            200: StabilityOutputSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Missing or malformed input."),
-            401: OpenApiResponse(ErrorSerializer, description="Not logged in."),
-            403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
-            404: OpenApiResponse(ErrorSerializer, description="No such pair."),
-        },
+            OpenApiParameter("from", str, description="ISO 8601; default: the order's creation"),
+            OpenApiParameter("to", str, description="ISO 8601; default: now"),
+            OpenApiParameter("export", str, enum=["csv"], description="the CSV zip instead"),
+        ]
     )
+    def get(self, request: Request, order_id: uuid.UUID) -> HttpResponse:
+        order = order_for_proof(user=request.user, order_id=order_id)
+        since, until = report_window(
+            order=order,
+            since=request.query_params.get("from"),
+            until=request.query_params.get("to"),
+        )
+        export = request.query_params.get("export")
+        if export not in {None, "csv"}:
+            raise ApplicationError(
+                "export is csv or absent.", code="invalid", detail={"export": ["csv"]}
+            )
+        report = report_document(order=order, since=since, until=until)
+        bundle = bundle_sign(report)
+        if export == "csv":
+            response = HttpResponse(
+                bundle_csv_zip(report, sha256=bundle.sha256), content_type="application/zip"
+            )
+            filename = f"report-{order.pk}.csv.zip"
+        else:
+            response = HttpResponse(bundle.content, content_type="application/json")
+            filename = f"report-{order.pk}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Report-SHA256"] = bundle.sha256
+        return response
+
+
+class ProofInputSerializer(serializers.Serializer):
+    public = serializers.BooleanField()
+
+
+class OrderProofApi(APIView):
+    """The owner makes the order's report and lifecycle public, or private again."""
+
+    @extend_schema(request=ProofInputSerializer)
+    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+        data = ProofInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_get_for_user(user=request.user, order_id=order_id)
+        order = order_proof_visibility_set(
+            order=order, public=data.validated_data["public"], actor=f"user:{request.user.pk}"
+        )
+        return Response({"id": str(order.pk), "proof_public": order.proof_public})
+
+
+class ReportKeyApi(APIView):
+    """The node's report public key, to verify its bundles' signatures with."""
+
+    permission_classes = [AllowAny]
+
     def get(self, request: Request) -> Response:
-        query = StabilityInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        pair = TradingPair.objects.select_related("exchange").filter(pk=params["pair"]).first()
-        if pair is None:
-            raise NotFoundError("No such pair.", detail={"pair": params["pair"]})
-        start, end = params["from_"], params["to"]
-        report = pair_stability(pair_id=pair.pk, start=start, end=end)
-        payload = stability_payload(pair=pair, start=start, end=end, report=report)
-        return Response(StabilityOutputSerializer(payload).data)
+        return Response({"algorithm": "ed25519", "public_key": report_public_key()})

@@ -19,6 +19,7 @@ def start(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess:
             "MRMARKET_VAR_DIR": str(tmp_path),
             "SECRET_KEY": "x" * 50,
             "FIELD_ENCRYPTION_KEYS": GOOD_KEY,
+            "REPORT_SIGNING_KEY": "ab" * 32,
             "CELERY_BROKER_URL": "filesystem://",
             "DEBUG": "false",
         }
@@ -49,6 +50,8 @@ def test_good_environment_starts(tmp_path):
         ("CELERY_BROKER_URL", "http://127.0.0.1:6379"),
         ("FIELD_ENCRYPTION_KEYS", f"{GOOD_KEY},not-a-fernet-key"),
         ("DATABASE_CONN_MAX_AGE", "soon"),
+        ("REPORT_SIGNING_KEY", "not hex"),
+        ("REPORT_SIGNING_KEY", "ab" * 31),
     ],
 )
 def test_malformed_value_stops_startup_naming_the_variable(tmp_path, variable, value):
@@ -61,7 +64,7 @@ def test_malformed_value_stops_startup_naming_the_variable(tmp_path, variable, v
     assert variable in result.stderr.splitlines()[-1]
 
 
-@pytest.mark.parametrize("variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS"])
+@pytest.mark.parametrize("variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "REPORT_SIGNING_KEY"])
 def test_missing_secret_is_an_error_without_debug(tmp_path, variable):
     result = start(tmp_path, **{variable: "<unset>"})
     assert result.returncode != 0
@@ -70,12 +73,16 @@ def test_missing_secret_is_an_error_without_debug(tmp_path, variable):
 
 
 def test_debug_generates_demo_secrets_once(tmp_path):
-    first = start(tmp_path, DEBUG="true", SECRET_KEY="<unset>", FIELD_ENCRYPTION_KEYS="<unset>")
+    unset = dict.fromkeys(("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "REPORT_SIGNING_KEY"), "<unset>")
+    first = start(tmp_path, DEBUG="true", **unset)
     assert first.returncode == 0, first.stderr
     secret = (tmp_path / "secret_key").read_text()
     key = (tmp_path / "field_encryption_key").read_text()
     Fernet(key.encode())  # a usable key
-    second = start(tmp_path, DEBUG="true", SECRET_KEY="<unset>", FIELD_ENCRYPTION_KEYS="<unset>")
+    report_key = (tmp_path / "report_signing_key").read_text()
+    assert len(bytes.fromhex(report_key)) == 32  # an ed25519 seed
+    second = start(tmp_path, DEBUG="true", **unset)
     assert second.returncode == 0, second.stderr
     assert (tmp_path / "secret_key").read_text() == secret
     assert (tmp_path / "field_encryption_key").read_text() == key
+    assert (tmp_path / "report_signing_key").read_text() == report_key

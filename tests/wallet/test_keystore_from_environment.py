@@ -26,6 +26,7 @@ def check(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess:
             "MRMARKET_VAR_DIR": str(tmp_path),
             "SECRET_KEY": "x" * 50,
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "REPORT_SIGNING_KEY": "ab" * 32,
             "CELERY_BROKER_URL": "filesystem://",
             "DEBUG": "false",
             **overrides,

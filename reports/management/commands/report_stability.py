@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from exchanges.models import TradingPair
-from reports.api import StabilityOutputSerializer, stability_payload
 from reports.selectors import pair_stability
+from reports.stability_api import StabilityOutputSerializer, stability_payload
 
 
 def _moment(text: str) -> datetime:

@@ -1,0 +1,28 @@
+"""The owner's switch of an order's proof: public, anyone may read its report and lifecycle."""
+
+from django.db import transaction
+
+from orders.models import MarketMakingOrder
+from orders.services.lifecycle import order_event_record, order_lock
+
+
+@transaction.atomic
+def order_proof_visibility_set(
+    *, order: MarketMakingOrder, public: bool, actor: str
+) -> MarketMakingOrder:
+    """Switch the order's proof public or private; a change is an event on its timeline
+    (who, old and new value), a repeat of the current value changes nothing."""
+    locked = order_lock(order.pk)
+    if locked.proof_public == public:
+        return locked
+    # One column, written without save(): the state machine's protected field stays untouched.
+    MarketMakingOrder.objects.filter(pk=locked.pk).update(proof_public=public)
+    order_event_record(
+        order=locked,
+        kind="proof_visibility",
+        actor=actor,
+        reason="proof made public" if public else "proof made private",
+        data={"from": locked.proof_public, "to": public},
+    )
+    locked.proof_public = public
+    return locked

@@ -1,0 +1,90 @@
+"""PnL comes from stored facts only: a real worker killed mid-order and replaced leaves the
+order's figures as they were, and the fills after the restart add to them."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from executor.models import ExchangeFill
+from orders.models import MarketMakingOrder
+from reports.facts import fill_rows, funded_row, market_row
+from reports.pnl import order_figures
+from reports.selectors import order_pnl
+from tests.conftest import requires_postgres, requires_redis
+from tests.orders.loop.harness import USDT, XIN
+from tests.orders.loop.test_payment_to_exchange import create_order
+from tests.orders.loop.workers import Processes, purge_broker, wait_for
+
+
+def fills_of(order_id) -> int:
+    return ExchangeFill.objects.filter(tracked_order__order_id=order_id).count()
+
+
+def state_of(order_id) -> str:
+    return MarketMakingOrder.objects.values_list("state", flat=True).get(pk=order_id)
+
+
+@requires_postgres
+@requires_redis
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_restart_mid_order_changes_no_figure(world, django_user_model, tmp_path):
+    purge_broker()
+    processes = Processes(world, tmp_path)
+    first = processes.worker()
+    processes.beat()
+    try:
+        user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+        body = create_order(world, user)
+        order_id = body["id"]
+        world.pay(user, body["payment"]["url"])
+        wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
+        wait_for(
+            lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
+            timeout=30,
+            what="quotes on both sides of the book",
+        )
+        world.take_our_best_ask()
+        wait_for(lambda: fills_of(order_id) >= 1, timeout=30, what="the first fill settled")
+        order = MarketMakingOrder.objects.get(pk=order_id)
+        before_at = timezone.now()
+        before = order_pnl(order=order, until=before_at)
+        assert before["activity"]["fills"]["count"] == fills_of(order_id)
+        assert before["mark"]["source"] == "last_fill"
+
+        first.kill()  # mid-order: quotes rest on the book, the order is running
+        first.wait(timeout=15)
+        time.sleep(1)
+        processes.worker()
+        wait_for(
+            lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
+            timeout=60,
+            what="quotes on both sides again after the restart",
+        )
+        world.take_our_best_bid()
+        settled = fills_of(order_id) + 1
+        wait_for(lambda: fills_of(order_id) >= settled, timeout=60, what="a fill after restart")
+    except AssertionError:
+        print(processes.logs()[-20000:])
+        raise
+    finally:
+        processes.stop()
+
+    assert state_of(order_id) == "running"
+    # The figures as of before the restart are what they were.
+    assert order_pnl(order=order, until=before_at) == before
+    # And now they carry on from there rather than starting again.
+    after = order_pnl(order=order)
+    fills = fill_rows(order_id=order.pk)
+    assert after["activity"]["fills"]["count"] == len(fills) == settled
+    assert after["activity"]["fills"]["count"] > before["activity"]["fills"]["count"]
+    recomputed = order_figures(
+        market=market_row(order.pair),
+        funded=funded_row(order),
+        fills=fills,
+        exchange_orders=[],
+        mark=after["mark"],
+        fee_rates={},
+    )
+    for figure in ("realized_pnl", "position_base", "trade_pnl", "total_pnl"):
+        assert after[figure] == recomputed[figure]
