@@ -15,6 +15,7 @@ COPY . .
 # key to load; these build-time values never reach a running container.
 RUN DEBUG=false SECRET_KEY=collectstatic-only \
     FIELD_ENCRYPTION_KEYS=ZmFrZS1idWlsZC10aW1lLWtleS0zMi1ieXRlcyEhISE= \
+    REPORT_SIGNING_KEY=0000000000000000000000000000000000000000000000000000000000000000 \
     STATIC_ROOT=/src/staticfiles MRMARKET_VAR_DIR=/tmp/var \
     python manage.py collectstatic --noinput
 

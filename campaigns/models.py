@@ -65,6 +65,7 @@ class JoinSwitch(models.Model):
 
     class Meta:
         verbose_name = "campaign joining switch"
+        verbose_name_plural = "campaign joining switches"
         constraints = [models.CheckConstraint(condition=Q(id=1), name="join_switch_singleton")]
 
     def __str__(self) -> str:

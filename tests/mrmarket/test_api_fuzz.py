@@ -13,7 +13,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -23,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.orders.factories import MarketMakingOrderFactory
 from tests.orders.loop.harness import world  # noqa: F401 - fixture
+from wallet.auth import api_token_issue
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 CHECKS = [
@@ -57,8 +57,8 @@ def world_rows(world, django_user_model):  # noqa: F811 - the fixture imported a
     MarketMakingOrderFactory(user=user, pair=world.pair, api_key=world.api_key)
     admin = django_user_model.objects.create_superuser(username="fuzz-admin", password="x" * 20)
     return {
-        "user": Token.objects.create(user=user).key,
-        "admin": Token.objects.create(user=admin).key,
+        "user": api_token_issue(user=user),
+        "admin": api_token_issue(user=admin),
     }
 
 

@@ -32,6 +32,7 @@ def production_env(**extra: str) -> dict[str, str]:
     env.update(
         SECRET_KEY="s" * 20 + "-production-secret-key-of-fifty-plus-chars",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        REPORT_SIGNING_KEY="ab" * 32,
         MIXIN_KEYSTORE_FILE="",
         **extra,
     )
@@ -88,18 +89,28 @@ def test_every_page_carries_a_content_security_policy(client, admin_client_user)
             d.strip().split(" ", 1) for d in client.get(url)["Content-Security-Policy"].split(";")
         )
         assert directives["script-src"].startswith("'self'")
-        assert "unsafe" not in directives["script-src"]
+        # Alpine.js needs eval (settings say why); inline scripts stay refused.
+        assert "unsafe-inline" not in directives["script-src"]
         assert directives["frame-ancestors"] == "'none'"
 
 
 @pytest.mark.django_db
-def test_an_inline_script_runs_by_the_requests_nonce(client, admin_client_user, presets_seeded):
+def test_pages_run_only_their_own_scripts(client, admin_client_user, presets_seeded):
+    """The policy refuses inline scripts, and the page has none without the request's
+    nonce: every script it runs comes from our own static files."""
     import re
 
     client.force_login(admin_client_user)
     response = client.get(reverse("order-create"))
-    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-    assert f'<script nonce="{nonce}">' in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1).split()
+    assert "'self'" in script_src and "'unsafe-inline'" not in script_src
+    page = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    for tag in re.findall(r"<script\b[^>]*>", page):
+        data_only = 'type="application/json"' in tag  # read by our script, never run
+        assert data_only or "src=" in tag or (nonce and f'nonce="{nonce.group(1)}"' in tag), tag
+    assert re.search(r'<script\b[^>]*src="/static/', page)
 
 
 @pytest.mark.django_db
