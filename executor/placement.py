@@ -22,6 +22,7 @@ from core.errors import (
     RemoteNotFoundError,
     RetryableError,
 )
+from core.faults import crash_point
 from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
@@ -242,6 +243,7 @@ def _place(
     trace_id: str,
 ) -> bool:
     """Send one create; True when the exchange took it (the caller saves the row)."""
+    crash_point("executor_create:-:after_key")
     try:
         remote = gateway.create_limit_order(
             symbol=pair.symbol,
@@ -279,6 +281,7 @@ def _place(
         # Refused before it was carried out (rate limit, maintenance): nothing rests.
         _failed(tracked, error, pair=pair, now=now, accounts=accounts, trace_id=trace_id)
         return False
+    crash_point("executor_create:-:after_call")
     if tick.state.consecutive_rejects:
         tick.state.consecutive_rejects = 0
         tick.state_dirty = True
@@ -372,6 +375,9 @@ def tracked_cancel(
         tracked.last_error = str(error)[:500]
         tracked_save(tracked)
         return False
+    # A cancel persists no key before its call (asking twice is harmless), so its one
+    # crash point is between the exchange's answer and the row that records it.
+    crash_point("executor_cancel:-:after_call")
     tracked_apply_remote(tracked, remote, now=now)
     if remote.is_open:
         tracked.status = ST.PENDING_CANCEL
