@@ -45,9 +45,7 @@ def test_venue_chaos_fails_a_share_of_calls_in_every_way(venue_url):  # noqa: F8
 
 def test_mixin_chaos_fails_a_share_of_calls_in_every_way(mixin_sim):  # noqa: F811
     mixin_sim.control("POST", "/_sim/chaos", {"rate": 0.5, "seed": 5, "delay_ms": 50})
-    seen = Counter(
-        outcome(lambda: httpx.get(f"{mixin_sim.url}/me", timeout=2)) for _ in range(80)
-    )
+    seen = Counter(outcome(lambda: httpx.get(f"{mixin_sim.url}/me", timeout=2)) for _ in range(80))
     state = mixin_sim.state()
     injected = state["chaos"]["injected"]
     assert set(injected) == {"timeout", "http_500", "rate_limit", "disconnect"}
