@@ -259,3 +259,13 @@ HEALTH_BROKER_BACKLOG_MESSAGES = env_int("HEALTH_BROKER_BACKLOG_MESSAGES", 50)
 HEALTH_BROKER_OLDEST_MESSAGE_SECONDS = env_int("HEALTH_BROKER_OLDEST_MESSAGE_SECONDS", 30)
 HEALTH_BEAT_SILENT_SECONDS = env_int("HEALTH_BEAT_SILENT_SECONDS", 30)
 HEALTH_CHECK_TIMEOUT_SECONDS = env_int("HEALTH_CHECK_TIMEOUT_SECONDS", 2)
+
+# Flower (the Procfile's `flower` process, configured by mrmarket/flowerconfig.py): basic
+# auth as "user:password" from FLOWER_BASIC_AUTH; in debug mode without it, the demo login
+# that `manage.py demo_setup` generated once into var/ and printed once. Flower does not
+# start without a login. On the filesystem broker it reads the workers by inspect: that
+# transport carries no events (mrmarket/filesystem_broker.py).
+FLOWER_BASIC_AUTH = env_str("FLOWER_BASIC_AUTH")
+FLOWER_DEMO_LOGIN_FILE = VAR_DIR / "flower_login"
+if FLOWER_BASIC_AUTH is None and DEBUG and FLOWER_DEMO_LOGIN_FILE.exists():
+    FLOWER_BASIC_AUTH = FLOWER_DEMO_LOGIN_FILE.read_text().strip()
