@@ -47,7 +47,12 @@ class Processes:
         return process
 
     def worker(
-        self, *, crash_at: str | None = None, pool: str = "solo", concurrency: int = 1
+        self,
+        *,
+        crash_at: str | None = None,
+        pool: str = "solo",
+        concurrency: int = 1,
+        queues: str = EVERY_QUEUE,
     ) -> subprocess.Popen:
         # The solo pool runs tasks in the worker process itself, so a crash point kills the
         # whole worker, as a machine losing power would.
@@ -56,7 +61,7 @@ class Processes:
             [
                 "worker",
                 "--queues",
-                EVERY_QUEUE,
+                queues,
                 "--pool",
                 pool,
                 "--concurrency",
