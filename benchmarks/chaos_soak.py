@@ -48,6 +48,7 @@ def main() -> None:
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         sys.exit("Set CELERY_BROKER_URL=redis://... : the soak runs real workers on Redis.")
     call_command("migrate", verbosity=0)
+    settings.ALLOWED_HOSTS.append("testserver")  # the user's API calls go through APIClient
     from tests.orders.loop.chaos import chaos_checks, chaos_run
     from tests.orders.loop.harness import world_build
     from tests.orders.loop.workers import Processes, purge_broker

@@ -180,6 +180,28 @@ def snapshots_redispatch() -> int:
     return count
 
 
+def snapshots_dispatch_lost(*, older_than: timedelta) -> int:
+    """Hand over again incoming snapshots handed over but still unprocessed after
+    `older_than`: the worker that took the task died before booking it (a task is
+    acknowledged when it starts), so nothing else would ever route the payment. Processing
+    is idempotent, so a hand-over that was only slow costs one duplicate message."""
+    lost = MixinSnapshot.objects.filter(
+        direction=MixinSnapshot.Direction.INCOMING,
+        processing_state=MixinSnapshot.ProcessingState.DISPATCHED,
+        recorded_at__lt=timezone.now() - older_than,
+    )
+    count = 0
+    for snapshot in lost:
+        celery_app.send_task(
+            PAYMENT_SNAPSHOT_TASK,
+            kwargs={"snapshot_id": str(snapshot.snapshot_id), "trace_id": snapshot.trace_id},
+        )
+        count += 1
+    if count:
+        logger.warning("payment hand-overs sent again", extra={"snapshots": count})
+    return count
+
+
 @transaction.atomic
 def snapshot_mark_processed(*, snapshot_id: uuid.UUID, note: str = "") -> bool:
     """For the order flow: the snapshot was booked or refunded. True the first time only."""

@@ -63,8 +63,10 @@ class ChaosReport:
 
 
 class Killer(threading.Thread):
-    """SIGKILLs one of the workers at random every `every` (min, max) seconds and starts its
-    replacement at once, as a supervisor would."""
+    """SIGKILLs one of the workers at random, `every` (min, max) seconds after the last
+    replacement was ready, and starts the next replacement at once, as a supervisor would.
+    Counting from ready rather than from start leaves each life some work to do however
+    slowly a worker starts on a loaded machine."""
 
     def __init__(self, processes: Processes, *, every: tuple[float, float], seed: int) -> None:
         super().__init__(daemon=True)
@@ -72,18 +74,23 @@ class Killer(threading.Thread):
         self.every = every
         self.random = random.Random(seed)
         self.stopping = threading.Event()
-        self.lock = threading.Lock()
         self.workers = {queues: processes.worker(queues=queues) for queues in QUEUE_SPLIT}
         self.kills = 0
 
     def run(self) -> None:
-        while not self.stopping.wait(self.random.uniform(*self.every)):
-            with self.lock:
-                queues = self.random.choice(QUEUE_SPLIT)
-                self.workers[queues].kill()  # SIGKILL
-                self.workers[queues].wait()
-                self.kills += 1
-                self.workers[queues] = self.processes.worker(queues=queues)
+        while not self.stopping.is_set():
+            started = self.workers.values()
+            deadline = time.monotonic() + 90
+            while not all(Processes.ready(w) for w in started) and time.monotonic() < deadline:
+                if self.stopping.wait(0.2):
+                    return
+            if self.stopping.wait(self.random.uniform(*self.every)):
+                return
+            queues = self.random.choice(QUEUE_SPLIT)
+            self.workers[queues].kill()  # SIGKILL
+            self.workers[queues].wait()
+            self.kills += 1
+            self.workers[queues] = self.processes.worker(queues=queues)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -102,7 +109,7 @@ def with_retries(call, *, ok: int, report: ChaosReport, attempts: int = 20):
         answer = call()
         if answer.status_code == ok:
             return answer
-        assert answer.status_code in (502, 503, 504, 429), answer.content
+        assert answer.status_code in (502, 503, 504, 429), answer.content[:500]
         report.api_retries += 1
         time.sleep(0.5)
     raise AssertionError(f"still failing after {attempts} attempts: {answer.content!r}")
@@ -190,12 +197,14 @@ def chaos_run(
 
 
 def chaos_stuck(report: ChaosReport) -> str:
-    states = Counter(
-        MarketMakingOrder.objects.filter(pk__in=[o.order_id for o in report.orders]).values_list(
-            "state", flat=True
+    lines = ["orders not final after the timeout:"]
+    for order in MarketMakingOrder.objects.filter(pk__in=[o.order_id for o in report.orders]):
+        last = order.events.order_by("-created_at").first()
+        lines.append(
+            f"  {order.pk} {order.state} since {order.state_changed_at:%H:%M:%S}; last event "
+            f"{last.kind if last else '-'}: {last.reason if last else ''} {order.lifecycle_error}"
         )
-    )
-    return f"orders not final after the timeout: {dict(states)}"
+    return "\n".join(lines)
 
 
 def chaos_checks(world, report: ChaosReport) -> None:

@@ -35,7 +35,8 @@ class Processes:
         }
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}-{len(self.running)}.log", "w")  # noqa: SIM115
+        path = self.log_dir / f"{name}-{len(self.running)}.log"
+        log = open(path, "w")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "mrmarket", *args],
             cwd=ROOT,
@@ -43,8 +44,14 @@ class Processes:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        process.log_path = path  # type: ignore[attr-defined]
         self.running.append(process)
         return process
+
+    @staticmethod
+    def ready(process: subprocess.Popen) -> bool:
+        """The worker says it is ready (Celery's "celery@host ready." line)."""
+        return " ready." in process.log_path.read_text(errors="replace")  # type: ignore[attr-defined]
 
     def worker(
         self,
