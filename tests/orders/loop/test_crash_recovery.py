@@ -17,6 +17,7 @@ import json
 import re
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -81,6 +82,22 @@ def exit_request(user, order_id) -> None:
     assert answer.status_code == 200, answer.content
 
 
+@contextmanager
+def killed_once(world, tmp_path, point: str):
+    """A worker that dies at `point` and the beat; the logs on a failure; all stopped."""
+    purge_broker()
+    processes = Processes(world, tmp_path)
+    doomed = processes.worker(crash_at=point)
+    processes.beat()
+    try:
+        yield processes, doomed
+    except AssertionError:
+        print(processes.logs()[-15000:])
+        raise
+    finally:
+        processes.stop()
+
+
 def killed_at(doomed, point: str) -> None:
     wait_for(lambda: doomed.poll() is not None, timeout=120, what=f"the kill at {point}")
     assert doomed.returncode == -9, "killed by SIGKILL at the crash point"
@@ -108,11 +125,7 @@ def test_every_crash_point_in_the_code_has_a_kill_test():
 def test_killed_worker_is_replaced_and_every_effect_happens_once(
     world, django_user_model, tmp_path, point
 ):
-    purge_broker()
-    processes = Processes(world, tmp_path)
-    doomed = processes.worker(crash_at=point)
-    processes.beat()
-    try:
+    with killed_once(world, tmp_path, point) as (processes, doomed):
         user = world.mixin_user(django_user_model, **{a: str(v) for a, v in START.items()})
         body = create_order(world, user)
         order_id = body["id"]
@@ -125,11 +138,6 @@ def test_killed_worker_is_replaced_and_every_effect_happens_once(
         processes.worker()
         target = "exited" if point in EXIT_POINTS else "running"
         reconcile_until(order_id, target, timeout=120)
-    except AssertionError:
-        print(processes.logs()[-15000:])
-        raise
-    finally:
-        processes.stop()
 
     funded_once(world)
     if target == "exited":
@@ -144,11 +152,7 @@ def test_killed_worker_is_replaced_and_every_effect_happens_once(
 def test_killed_while_refunding_an_expired_order_refunds_once(
     world, django_user_model, tmp_path, point
 ):
-    purge_broker()
-    processes = Processes(world, tmp_path)
-    doomed = processes.worker(crash_at=point)
-    processes.beat()
-    try:
+    with killed_once(world, tmp_path, point) as (processes, doomed):
         user = world.mixin_user(django_user_model, **{a: str(v) for a, v in START.items()})
         order = MarketMakingOrder.objects.get(pk=create_order(world, user)["id"])
         base_entry = order.payment_entries.get(purpose="base")
@@ -171,11 +175,6 @@ def test_killed_while_refunding_an_expired_order_refunds_once(
 
         processes.worker()
         reconcile_until(order.pk, "refunded", timeout=120)
-    except AssertionError:
-        print(processes.logs()[-15000:])
-        raise
-    finally:
-        processes.stop()
 
     refund = Payout.objects.get(order=order)
     assert (refund.kind, refund.status, refund.amount) == ("refund", "sent", base_entry.amount_due)
@@ -192,11 +191,7 @@ def test_killed_while_refunding_an_expired_order_refunds_once(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("point", QUOTING_POINTS)
 def test_killed_while_quoting_places_each_quote_once(world, django_user_model, tmp_path, point):
-    purge_broker()
-    processes = Processes(world, tmp_path)
-    doomed = processes.worker(crash_at=point)
-    processes.beat()
-    try:
+    with killed_once(world, tmp_path, point) as (processes, doomed):
         user = world.mixin_user(django_user_model, **{a: str(v) for a, v in START.items()})
         body = create_order(world, user)
         order_id = body["id"]
@@ -216,11 +211,6 @@ def test_killed_while_quoting_places_each_quote_once(world, django_user_model, t
             wait_for(lambda: world.our_open_orders(), timeout=90, what="quotes after the kill")
             exit_request(user, order_id)
         reconcile_until(order_id, "exited", timeout=150)
-    except AssertionError:
-        print(processes.logs()[-15000:])
-        raise
-    finally:
-        processes.stop()
 
     venue = world.venue.state()
     assert venue["client_order_ids_placed_twice"] == []
