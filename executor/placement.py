@@ -22,6 +22,7 @@ from core.errors import (
     RemoteNotFoundError,
     RetryableError,
 )
+from core.faults import crash_point
 from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
@@ -247,6 +248,7 @@ def _place(
 ) -> bool:
     """Send one create; True when the exchange took it (the caller saves the row, and
     releases the reservation of one refused)."""
+    crash_point("executor_create:-:after_key")
     try:
         remote = gateway.create_limit_order(
             symbol=pair.symbol,
@@ -284,6 +286,7 @@ def _place(
         # Refused before it was carried out (rate limit, maintenance): nothing rests.
         _failed(tracked, error, now=now)
         return False
+    crash_point("executor_create:-:after_call")
     if tick.state.consecutive_rejects:
         tick.state.consecutive_rejects = 0
         tick.state_dirty = True
@@ -378,6 +381,9 @@ def tracked_cancel(
         if save:
             tracked_save(tracked)
         return False
+    # A cancel persists no key before its call (asking twice is harmless), so its one
+    # crash point is between the exchange's answer and the row that records it.
+    crash_point("executor_cancel:-:after_call")
     tracked_apply_remote(tracked, remote, now=now)
     if remote.is_open:
         tracked.status = ST.PENDING_CANCEL

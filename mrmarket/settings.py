@@ -419,3 +419,12 @@ STATUS_EXCHANGE_SLOW_MS = env_int("STATUS_EXCHANGE_SLOW_MS", 1000)
 STATUS_LEDGER_CHECK_MAX_AGE_SECONDS = env_int("STATUS_LEDGER_CHECK_MAX_AGE_SECONDS", 7200)
 # A monitoring system reads /admin/status.json with "Authorization: Bearer <token>".
 MONITORING_TOKEN = env_str("MONITORING_TOKEN")
+# Flower (the Procfile's `flower` process, configured by mrmarket/flowerconfig.py): basic
+# auth as "user:password" from FLOWER_BASIC_AUTH; in debug mode without it, the demo login
+# that `manage.py demo_setup` generated once into var/ and printed once. Flower does not
+# start without a login. On the filesystem broker it reads the workers by inspect: that
+# transport carries no events (mrmarket/filesystem_broker.py).
+FLOWER_BASIC_AUTH = env_str("FLOWER_BASIC_AUTH")
+FLOWER_DEMO_LOGIN_FILE = VAR_DIR / "flower_login"
+if FLOWER_BASIC_AUTH is None and DEBUG and FLOWER_DEMO_LOGIN_FILE.exists():
+    FLOWER_BASIC_AUTH = FLOWER_DEMO_LOGIN_FILE.read_text().strip()

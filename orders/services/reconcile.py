@@ -16,6 +16,7 @@ from orders.models import FundsLoopConfig, MarketMakingOrder, Payout
 from orders.services.lifecycle import order_event_record
 from orders.services.loop import ENTERED, NEXT_JOB, order_next_step_enqueue, payout_send_enqueue
 from orders.states import STUCK_AFTER_SECONDS, OrderState
+from wallet.services.intake import snapshots_dispatch_lost
 
 logger = logging.getLogger(__name__)
 S = OrderState
@@ -23,6 +24,8 @@ S = OrderState
 # Stuck this many times its bound: an operator should look.
 ATTENTION_FACTOR = 10
 PAYOUT_RESEND_AFTER = timedelta(seconds=60)
+# A payment handed to the order flow and not booked or refunded after this: its task died.
+SNAPSHOT_RESEND_AFTER = timedelta(seconds=60)
 
 
 @dataclass
@@ -30,6 +33,7 @@ class ReconcileReport:
     rerun: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
     payouts_resent: list[int] = field(default_factory=list)
+    snapshots_resent: int = 0
 
 
 def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
@@ -57,19 +61,23 @@ def reconcile_run(*, older_than: timedelta | None = None) -> ReconcileReport:
     ):
         payout_send_enqueue(payout=payout)
         report.payouts_resent.append(payout.pk)
+    report.snapshots_resent = snapshots_dispatch_lost(
+        older_than=older_than if older_than is not None else SNAPSHOT_RESEND_AFTER
+    )
     for payout in Payout.objects.filter(
         status=Payout.Status.FAILED, order__isnull=False
     ).select_related("order"):
         if not payout.order.attention:
             _flag(payout.order, f"{payout.kind} {payout.pk} refused by Mixin: {payout.error}")
             report.flagged.append(str(payout.order_id))
-    if report.rerun or report.flagged or report.payouts_resent:
+    if report.rerun or report.flagged or report.payouts_resent or report.snapshots_resent:
         logger.info(
             "reconcile",
             extra={
                 "rerun": len(report.rerun),
                 "flagged": len(report.flagged),
                 "payouts_resent": len(report.payouts_resent),
+                "snapshots_resent": report.snapshots_resent,
             },
         )
     return report

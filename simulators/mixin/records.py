@@ -194,6 +194,13 @@ class Fault:
 
 
 FAULT_KINDS = frozenset({"timeout", "drop", "http_500", "rate_limit", "error"})
+# A chaos draw (simulators/chaos.py) as this simulator's fault.
+CHAOS_AS_FAULT = {
+    "timeout": "timeout",
+    "http_500": "http_500",
+    "rate_limit": "rate_limit",
+    "disconnect": "drop",
+}
 
 
 def amount_text(amount: Decimal) -> str:

@@ -242,6 +242,11 @@ class SimHandler(KeepAliveHandler):
             return vars(world.asset_register(body))
         if (method, path) == ("POST", "/_sim/faults"):
             return vars(world.fault_add(body))
+        if (method, path) == ("POST", "/_sim/chaos"):
+            try:
+                return world.chaos.configure(body)
+            except (TypeError, ValueError) as error:
+                raise SimError(10002, str(error)) from None
         if (method, path) == ("GET", "/_sim/state"):
             return world.state_summary()
         raise SimError(404, "The endpoint is not found.", http_status=404)

@@ -21,7 +21,9 @@ from mixin_kernel import crypto as mixin_crypto
 from mixin_kernel import invoice as mixin_invoice
 from mixin_kernel import kernel
 from mixin_kernel.errors import MixinCodecError
+from simulators.chaos import Chaos
 from simulators.mixin.records import (
+    CHAOS_AS_FAULT,
     FAULT_KINDS,
     FEE_USER_ID,
     AssetInfo,
@@ -61,6 +63,7 @@ class SimWorld(TransactionBook):
         self.oauth_codes: dict[str, str] = {}
         self.oauth_tokens: dict[str, str] = {}
         self.faults: list[Fault] = []
+        self.chaos = Chaos()
         self.chain_deliveries: list[dict] = []
         self.users[FEE_USER_ID] = SimUser(FEE_USER_ID, "Mixin withdrawal fees", "0")
 
@@ -430,7 +433,19 @@ class SimWorld(TransactionBook):
                 if fault.count > 0 and fault.matches(method, path):
                     fault.count -= 1
                     return fault
+        if path.startswith("/_sim/"):
             return None
+        kind = self.chaos.draw()
+        if kind is None:
+            return None
+        return Fault(
+            path=path,
+            method=method,
+            kind=CHAOS_AS_FAULT[kind],
+            count=0,
+            code=500 if kind == "http_500" else 0,
+            delay_ms=self.chaos.delay_ms,
+        )
 
     # -- overview --------------------------------------------------------------------
 
@@ -466,4 +481,5 @@ class SimWorld(TransactionBook):
                 "deposit_entries": list(self.deposit_entries.values()),
                 "chain_deliveries": list(self.chain_deliveries),
                 "faults": [vars(f) for f in self.faults if f.count > 0],
+                "chaos": self.chaos.snapshot(),
             }

@@ -14,6 +14,7 @@
          "withdraw_delay_ms", "deposit_delay_ms", "mixin_asset_id"}
     POST /_sim/faults {"path", "method", "kind", "count", "delay_ms"[, "code", "msg"]}
     DELETE /_sim/faults
+    POST /_sim/chaos {"rate", "seed", "kinds", "delay_ms"}   (simulators/chaos.py)
     POST /_sim/chain/incoming {"address", "tag", "amount", "tx_hash"[, "coin", "network"]}
     GET  /_sim/state
 
@@ -166,6 +167,8 @@ def _route(venue: Venue, method: str, path: str, body: dict) -> object:
             )
         )
         return {"faults": venue.faults.snapshot()}
+    if method == "POST" and path == "/_sim/chaos":
+        return venue.chaos.configure(body)
     if method == "DELETE" and path == "/_sim/faults":
         venue.faults.clear()
         return {"faults": []}

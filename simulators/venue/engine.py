@@ -393,6 +393,16 @@ class Engine:
             )
         )
 
+    def client_ids_placed_twice(self) -> list[str]:
+        seen: set[tuple[str, str, str]] = set()
+        twice = []
+        for order in self.orders.values():
+            key = (order.account, order.symbol, order.client_order_id)
+            if key in seen:
+                twice.append(order.client_order_id)
+            seen.add(key)
+        return twice
+
     def forget_closed_orders(self, *, account: str) -> None:
         """Drop an account's finished orders (the agents', which nobody looks up again)."""
         closed = [o for o in self.orders.values() if o.account == account and not o.is_open]

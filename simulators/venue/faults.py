@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-KINDS = frozenset({"timeout", "http_500", "rate_limit", "maintenance", "reject", "delay"})
+KINDS = frozenset(
+    {"timeout", "http_500", "rate_limit", "maintenance", "reject", "delay", "disconnect"}
+)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -59,7 +60,10 @@ class VenueRequestHandler(KeepAliveHandler):
         if not dialect.handles(method, url.path):
             self._send(404, {"code": -1000, "msg": f"Unknown endpoint {method} {url.path}."})
             return
-        fault = self.server.venue.faults.take(path=url.path, method=method)
+        venue = self.server.venue
+        fault = venue.faults.take(path=url.path, method=method) or _chaos_fault(
+            venue, path=url.path, method=method
+        )
         if fault is not None and self._refuse_with(fault):
             return
         request = Request(
@@ -94,6 +98,9 @@ class VenueRequestHandler(KeepAliveHandler):
             self._send(503, {"code": 1, "msg": "System is under maintenance."})
         elif fault.kind == "reject":
             self._send(400, {"code": fault.code, "msg": fault.msg})
+        elif fault.kind == "disconnect":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
         else:
             return False
         return True
@@ -107,6 +114,14 @@ class VenueRequestHandler(KeepAliveHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _chaos_fault(venue: Venue, *, path: str, method: str) -> Fault | None:
+    """A chaos draw (simulators/chaos.py) as this simulator's fault; the kinds share names."""
+    kind = venue.chaos.draw()
+    if kind is None:
+        return None
+    return Fault(path=path, method=method, kind=kind, count=1, delay_ms=venue.chaos.delay_ms)
 
 
 def _clock_loop(venue: Venue, stop: threading.Event, agent_interval_s: float) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from simulators.chaos import Chaos
 from simulators.venue import wallet
 from simulators.venue.agents import MarketAgents
 from simulators.venue.clock import Clock, WallClock
@@ -76,6 +77,7 @@ class Venue(VenueTransfers):
         self.lock = threading.RLock()
         self.engine = Engine(clock_ms=self.clock.now_ms)
         self.faults = Faults()
+        self.chaos = Chaos()
         self.accounts: dict[str, Account] = {}  # by api key
         self.agents: dict[str, MarketAgents] = {}
         self.coins: dict[tuple[str, str], wallet.CoinNetwork] = {}
@@ -400,6 +402,9 @@ class Venue(VenueTransfers):
                 "deposits": [_plain(d) for d in self.deposits],
                 "withdrawals": [_plain(w) for w in self.withdrawals],
                 "faults": self.faults.snapshot(),
+                "chaos": self.chaos.snapshot(),
+                # The same client order id placed twice would be a quote sent twice.
+                "client_order_ids_placed_twice": engine.client_ids_placed_twice(),
             }
 
 

@@ -16,6 +16,7 @@ from wallet.services.intake import (
     PAYMENT_SNAPSHOT_TASK,
     snapshot_mark_processed,
     snapshot_record,
+    snapshots_dispatch_lost,
     snapshots_redispatch,
 )
 
@@ -78,6 +79,30 @@ def test_a_lost_hand_over_is_sent_again_later(monkeypatch, sent_tasks):
     ]
     snapshot.refresh_from_db()
     assert snapshot.processing_state == MixinSnapshot.ProcessingState.DISPATCHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hand_over_whose_worker_died_is_sent_again_by_reconcile(sent_tasks):
+    """Found by the chaos soak: a worker killed while booking a payment took its task with
+    it (acknowledged on start); the snapshot stayed `dispatched` and its order waited for
+    good. Reconcile hands such a snapshot over again; booking it twice is a no-op."""
+    from orders.services.reconcile import reconcile_run
+
+    snapshot, _ = snapshot_record(item=snapshot_item("1"))
+    assert MixinSnapshot.objects.get().processing_state == MixinSnapshot.ProcessingState.DISPATCHED
+    sent_tasks.clear()
+    assert snapshots_dispatch_lost(older_than=timedelta(seconds=60)) == 0  # may still be queued
+    assert reconcile_run().snapshots_resent == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        assert reconcile_run().snapshots_resent == 1
+    hand_over = (
+        PAYMENT_SNAPSHOT_TASK,
+        {"snapshot_id": str(snapshot.snapshot_id), "trace_id": snapshot.trace_id},
+    )
+    assert sent_tasks == [hand_over]
+    snapshot_mark_processed(snapshot_id=snapshot.snapshot_id, note="booked")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        assert snapshots_dispatch_lost(older_than=timedelta(seconds=60)) == 0
 
 
 @requires_redis

@@ -46,14 +46,26 @@ def _optional_uuid(value: object) -> uuid.UUID | None:
     return uuid.UUID(str(value)) if value else None
 
 
+def _hand_over_send(snapshot: MixinSnapshot) -> None:
+    celery_app.send_task(
+        PAYMENT_SNAPSHOT_TASK,
+        kwargs={"snapshot_id": str(snapshot.snapshot_id), "trace_id": snapshot.trace_id},
+    )
+
+
+def _incoming_recorded_before(*, state: str, older_than: timedelta):
+    return MixinSnapshot.objects.filter(
+        direction=MixinSnapshot.Direction.INCOMING,
+        processing_state=state,
+        recorded_at__lt=timezone.now() - older_than,
+    )
+
+
 def payment_snapshot_dispatch(*, snapshot: MixinSnapshot) -> None:
     """Hand an incoming snapshot to the order flow once the current transaction commits."""
 
     def send() -> None:
-        celery_app.send_task(
-            PAYMENT_SNAPSHOT_TASK,
-            kwargs={"snapshot_id": str(snapshot.snapshot_id), "trace_id": snapshot.trace_id},
-        )
+        _hand_over_send(snapshot)
         MixinSnapshot.objects.filter(
             pk=snapshot.pk, processing_state=MixinSnapshot.ProcessingState.RECORDED
         ).update(processing_state=MixinSnapshot.ProcessingState.DISPATCHED)
@@ -167,16 +179,31 @@ def snapshots_poll(
 
 def snapshots_redispatch() -> int:
     """Hand over again incoming snapshots whose hand-over was lost (e.g. broker down)."""
-    stale = MixinSnapshot.objects.filter(
-        direction=MixinSnapshot.Direction.INCOMING,
-        processing_state=MixinSnapshot.ProcessingState.RECORDED,
-        recorded_at__lt=timezone.now() - REDISPATCH_AFTER,
+    stale = _incoming_recorded_before(
+        state=MixinSnapshot.ProcessingState.RECORDED, older_than=REDISPATCH_AFTER
     )
     count = 0
     for snapshot in stale:
         with transaction.atomic():
             payment_snapshot_dispatch(snapshot=snapshot)
         count += 1
+    return count
+
+
+def snapshots_dispatch_lost(*, older_than: timedelta) -> int:
+    """Hand over again incoming snapshots handed over but still unprocessed after
+    `older_than`: the worker that took the task died before booking it (a task is
+    acknowledged when it starts), so nothing else would ever route the payment. Processing
+    is idempotent, so a hand-over that was only slow costs one duplicate message."""
+    lost = _incoming_recorded_before(
+        state=MixinSnapshot.ProcessingState.DISPATCHED, older_than=older_than
+    )
+    count = 0
+    for snapshot in lost:
+        _hand_over_send(snapshot)
+        count += 1
+    if count:
+        logger.warning("payment hand-overs sent again", extra={"snapshots": count})
     return count
 
 

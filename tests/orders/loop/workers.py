@@ -35,7 +35,8 @@ class Processes:
         }
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}-{len(self.running)}.log", "w")  # noqa: SIM115
+        path = self.log_dir / f"{name}-{len(self.running)}.log"
+        log = open(path, "w")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "mrmarket", *args],
             cwd=ROOT,
@@ -43,11 +44,22 @@ class Processes:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        process.log_path = path  # type: ignore[attr-defined]
         self.running.append(process)
         return process
 
+    @staticmethod
+    def ready(process: subprocess.Popen) -> bool:
+        """The worker says it is ready (Celery's "celery@host ready." line)."""
+        return " ready." in process.log_path.read_text(errors="replace")  # type: ignore[attr-defined]
+
     def worker(
-        self, *, crash_at: str | None = None, pool: str = "solo", concurrency: int = 1
+        self,
+        *,
+        crash_at: str | None = None,
+        pool: str = "solo",
+        concurrency: int = 1,
+        queues: str = EVERY_QUEUE,
     ) -> subprocess.Popen:
         # The solo pool runs tasks in the worker process itself, so a crash point kills the
         # whole worker, as a machine losing power would.
@@ -56,7 +68,7 @@ class Processes:
             [
                 "worker",
                 "--queues",
-                EVERY_QUEUE,
+                queues,
                 "--pool",
                 pool,
                 "--concurrency",
