@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from core.errors import NotFoundError
 from core.money import decimal_text
 from orders.api import OrderCreateInputSerializer
@@ -34,7 +35,7 @@ class PairMarketApi(APIView):
     """The pair's current book and trading rules, in the strategy preview's `market` shape
     (public market data, read without an API key)."""
 
-    @extend_schema(responses=PairMarketOutputSerializer)
+    @extend_schema(responses={200: PairMarketOutputSerializer, **error_responses(404)})
     def get(self, request: Request, pair_id: int) -> Response:
         pair = pair_list_for_orders().filter(pk=pair_id).first()
         if pair is None:
@@ -95,7 +96,7 @@ class OrderActivityOutputSerializer(serializers.Serializer):
 
 
 class OrderActivityApi(APIView):
-    @extend_schema(responses=OrderActivityOutputSerializer)
+    @extend_schema(responses={200: OrderActivityOutputSerializer, **error_responses(404)})
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
         return Response(order_activity(order=order))
@@ -137,7 +138,7 @@ class OrderResultOutputSerializer(serializers.Serializer):
 class OrderResultApi(APIView):
     """What was paid in, paid back and charged, per asset, from the ledger."""
 
-    @extend_schema(responses=OrderResultOutputSerializer)
+    @extend_schema(responses={200: OrderResultOutputSerializer, **error_responses(404)})
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
         return Response({**order_result(order=order), "asset_display": order_assets(order=order)})
@@ -166,7 +167,10 @@ class InvoiceQuoteApi(APIView):
 
     parser_classes = [DecimalJSONParser]
 
-    @extend_schema(request=OrderCreateInputSerializer, responses=InvoiceQuoteOutputSerializer)
+    @extend_schema(
+        request=OrderCreateInputSerializer,
+        responses={200: InvoiceQuoteOutputSerializer, **error_responses(404, 502, 503)},
+    )
     def post(self, request: Request) -> Response:
         data = OrderCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

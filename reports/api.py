@@ -4,13 +4,15 @@ switch, and the node's report public key."""
 import uuid
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from core.errors import ApplicationError
 from orders.selectors import order_get_for_user, timeline_page_from
 from reports.access import order_for_proof
@@ -26,7 +28,10 @@ from reports.services import order_proof_visibility_set
 class OrderLifecycleApi(APIView):
     permission_classes = [AllowAny]  # the owner, or anyone for a public proof (order_for_proof)
 
-    @extend_schema(parameters=[OpenApiParameter("page", int, description="From 1, oldest first.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int, description="From 1, oldest first.")],
+        responses={200: OpenApiTypes.OBJECT, **error_responses(404)},
+    )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
         page = timeline_page_from(request.query_params.get("page"), name="page")
@@ -36,6 +41,7 @@ class OrderLifecycleApi(APIView):
 class OrderPnlApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(404)})
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
         return Response(order_pnl(order=order))
@@ -44,6 +50,7 @@ class OrderPnlApi(APIView):
 class UserPnlApi(APIView):
     """The user's orders' figures summed per quote asset."""
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses()})
     def get(self, request: Request) -> Response:
         return Response(pnl_per_user(user=request.user))
 
@@ -59,7 +66,16 @@ class OrderReportApi(APIView):
             OpenApiParameter("from", str, description="ISO 8601; default: the order's creation"),
             OpenApiParameter("to", str, description="ISO 8601; default: now"),
             OpenApiParameter("export", str, enum=["csv"], description="the CSV zip instead"),
-        ]
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The signed bundle."
+            ),
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Its CSV export."
+            ),
+            **error_responses(404),
+        },
     )
     def get(self, request: Request, order_id: uuid.UUID) -> HttpResponse:
         order = order_for_proof(user=request.user, order_id=order_id)
@@ -95,7 +111,10 @@ class ProofInputSerializer(serializers.Serializer):
 class OrderProofApi(APIView):
     """The owner makes the order's report and lifecycle public, or private again."""
 
-    @extend_schema(request=ProofInputSerializer)
+    @extend_schema(
+        request=ProofInputSerializer,
+        responses={200: OpenApiTypes.OBJECT, **error_responses(404)},
+    )
     def post(self, request: Request, order_id: uuid.UUID) -> Response:
         data = ProofInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -111,5 +130,6 @@ class ReportKeyApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         return Response({"algorithm": "ed25519", "public_key": report_public_key()})

@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import error_responses
 from core.errors import NotFoundError
 from exchanges.models import TradingPair
 from reports.selectors import StabilityReport, pair_stability
@@ -84,10 +85,6 @@ class StabilityOutputSerializer(serializers.Serializer):
     days = DayFiguresSerializer(many=True, help_text="The window cut at UTC midnights.")
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.DictField(help_text='{"code", "message", "detail"}')
-
-
 def stability_payload(
     *, pair: TradingPair, start: datetime, end: datetime, report: StabilityReport
 ) -> dict:
@@ -115,13 +112,7 @@ class StabilityApi(APIView):
             OpenApiParameter("from", datetime, required=True, description="Window start."),
             OpenApiParameter("to", datetime, required=True, description="Window end."),
         ],
-        responses={
-            200: StabilityOutputSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Missing or malformed input."),
-            401: OpenApiResponse(ErrorSerializer, description="Not logged in."),
-            403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
-            404: OpenApiResponse(ErrorSerializer, description="No such pair."),
-        },
+        responses={200: StabilityOutputSerializer, **error_responses(404)},
     )
     def get(self, request: Request) -> Response:
         query = StabilityInputSerializer(data=request.query_params)
