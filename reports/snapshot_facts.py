@@ -6,7 +6,7 @@ rows (raw and rolled up) as the plain JSON facts the stability figures are recom
 of a window's facts, so a verifier recomputes them from the bundle alone.
 """
 
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -51,13 +51,12 @@ def stability_figures(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _plain(value: Any) -> Any:
-    """Decimals and times as text, so the figures serialize canonically."""
+    """Decimals and times as text, so the figures serialize canonically (asdict has already
+    turned the nested figures into dicts and lists)."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return _plain(asdict(value))
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
