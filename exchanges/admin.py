@@ -36,17 +36,16 @@ class ExchangeAPIKeyForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-# What the exchange said at the key's last validation: shown, never edited.
-VALIDATION_FIELDS = [
-    "validation_status",
-    "validation_error",
-    "validated_at",
-    "can_trade",
-    "permission_report",
-]
+class LoopPermissionsShown:
+    @admin.display(description="permissions for market making")
+    def loop_permissions_shown(self, api_key: ExchangeAPIKey) -> str:
+        """Each permission the funds loop needs: granted, refused or unknown (which blocks
+        like refused: exchanges.permission_rule)."""
+        states = api_key.loop_permissions().as_states()
+        return ", ".join(f"{name} {state}" for name, state in states.items())
 
 
-class ExchangeAPIKeyInline(admin.StackedInline):
+class ExchangeAPIKeyInline(LoopPermissionsShown, admin.StackedInline):
     model = ExchangeAPIKey
     form = ExchangeAPIKeyForm
     extra = 0
@@ -55,14 +54,14 @@ class ExchangeAPIKeyInline(admin.StackedInline):
         "validation_error",
         "validated_at",
         "can_trade",
-        "permission_report",
+        "loop_permissions_shown",
     ]
     fields = [
         ("label", "permission", "enabled"),
         "api_key",
         "secret",
         ("validation_status", "validated_at", "can_trade"),
-        "permission_report",
+        "loop_permissions_shown",
         "validation_error",
     ]
 
@@ -87,7 +86,7 @@ class ExchangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeAPIKey)
-class ExchangeAPIKeyAdmin(admin.ModelAdmin):
+class ExchangeAPIKeyAdmin(LoopPermissionsShown, admin.ModelAdmin):
     """A read-only list across exchanges; keys are added and edited on their exchange."""
 
     list_display = [
@@ -113,7 +112,7 @@ class ExchangeAPIKeyAdmin(admin.ModelAdmin):
         "validation_error",
         "validated_at",
         "can_trade",
-        "permission_report",
+        "loop_permissions_shown",
     ]
     readonly_fields = fields
     actions = ["validate_now"]

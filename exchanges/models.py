@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.money import MoneyField, RateField
+from exchanges.permission_rule import MARKET_MAKING_NEEDS, KeyPermissions
 
 
 class Exchange(models.Model):
@@ -86,18 +87,12 @@ class ExchangeAPIKey(models.Model):
     def __str__(self) -> str:
         return f"{self.exchange} / {self.label}"
 
-    def loop_permissions(self) -> dict[str, bool]:
+    def loop_permissions(self) -> KeyPermissions:
         """What the funds loop needs of the key, as its last validation found it: read the
-        account, trade, withdraw (the exit) and read a deposit address (the funding). The
-        one place that tells whether a key may be used for market making."""
-        report = self.permission_report or {}
-        status = self.ValidationStatus
-        return {
-            "read": self.validation_status in (status.VALID, status.INSUFFICIENT),
-            "trade": report.get("trade") is True,
-            "withdraw": report.get("withdraw") is True,
-            "deposit_address": report.get("deposit_address") is True,
-        }
+        account, trade, withdraw (the exit) and read a deposit address (the funding). A key
+        is usable for market making only when each is granted (exchanges.permission_rule);
+        a pending key has none yet, a refused one lacks read."""
+        return KeyPermissions(found=self.permission_report or {}, needed=MARKET_MAKING_NEEDS)
 
     @property
     def api_key_hint(self) -> str:

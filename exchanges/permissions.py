@@ -2,45 +2,27 @@
 
 A market-making key reads balances and orders, trades, withdraws the funds back at exit,
 and reads the deposit addresses the funds arrive at. The exchange accepting the key says
-only the first; each of the others is asked for on its own, and a key missing any is not
-marked usable for market making (the exit of an order would be stuck without withdraw).
+only the first; each of the others is asked for on its own. Whether what was found is enough
+is decided by exchanges.permission_rule, the one rule every reader of a key uses.
 """
-
-from dataclasses import dataclass
 
 from core.errors import AuthFailedError, RejectedError, RemoteNotFoundError
 from exchanges.gateway import Balances, ExchangeGateway
 from exchanges.models import ExchangeAPIKey, NetworkMapping, TradingPair
-
-MARKET_MAKING_NEEDS = ("read", "trade", "withdraw", "deposit_address")
-NEEDS = {
-    ExchangeAPIKey.Permission.READ: ("read",),
-    ExchangeAPIKey.Permission.READ_TRADE: MARKET_MAKING_NEEDS,
-}
+from exchanges.permission_rule import MARKET_MAKING_NEEDS, NEEDS_BY_USE, KeyPermissions
 
 
-@dataclass(frozen=True)
-class PermissionReport:
-    found: dict[str, bool | None]  # None: the exchange does not say
-    needed: tuple[str, ...]
-
-    @property
-    def missing(self) -> list[str]:
-        return [name for name in self.needed if self.found.get(name) is False]
-
-    @property
-    def status(self) -> str:
-        status = ExchangeAPIKey.ValidationStatus
-        return status.INSUFFICIENT if self.missing else status.VALID
-
-    @property
-    def message(self) -> str:
-        if not self.missing:
-            return ""
-        return (
-            f"The exchange accepted the key, but it lacks {', '.join(self.missing)}, which "
-            f"{'market making' if self.needed == MARKET_MAKING_NEEDS else 'its use'} needs."
-        )
+def validation_outcome(permissions: KeyPermissions) -> tuple[str, str]:
+    """The key's validation status and message: `valid` only with every needed permission
+    granted (exchanges.permission_rule), else `insufficient` naming what is short."""
+    status = ExchangeAPIKey.ValidationStatus
+    if permissions.usable:
+        return status.VALID, ""
+    use = "market making" if permissions.needed == MARKET_MAKING_NEEDS else "its use"
+    return status.INSUFFICIENT, (
+        f"The exchange accepted the key, but for {use} it {permissions.shortfall} "
+        "(an unknown permission is not counted as granted)."
+    )
 
 
 def deposit_routes(*, exchange_id: int) -> list[tuple[str, str]]:
@@ -79,9 +61,9 @@ def _deposit_addresses_readable(
 
 def api_key_permissions_read(
     *, api_key: ExchangeAPIKey, gateway: ExchangeGateway, balances: Balances
-) -> PermissionReport:
+) -> KeyPermissions:
     """Each permission the key's use needs, asked of the exchange (balances: read)."""
-    needed = NEEDS[ExchangeAPIKey.Permission(api_key.permission)]
+    needed = NEEDS_BY_USE[api_key.permission]
     found: dict[str, bool | None] = {
         "read": True,  # the exchange answered the balances request
         "trade": balances.can_trade,
@@ -91,4 +73,4 @@ def api_key_permissions_read(
         found["deposit_address"] = _deposit_addresses_readable(
             gateway, deposit_routes(exchange_id=api_key.exchange_id)
         )
-    return PermissionReport(found=found, needed=needed)
+    return KeyPermissions(found=found, needed=needed)

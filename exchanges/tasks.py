@@ -6,7 +6,7 @@ from core import context
 from core.errors import AuthFailedError
 from core.jobs import MrMarketTask
 from exchanges.models import ExchangeAPIKey
-from exchanges.permissions import api_key_permissions_read
+from exchanges.permissions import api_key_permissions_read, validation_outcome
 from exchanges.services import api_key_record_validation
 
 logger = logging.getLogger(__name__)
@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 @shared_task(base=MrMarketTask, max_retries=3)
 def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
     """Ask the exchange about the key: refused means invalid; accepted, it is valid only
-    when it has every permission its use needs (exchanges.permissions), else insufficient.
+    when every permission its use needs is granted (exchanges.permission_rule), else
+    insufficient.
 
     A RetryableError (exchange unreachable, rate limited) propagates and the base task
     retries it; the key stays `pending` meanwhile.
@@ -36,18 +37,19 @@ def api_key_validate(*, api_key_id: int, trace_id: str) -> str:
         )
         logger.info("exchange refused the API key")
         return ExchangeAPIKey.ValidationStatus.INVALID
-    report = api_key_permissions_read(
+    permissions = api_key_permissions_read(
         api_key=ExchangeAPIKey.objects.get(pk=api_key_id), gateway=gateway, balances=balances
     )
+    status, message = validation_outcome(permissions)
     api_key_record_validation(
         api_key_id=api_key_id,
-        status=report.status,
+        status=status,
         can_trade=balances.can_trade,
-        permission_report=report.found,
-        error=report.message,
+        permission_report=dict(permissions.found),
+        error=message,
     )
-    logger.info("exchange accepted the API key", extra={"permissions": report.found})
-    return report.status
+    logger.info("exchange accepted the API key", extra={"permissions": permissions.found})
+    return status
 
 
 @shared_task(base=MrMarketTask)

@@ -104,16 +104,12 @@ def _api_key_step() -> SetupStep:
     keys = ExchangeAPIKey.objects.filter(enabled=True, exchange__enabled=True).select_related(
         "exchange"
     )
-    missing_by_key = {
-        str(key): [name for name, ok in key.loop_permissions().items() if not ok] for key in keys
-    }
-    usable = [name for name, missing in missing_by_key.items() if not missing]
+    shortfall_by_key = {str(key): key.loop_permissions().shortfall for key in keys}
+    usable = [name for name, shortfall in shortfall_by_key.items() if not shortfall]
     if usable:
         detail = f"usable for market making: {', '.join(usable)}"
-    elif missing_by_key:
-        detail = "; ".join(
-            f"{name} lacks {', '.join(missing)}" for name, missing in missing_by_key.items()
-        )
+    elif shortfall_by_key:
+        detail = "; ".join(f"{name} {shortfall}" for name, shortfall in shortfall_by_key.items())
     else:
         detail = "no enabled API key"
     return SetupStep(
@@ -123,7 +119,7 @@ def _api_key_step() -> SetupStep:
         bool(usable),
         detail,
         _admin("exchanges_exchangeapikey_changelist"),
-        figures={"keys": missing_by_key},
+        figures={"keys": {str(key): key.loop_permissions().as_states() for key in keys}},
     )
 
 

@@ -95,17 +95,15 @@ def _amount(field: str, value: object, *, places: int) -> Decimal:
 
 
 def _trading_key(pair: TradingPair) -> ExchangeAPIKey:
-    """The exchange account that will run the order: an enabled, validated trading key."""
-    key = (
-        ExchangeAPIKey.objects.filter(
-            exchange=pair.exchange,
-            enabled=True,
-            permission=ExchangeAPIKey.Permission.READ_TRADE,
-            validation_status=ExchangeAPIKey.ValidationStatus.VALID,
-        )
-        .order_by("pk")
-        .first()
-    )
+    """The exchange account that will run the order: an enabled trading key with every
+    permission the funds loop needs granted (ExchangeAPIKey.loop_permissions)."""
+    candidates = ExchangeAPIKey.objects.filter(
+        exchange=pair.exchange,
+        enabled=True,
+        permission=ExchangeAPIKey.Permission.READ_TRADE,
+        validation_status=ExchangeAPIKey.ValidationStatus.VALID,
+    ).order_by("pk")
+    key = next((key for key in candidates if key.loop_permissions().usable), None)
     if key is None:
         raise ExchangeNotReady(
             f"{pair.exchange} has no validated trading key; an operator must add one.",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from demo.scenarios import api_key_store, api_key_validate_now
-from exchanges.models import ExchangeAPIKey
+from exchanges.models import ExchangeAPIKey, TradingPair
 from simulators.venue.control import SimulatorControl
 from tests.orders.pages_helpers import demo_user
 from wallet.models import MixinUser
@@ -106,11 +106,11 @@ def test_a_key_without_withdraw_permission_leaves_its_step_open(
             secret=account["secret"],
         )
     )
-    assert key.loop_permissions() == {
-        "read": True,
-        "trade": True,
-        "withdraw": False,
-        "deposit_address": True,
+    assert key.loop_permissions().as_states() == {
+        "read": "granted",
+        "trade": "granted",
+        "withdraw": "refused",
+        "deposit_address": "granted",
     }
     client.force_login(admin_client_user)
 
@@ -118,6 +118,41 @@ def test_a_key_without_withdraw_permission_leaves_its_step_open(
 
     assert not step["done"]
     assert "lacks withdraw" in step["detail"]
+    response = create_order(demo_user(), demo_world.pair("XIN/USDT").pk)
+    assert response.status_code == 503
+    assert [m["step"] for m in response.json()["error"]["detail"]["missing"]] == ["api_key"]
+
+
+def test_a_permission_nobody_confirmed_blocks_like_a_refused_one(
+    client, admin_client_user, demo_world, presets_seeded
+):
+    """Validated while the exchange has no enabled pair, the key's deposit address is
+    unknown: it is not counted as granted by validation, the guide or order creation."""
+    account = SimulatorControl(demo_world.venue_url).account_create(
+        label="early", permissions=["read", "trade", "withdraw"]
+    )
+    ExchangeAPIKey.objects.update(enabled=False)
+    pairs = TradingPair.objects.filter(exchange=demo_world.api_key.exchange, enabled=True)
+    enabled = list(pairs.values_list("pk", flat=True))
+    pairs.update(enabled=False)
+    key = api_key_validate_now(
+        api_key=api_key_store(
+            exchange=demo_world.api_key.exchange,
+            label="early",
+            api_key=account["api_key"],
+            secret=account["secret"],
+        )
+    )
+    TradingPair.objects.filter(pk__in=enabled).update(enabled=True)
+
+    assert key.permission_report["deposit_address"] is None
+    assert key.validation_status == ExchangeAPIKey.ValidationStatus.INSUFFICIENT
+    assert "unknown: deposit_address" in key.validation_error
+    client.force_login(admin_client_user)
+    step = guide(client)["api_key"]
+    assert not step["done"]
+    assert step["detail"].endswith("early unknown: deposit_address")
+    assert step["figures"]["keys"][str(key)]["deposit_address"] == "unknown"
     response = create_order(demo_user(), demo_world.pair("XIN/USDT").pk)
     assert response.status_code == 503
     assert [m["step"] for m in response.json()["error"]["detail"]["missing"]] == ["api_key"]

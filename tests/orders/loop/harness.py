@@ -243,9 +243,7 @@ def world_build(settings) -> tuple[World, Callable[[], None]]:
             exchange=exchange, label="mm", api_key=account["api_key"], secret=account["secret"]
         )
     )
-    assert api_key.loop_permissions() == dict.fromkeys(
-        ["read", "trade", "withdraw", "deposit_address"], True
-    )
+    assert api_key.loop_permissions().usable, api_key.loop_permissions().shortfall
     world = World(
         simulators.venue_url,
         control,
