@@ -15,6 +15,12 @@ from core.api import error_responses
 from core.errors import NotFoundError
 from core.money import decimal_text
 from orders.api import OrderCreateInputSerializer
+from orders.api_schema import (
+    AssetAmountSerializer,
+    InvoiceLineSerializer,
+    PairDisplaySerializer,
+    PayoutSerializer,
+)
 from orders.order_activity import order_activity, order_assets, order_result
 from orders.selectors import order_get_for_user, pair_list_for_orders, pair_market_for_preview
 from orders.serializers import DecimalJSONParser
@@ -80,14 +86,6 @@ class SeriesSerializer(serializers.Serializer):
     fills = SeriesFillSerializer(many=True)
 
 
-class PairDisplaySerializer(serializers.Serializer):
-    symbol = serializers.CharField()
-    base_symbol = serializers.CharField()
-    quote_symbol = serializers.CharField()
-    price_precision = serializers.IntegerField()
-    amount_precision = serializers.IntegerField()
-
-
 class OrderActivityOutputSerializer(serializers.Serializer):
     pair = PairDisplaySerializer()
     open_quotes = QuoteSerializer(many=True)
@@ -116,11 +114,7 @@ class ResultAssetSerializer(serializers.Serializer):
     trading_change = serializers.CharField()
 
 
-class PayoutReceiptSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    asset_id = serializers.UUIDField()
-    amount = serializers.CharField()
-    status = serializers.CharField()
+class PayoutReceiptSerializer(PayoutSerializer):
     sent_at = serializers.DateTimeField(allow_null=True)
     request_id = serializers.UUIDField(allow_null=True)
     kernel_hash = serializers.CharField(allow_blank=True)
@@ -144,20 +138,9 @@ class OrderResultApi(APIView):
         return Response({**order_result(order=order), "asset_display": order_assets(order=order)})
 
 
-class InvoiceLineSerializer(serializers.Serializer):
-    purpose = serializers.CharField()
-    asset_id = serializers.UUIDField()
-    amount = serializers.CharField()
-
-
-class InvoiceTotalSerializer(serializers.Serializer):
-    asset_id = serializers.UUIDField()
-    amount = serializers.CharField()
-
-
 class InvoiceQuoteOutputSerializer(serializers.Serializer):
     lines = InvoiceLineSerializer(many=True)
-    totals = InvoiceTotalSerializer(many=True)
+    totals = AssetAmountSerializer(many=True)
 
 
 class InvoiceQuoteApi(APIView):

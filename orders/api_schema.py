@@ -5,9 +5,12 @@ serializers describe them and are not used to render."""
 from rest_framework import serializers
 
 
-class OrderListItemSerializer(serializers.Serializer):
+class OrderActionAnswerSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     state = serializers.CharField()
+
+
+class OrderListItemSerializer(OrderActionAnswerSerializer):
     pair = serializers.CharField()
     exchange = serializers.CharField()
     base_amount = serializers.CharField()
@@ -15,10 +18,16 @@ class OrderListItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class PaymentEntrySerializer(serializers.Serializer):
-    purpose = serializers.CharField()
+class AssetAmountSerializer(serializers.Serializer):
     asset_id = serializers.UUIDField()
     amount = serializers.CharField()
+
+
+class InvoiceLineSerializer(AssetAmountSerializer):
+    purpose = serializers.CharField()
+
+
+class PaymentEntrySerializer(InvoiceLineSerializer):
     paid = serializers.CharField()
     trace_id = serializers.UUIDField()
 
@@ -28,13 +37,19 @@ class PaymentSerializer(serializers.Serializer):
     entries = PaymentEntrySerializer(many=True)
 
 
-class OrderCreatedSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    state = serializers.CharField()
+class OrderCreatedSerializer(OrderActionAnswerSerializer):
     memo = serializers.CharField()
     payment = PaymentSerializer()
     expires_at = serializers.DateTimeField()
     trace_id = serializers.CharField()
+
+
+class PairDisplaySerializer(serializers.Serializer):
+    symbol = serializers.CharField()
+    base_symbol = serializers.CharField()
+    quote_symbol = serializers.CharField()
+    price_precision = serializers.IntegerField()
+    amount_precision = serializers.IntegerField()
 
 
 class OrderPairSerializer(serializers.Serializer):
@@ -66,11 +81,12 @@ class OrderBalanceSerializer(serializers.Serializer):
     fees_paid = serializers.CharField()
 
 
-class OrderPayoutSerializer(serializers.Serializer):
+class PayoutSerializer(AssetAmountSerializer):
     kind = serializers.CharField()
-    asset_id = serializers.UUIDField()
-    amount = serializers.CharField()
     status = serializers.CharField()
+
+
+class OrderPayoutSerializer(PayoutSerializer):
     reason = serializers.CharField()
 
 
@@ -97,22 +113,16 @@ class TimelinePageSerializer(serializers.Serializer):
     has_more = serializers.BooleanField()
 
 
-class OrderDetailSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    state = serializers.CharField()
+class OrderDetailSerializer(OrderCreatedSerializer):
     pair = OrderPairSerializer()
     preset = serializers.CharField()
     overrides = serializers.DictField()
     config_hash = serializers.CharField()
     base_amount = serializers.CharField()
     quote_amount = serializers.CharField()
-    memo = serializers.CharField()
-    expires_at = serializers.DateTimeField()
-    trace_id = serializers.CharField()
     lifecycle_error = serializers.CharField()
     attention = serializers.CharField()
     created_at = serializers.DateTimeField()
-    payment = PaymentSerializer()
     legs = OrderLegSerializer(many=True)
     balances = serializers.DictField(child=OrderBalanceSerializer())
     payouts = OrderPayoutSerializer(many=True)
@@ -120,22 +130,10 @@ class OrderDetailSerializer(serializers.Serializer):
     timeline_page = TimelinePageSerializer()
 
 
-class OrderActionAnswerSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    state = serializers.CharField()
-
-
-class PairSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    symbol = serializers.CharField()
-    exchange = serializers.CharField()
-    base_symbol = serializers.CharField()
-    quote_symbol = serializers.CharField()
+class PairSerializer(OrderPairSerializer, PairDisplaySerializer):
     base_asset_id = serializers.UUIDField()
     quote_asset_id = serializers.UUIDField()
     base_chain_id = serializers.UUIDField()
     quote_chain_id = serializers.UUIDField()
     min_order_amount = serializers.CharField()
     max_order_amount = serializers.CharField(allow_null=True)
-    amount_precision = serializers.IntegerField()
-    price_precision = serializers.IntegerField()
