@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import amount_column, audited_action
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
@@ -15,7 +16,7 @@ class ExchangeAPIKeyForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False),
         required=False,
         strip=False,
-        help_text="Write-only. Leave empty to keep the stored secret.",
+        help_text=_("Write-only. Leave empty to keep the stored secret."),
     )
 
     class Meta:
@@ -25,7 +26,7 @@ class ExchangeAPIKeyForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk is None and not cleaned.get("secret") and cleaned.get("api_key"):
-            self.add_error("secret", "A new key needs its secret.")
+            self.add_error("secret", _("A new key needs its secret."))
         return cleaned
 
     def save(self, commit: bool = True) -> ExchangeAPIKey:
@@ -36,16 +37,16 @@ class ExchangeAPIKeyForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class LoopPermissionsShown:
-    @admin.display(description="permissions for market making")
-    def loop_permissions_shown(self, api_key: ExchangeAPIKey) -> str:
-        """Each permission the funds loop needs: granted, refused or unknown (which blocks
+class UsePermissionsShown:
+    @admin.display(description="permissions its use needs")
+    def use_permissions_shown(self, api_key: ExchangeAPIKey) -> str:
+        """Each permission the key's use needs: granted, refused or unknown (which blocks
         like refused: exchanges.permission_rule)."""
-        states = api_key.loop_permissions().as_states()
+        states = api_key.use_permissions().as_states()
         return ", ".join(f"{name} {state}" for name, state in states.items())
 
 
-class ExchangeAPIKeyInline(LoopPermissionsShown, admin.StackedInline):
+class ExchangeAPIKeyInline(UsePermissionsShown, admin.StackedInline):
     model = ExchangeAPIKey
     form = ExchangeAPIKeyForm
     extra = 0
@@ -54,14 +55,14 @@ class ExchangeAPIKeyInline(LoopPermissionsShown, admin.StackedInline):
         "validation_error",
         "validated_at",
         "can_trade",
-        "loop_permissions_shown",
+        "use_permissions_shown",
     ]
     fields = [
         ("label", "permission", "enabled"),
         "api_key",
         "secret",
         ("validation_status", "validated_at", "can_trade"),
-        "loop_permissions_shown",
+        "use_permissions_shown",
         "validation_error",
     ]
 
@@ -86,7 +87,7 @@ class ExchangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeAPIKey)
-class ExchangeAPIKeyAdmin(LoopPermissionsShown, admin.ModelAdmin):
+class ExchangeAPIKeyAdmin(UsePermissionsShown, admin.ModelAdmin):
     """A read-only list across exchanges; keys are added and edited on their exchange."""
 
     list_display = [
@@ -112,7 +113,7 @@ class ExchangeAPIKeyAdmin(LoopPermissionsShown, admin.ModelAdmin):
         "validation_error",
         "validated_at",
         "can_trade",
-        "loop_permissions_shown",
+        "use_permissions_shown",
     ]
     readonly_fields = fields
     actions = ["validate_now"]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.money import MoneyField, RateField
-from exchanges.permission_rule import MARKET_MAKING_NEEDS, KeyPermissions
+from exchanges.permission_rule import MARKET_MAKING_NEEDS, NEEDS_BY_USE, KeyPermissions
 
 
 class Exchange(models.Model):
@@ -93,6 +93,12 @@ class ExchangeAPIKey(models.Model):
         is usable for market making only when each is granted (exchanges.permission_rule);
         a pending key has none yet, a refused one lacks read."""
         return KeyPermissions(found=self.permission_report or {}, needed=MARKET_MAKING_NEEDS)
+
+    def use_permissions(self) -> KeyPermissions:
+        """What the key's declared use needs (a read-only key: read), as last found."""
+        return KeyPermissions(
+            found=self.permission_report or {}, needed=NEEDS_BY_USE[self.permission]
+        )
 
     @property
     def api_key_hint(self) -> str:

@@ -138,9 +138,9 @@ def api_keys_check() -> Check:
     keys = list(ExchangeAPIKey.objects.filter(enabled=True, exchange__enabled=True))
     invalid = [str(k) for k in keys if k.validation_status == k.ValidationStatus.INVALID]
     lacking = [
-        f"{k} {k.loop_permissions().shortfall}"
+        f"{k} {k.use_permissions().shortfall}"
         for k in keys
-        if k.validation_status != k.ValidationStatus.INVALID and not k.loop_permissions().usable
+        if k.validation_status != k.ValidationStatus.INVALID and not k.use_permissions().usable
     ]
     level = CRITICAL if invalid or not keys else WARNING if lacking else HEALTHY
     if not keys:

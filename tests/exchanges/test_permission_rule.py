@@ -39,3 +39,12 @@ def test_a_pending_key_has_no_permission_yet():
     key = ExchangeAPIKey(permission_report={})
     assert key.loop_permissions().unknown == list(MARKET_MAKING_NEEDS)
     assert not key.loop_permissions().usable
+
+
+def test_a_read_only_key_is_judged_by_its_own_use_but_never_runs_orders():
+    key = ExchangeAPIKey(
+        permission=ExchangeAPIKey.Permission.READ,
+        permission_report={"read": True, "trade": False, "withdraw": False},
+    )
+    assert key.use_permissions().usable
+    assert key.loop_permissions().refused == ["trade", "withdraw"]
