@@ -43,6 +43,23 @@ document.addEventListener("alpine:init", () => {
         return field.unit;
       },
       errorsOf(name) { return this.errors[name] || []; },
+      hasErrors(name) { return this.errorsOf(name).length > 0; },
+      errorText(name) { return this.errorsOf(name).join(" "); },
+      invalid(name) { return this.hasErrors(name) ? "true" : "false"; },
+      baseSymbol() { return this.pair ? this.pair.base_symbol : ""; },
+      quoteSymbol() { return this.pair ? this.pair.quote_symbol : ""; },
+      baseShown() { return this.baseAmount || "0"; },
+      quoteShown() { return this.quoteAmount || "0"; },
+      fieldKey(field) { return this.presetName + field.name; },
+      fieldId(field) { return "f-" + field.name; },
+      isBoolean(field) { return field.type === "boolean"; },
+      isChoice(field) { return field.type === "choice"; },
+      isNumber(field) { return field.type === "decimal" || field.type === "integer"; },
+      inputMode(field) { return field.type === "integer" ? "numeric" : "decimal"; },
+      hasDropped() { return Boolean(this.book && this.book.dropped.length); },
+      invoiceLines() { return this.invoice ? this.invoice.lines : []; },
+      invoiceTotals() { return this.invoice ? this.invoice.totals : []; },
+      noInvoice() { return !this.invoice; },
       get errorList() {
         return Object.entries(this.errors).flatMap(([name, messages]) =>
           messages.map((message) => ({name, label: config.labels[name] || "", message})));

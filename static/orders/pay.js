@@ -29,6 +29,9 @@ document.addEventListener("alpine:init", () => {
         if (paid > 0) return words.entry.partly;
         return this.awaiting() ? words.entry.waiting : words.entry.unpaid;
       },
+      running() { return this.state === "running"; },
+      stepClass(step) { return this.stepDone(step) ? "done" : ""; },
+      stepWord(step, doneWord) { return this.stepDone(step) ? doneWord : ""; },
       stepDone(step) {
         if (words.after_funding.includes(this.state)) return true;
         const order = words.funding_order;
