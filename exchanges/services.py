@@ -2,6 +2,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from core import context
@@ -23,9 +24,10 @@ def api_key_request_validation(*, api_key: ExchangeAPIKey) -> None:
 def _api_key_taken(exchange: Exchange) -> ApplicationError:
     # Names neither the key nor its secret: the caller knows which key they sent.
     return ApplicationError(
-        f"{exchange} already has this API key stored; update that key instead.",
+        _("%(exchange)s already has this API key stored; update that key instead.")
+        % {"exchange": exchange},
         code="api_key_taken",
-        detail={"api_key": ["This key is already stored for this exchange."]},
+        detail={"api_key": [_("This key is already stored for this exchange.")]},
     )
 
 
@@ -41,11 +43,12 @@ def api_key_create(
     permission: str = ExchangeAPIKey.Permission.READ_TRADE,
 ) -> ExchangeAPIKey:
     if not secret:
-        raise ApplicationError("An API key needs its secret.", code="secret_required")
+        raise ApplicationError(_("An API key needs its secret."), code="secret_required")
     with transaction.atomic():
         if ExchangeAPIKey.objects.filter(exchange=exchange, label=label).exists():
             raise ApplicationError(
-                f"{exchange} already has a key labelled {label!r}.",
+                _("%(exchange)s already has a key labelled %(label)r.")
+                % {"exchange": exchange, "label": label},
                 code="api_key_label_taken",
                 detail={"label": label},
             )

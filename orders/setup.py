@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
@@ -74,7 +75,7 @@ def _mixin_step() -> SetupStep:
     reachable, detail = mixin_bot_reachable()
     return SetupStep(
         "mixin",
-        "Mixin keystore loaded and the bot reachable",
+        _("Mixin keystore loaded and the bot reachable"),
         reachable,
         detail + " (MIXIN_KEYSTORE, MIXIN_API_BASE: docs/deploy.md)",
         "",
@@ -93,7 +94,7 @@ def _exchange_step() -> SetupStep:
     count = Exchange.objects.filter(enabled=True).count()
     return SetupStep(
         "exchange",
-        "An exchange added",
+        _("An exchange added"),
         count > 0,
         f"{count} enabled exchange(s)" if count else "no enabled exchange",
         _admin("exchanges_exchange_add"),
@@ -114,8 +115,10 @@ def _api_key_step() -> SetupStep:
         detail = "no enabled API key"
     return SetupStep(
         "api_key",
-        "An API key validated with read, trade and withdraw permission and a readable "
-        "deposit address",
+        _(
+            "An API key validated with read, trade and withdraw permission and a readable "
+            "deposit address"
+        ),
         bool(usable),
         detail,
         _admin("exchanges_exchangeapikey_changelist"),
@@ -135,7 +138,7 @@ def _network_step(pairs: list[TradingPair]) -> SetupStep:
     )
     return SetupStep(
         "networks",
-        "Network mappings for every chain an enabled pair uses",
+        _("Network mappings for every chain an enabled pair uses"),
         bool(pairs) and not unmapped,
         ("missing " + "; ".join(unmapped))
         if unmapped
@@ -155,7 +158,7 @@ def _pairs_step(pairs: list[TradingPair]) -> SetupStep:
     fit = len(pairs) - len(unfit)
     return SetupStep(
         "pairs",
-        "Pairs enabled with limits that fit the venue",
+        _("Pairs enabled with limits that fit the venue"),
         fit > 0 and not unfit,
         f"{fit} pair(s) ready"
         + (f"; set a minimum order amount on {', '.join(unfit)}" if unfit else ""),
@@ -175,7 +178,7 @@ def _gates_step() -> SetupStep:
         )
     return SetupStep(
         "gates",
-        "The funds loop's gates set",
+        _("The funds loop's gates set"),
         config is not None,
         detail,
         _admin("orders_fundsloopconfig_changelist"),
@@ -200,6 +203,7 @@ def node_setup_refusal() -> None:
     missing = [step for step in node_setup_steps() if step.required and not step.done]
     if missing:
         raise NodeNotSetUpError(
-            "this node is not set up yet: " + "; ".join(step.title for step in missing),
+            _("this node is not set up yet: %(steps)s")
+            % {"steps": "; ".join(step.title for step in missing)},
             detail={"missing": [{"step": s.name, "detail": s.detail} for s in missing]},
         )

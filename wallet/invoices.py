@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from mixin_kernel.invoice import Invoice, InvoiceEntry, MixAddress
 from wallet.errors import WalletNotConfiguredError
@@ -22,7 +23,7 @@ class InvoiceLeg:
 
 def bot_mix_address() -> MixAddress:
     if settings.MIXIN_KEYSTORE is None:
-        raise WalletNotConfiguredError("The Mixin wallet has no keystore.")
+        raise WalletNotConfiguredError(_("The Mixin wallet has no keystore."))
     return MixAddress(members=(settings.MIXIN_KEYSTORE.app_id,), threshold=1)
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -83,7 +84,9 @@ class MixinLoginApi(APIView):
                 mixin_user = mixin_login(code=data.validated_data["code"], client=client)
         except AuthFailedError:
             raise ApplicationError(
-                "Mixin did not accept this login code.", code="mixin_login_refused", status_code=403
+                _("Mixin did not accept this login code."),
+                code="mixin_login_refused",
+                status_code=403,
             ) from None
         output = {
             "token": api_token_issue(user=mixin_user.user),
@@ -107,5 +110,5 @@ class MixinProfileApi(APIView):
     def get(self, request: Request) -> Response:
         mixin_user = getattr(request.user, "mixin", None)
         if mixin_user is None:
-            raise NotFoundError("No Mixin account is linked to this user.")
+            raise NotFoundError(_("No Mixin account is linked to this user."))
         return Response(MixinProfileOutputSerializer(mixin_user).data)

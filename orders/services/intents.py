@@ -12,6 +12,8 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import context
 from core.errors import ApplicationError, ConflictError
@@ -78,9 +80,15 @@ def _gathered(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
 def _base_amount(pair: TradingPair, value: object) -> Decimal:
     base = _amount("base_amount", value, places=min(pair.amount_precision, MIXIN_PLACES))
     if base and base < pair.min_order_amount:
-        raise _field_error("base_amount", f"must be at least {decimal_text(pair.min_order_amount)}")
+        raise _field_error(
+            "base_amount",
+            _("must be at least %(amount)s") % {"amount": decimal_text(pair.min_order_amount)},
+        )
     if base and pair.max_order_amount is not None and base > pair.max_order_amount:
-        raise _field_error("base_amount", f"must be at most {decimal_text(pair.max_order_amount)}")
+        raise _field_error(
+            "base_amount",
+            _("must be at most %(amount)s") % {"amount": decimal_text(pair.max_order_amount)},
+        )
     return base
 
 
@@ -90,7 +98,7 @@ def _amount(field: str, value: object, *, places: int) -> Decimal:
     except ValueError as error:
         raise _field_error(field, str(error)) from None
     if amount < 0:
-        raise _field_error(field, "must not be negative")
+        raise _field_error(field, _("must not be negative"))
     return amount
 
 
@@ -106,7 +114,8 @@ def _trading_key(pair: TradingPair) -> ExchangeAPIKey:
     key = next((key for key in candidates if key.loop_permissions().usable), None)
     if key is None:
         raise ExchangeNotReady(
-            f"{pair.exchange} has no validated trading key; an operator must add one.",
+            _("%(exchange)s has no validated trading key; an operator must add one.")
+            % {"exchange": pair.exchange},
             detail={"exchange": pair.exchange.name},
         )
     return key
@@ -120,7 +129,8 @@ def _leg_route(*, leg: str, pair: TradingPair) -> LegQuote:
     mapping = NetworkMapping.objects.filter(exchange=pair.exchange, chain_id=chain_id).first()
     if mapping is None:
         raise ExchangeNotReady(
-            f"{pair.exchange} has no network mapped for the chain of {coin}.",
+            _("%(exchange)s has no network mapped for the chain of %(coin)s.")
+            % {"exchange": pair.exchange, "coin": coin},
             detail={"chain_id": str(chain_id)},
         )
     return LegQuote(
@@ -145,7 +155,9 @@ def _leg_quote(*, route: LegQuote, api_key: ExchangeAPIKey, amount: Decimal) -> 
     with mixin_client() as client:
         fees = client.asset_fees(asset_id=str(route.asset_id), destination=address.address)
     if not fees:
-        raise ExchangeNotReady(f"Mixin quoted no withdrawal fee for {route.coin}.")
+        raise ExchangeNotReady(
+            _("Mixin quoted no withdrawal fee for %(coin)s.") % {"coin": route.coin}
+        )
     # As the wallet pays it: in the withdrawn asset when Mixin offers that.
     fee = next((f for f in fees if uuid.UUID(str(f["asset_id"])) == route.asset_id), fees[0])
     return replace(
@@ -198,19 +210,24 @@ def _intent_request(
         .first()
     )
     if pair is None or not pair.exchange.enabled:
-        raise _field_error("pair_id", "Unknown or disabled pair.")
+        raise _field_error("pair_id", _("Unknown or disabled pair."))
     # Every mistake of the request is reported at once, each under its field.
     errors: dict[str, list[str]] = {}
     base = _gathered(errors, lambda: _base_amount(pair, base_amount))
     quote = _gathered(errors, lambda: _amount("quote_amount", quote_amount, places=MIXIN_PLACES))
     if base == 0 and quote == 0:
-        errors.setdefault("base_amount", []).append("Fund at least one side of the book.")
+        errors.setdefault("base_amount", []).append(_("Fund at least one side of the book."))
     preset = _gathered(errors, lambda: preset_get_enabled(name=preset_name))
     if preset is not None:  # refuses bad overrides now
         _gathered(errors, lambda: strategy_params_build(preset=preset, overrides=overrides))
     if errors or preset is None or base is None or quote is None:
         texts = [text for field_texts in errors.values() for text in field_texts]
-        message = texts[0] if len(texts) == 1 else f"{len(texts)} fields need a change."
+        message = (
+            texts[0]
+            if len(texts) == 1
+            else ngettext("%(n)d field needs a change.", "%(n)d fields need a change.", len(texts))
+            % {"n": len(texts)}
+        )
         raise ApplicationError(message, code="invalid", detail=errors)
 
     api_key = _trading_key(pair)
@@ -260,7 +277,7 @@ def order_intent_create(
     node_setup_refusal()
     if not hasattr(user, "mixin"):
         raise ApplicationError(
-            "Log in with Mixin first: payments and payouts go to your Mixin account.",
+            _("Log in with Mixin first: payments and payouts go to your Mixin account."),
             code="mixin_login_required",
             status_code=403,
         )
@@ -339,8 +356,11 @@ def _order_for_key(
         return None
     if earlier.request_sha256 != fingerprint:
         raise ApplicationError(
-            f"Idempotency-Key {key!r} was already used to create order {earlier.order_id} "
-            "with other values; send a new key for a new order.",
+            _(
+                "Idempotency-Key %(key)r was already used to create order %(order)s with "
+                "other values; send a new key for a new order."
+            )
+            % {"key": key, "order": earlier.order_id},
             code="idempotency_key_reused",
             status_code=422,
             detail={"Idempotency-Key": key, "order": str(earlier.order_id)},

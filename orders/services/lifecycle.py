@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from core import context
@@ -62,13 +63,14 @@ def order_transition(
         order.save()
     except TransitionNotAllowed:
         raise TransitionRefused(
-            f"The order is {from_state}; it cannot {transition.__name__.replace('_', ' ')}.",
+            _("The order is %(state)s; it cannot %(action)s.")
+            % {"state": from_state, "action": transition.__name__.replace("_", " ")},
             detail={"state": from_state},
         ) from None
     except ConcurrentTransition:
         order.refresh_from_db()
         raise TransitionRefused(
-            "Another change to the order happened first.", detail={"state": order.state}
+            _("Another change to the order happened first."), detail={"state": order.state}
         ) from None
     order_event_record(
         order=order,

@@ -4,6 +4,7 @@ approved recovery of a failed order (refund what is in the wallet)."""
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from ledger.selectors import order_balances
@@ -21,7 +22,8 @@ def order_withdrawal_queue(*, order_id: uuid.UUID, operator: str) -> None:
         order = order_lock(order_id)
         if order.state != OrderState.PAYMENT_COMPLETE:
             raise ConflictError(
-                f"Only a paid order waits for its withdrawal; this one is {order.state}.",
+                _("Only a paid order waits for its withdrawal; this one is %(state)s.")
+                % {"state": order.state},
                 detail={"state": order.state},
             )
         order_event_record(
@@ -43,7 +45,9 @@ def order_recovery_refund(*, order_id: uuid.UUID, operator: str) -> list[Payout]
         .get(pk=order_id)
     )
     if order.state != OrderState.FAILED:
-        raise ConflictError("Only a failed order can be recovered.", detail={"state": order.state})
+        raise ConflictError(
+            _("Only a failed order can be recovered."), detail={"state": order.state}
+        )
     balances = order_balances(order_id=order.pk)
     away = {
         str(asset): str(b.in_transit + b.on_exchange + b.locked)
@@ -52,7 +56,7 @@ def order_recovery_refund(*, order_id: uuid.UUID, operator: str) -> list[Payout]
     }
     if away:
         raise ConflictError(
-            "Some of the order's funds are not in the wallet; bring them back first.",
+            _("Some of the order's funds are not in the wallet; bring them back first."),
             code="funds_not_in_wallet",
             detail={"away": away},
         )

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
 from wallet.client import MixinClient
@@ -22,7 +23,7 @@ OAUTH_SCOPE = "PROFILE:READ"
 
 def oauth_authorize_url(*, return_to: str, state: str) -> str:
     if settings.MIXIN_KEYSTORE is None:
-        raise WalletNotConfiguredError("The Mixin wallet has no keystore.")
+        raise WalletNotConfiguredError(_("The Mixin wallet has no keystore."))
     query = urlencode(
         {
             "client_id": settings.MIXIN_KEYSTORE.app_id,
@@ -61,7 +62,7 @@ def _mixin_user_upsert(*, profile: dict, link_to: AbstractBaseUser | None) -> Mi
     if existing is not None:
         if link_to is not None and existing.user_id != link_to.pk:
             raise ConflictError(
-                "This Mixin account is already linked to another user.",
+                _("This Mixin account is already linked to another user."),
                 code="mixin_account_linked",
             )
         MixinUser.objects.filter(pk=existing.pk).update(**details)
@@ -69,7 +70,7 @@ def _mixin_user_upsert(*, profile: dict, link_to: AbstractBaseUser | None) -> Mi
         return existing
     if link_to is not None and MixinUser.objects.filter(user_id=link_to.pk).exists():
         raise ConflictError(
-            "You are logged in with another Mixin account; log out first to switch accounts.",
+            _("You are logged in with another Mixin account; log out first to switch accounts."),
             code="mixin_account_switch",
         )
     if link_to is None:
