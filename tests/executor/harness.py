@@ -40,7 +40,7 @@ from orders.models import MarketMakingOrder
 from orders.states import OrderState
 from simulators.venue import engine
 from simulators.venue.venue import Account, Venue
-from strategy import freeze_config, validate_params
+from strategy import Book, MarketSnapshot, freeze_config, validate_params
 from tests.orders.factories import StrategyPresetFactory
 
 D = Decimal
@@ -70,6 +70,22 @@ def gateway_factory(venue: Venue) -> Callable[[int], InProcessGateway]:
         return cache[api_key_id]
 
     return gateway_for
+
+
+def gateway_market_snapshot(gateway: Any, symbol: str) -> MarketSnapshot:
+    """What the strategy sees of a venue's market now, read through an exchange gateway."""
+    book = gateway.order_book(symbol=symbol)
+    info = gateway.market(symbol)
+    return MarketSnapshot(
+        book=Book(
+            bids=tuple((lv.price, lv.amount) for lv in book.bids),
+            asks=tuple((lv.price, lv.amount) for lv in book.asks),
+        ),
+        tick_size=info.tick_size,
+        step_size=info.step_size,
+        min_notional=info.min_notional,
+        min_amount=info.min_qty,
+    )
 
 
 @dataclass

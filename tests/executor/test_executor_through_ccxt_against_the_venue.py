@@ -18,7 +18,7 @@ from executor import tasks
 from executor.models import ExchangeFill, ExchangeOrderStatus, ExecutorState
 from executor.services import executor_tick_market
 from ledger.models import Transaction
-from strategy import Balances, Book, MarketSnapshot, validate_params
+from strategy import Balances, MarketSnapshot, validate_params
 from strategy.preview import preview
 from tests.executor.harness import (
     BASE_PARAMS,
@@ -28,6 +28,7 @@ from tests.executor.harness import (
     api_key_store,
     balances,
     events,
+    gateway_market_snapshot,
     pair_create,
     running_order_create,
     tracked,
@@ -75,18 +76,7 @@ class Venue:
         return self.gateway.open_orders(symbol=SYMBOL)
 
     def snapshot(self) -> MarketSnapshot:
-        book = self.gateway.order_book(symbol=SYMBOL)
-        info = self.gateway.market(SYMBOL)
-        return MarketSnapshot(
-            book=Book(
-                bids=tuple((lv.price, lv.amount) for lv in book.bids),
-                asks=tuple((lv.price, lv.amount) for lv in book.asks),
-            ),
-            tick_size=info.tick_size,
-            step_size=info.step_size,
-            min_notional=info.min_notional,
-            min_amount=info.min_qty,
-        )
+        return gateway_market_snapshot(self.gateway, SYMBOL)
 
 
 def test_quotes_at_the_preview_prices_filled_by_takers_settle_once(

@@ -12,6 +12,7 @@ from tests.executor.harness import (
     D,
     Market,
     balances,
+    gateway_market_snapshot,
     tracked,
 )
 
@@ -27,7 +28,7 @@ def test_quotes_rest_on_the_book_at_the_strategys_prices():
     assert report.created == 4
     gateway = market.gateway_for(order.api_key_id)
     expected = decide(
-        snapshot=_snapshot(gateway),
+        snapshot=gateway_market_snapshot(gateway, SYMBOL),
         params=validate_params({**BASE_PARAMS, "order_levels": 2}),
         balances=Balances(base=D("10"), quote=D("2000")),
         open_orders=[],
@@ -72,20 +73,3 @@ def test_a_quiet_tick_changes_nothing():
     assert (report.created, report.cancelled, report.fills) == (0, 0, 0)
     assert [(r.client_order_id, r.status, r.updated_at) for r in tracked(order)] == before
     assert len(market.venue_open_orders(order.api_key)) == 2
-
-
-def _snapshot(gateway):
-    from strategy import Book, MarketSnapshot
-
-    book = gateway.order_book(symbol=SYMBOL)
-    info = gateway.market(SYMBOL)
-    return MarketSnapshot(
-        book=Book(
-            bids=tuple((lv.price, lv.amount) for lv in book.bids),
-            asks=tuple((lv.price, lv.amount) for lv in book.asks),
-        ),
-        tick_size=info.tick_size,
-        step_size=info.step_size,
-        min_notional=info.min_notional,
-        min_amount=info.min_qty,
-    )

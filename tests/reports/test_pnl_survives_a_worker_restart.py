@@ -6,23 +6,19 @@ import time
 import pytest
 from django.utils import timezone
 
-from executor.models import ExchangeFill
 from orders.models import MarketMakingOrder
 from reports.facts import fill_rows, funded_row, market_row
 from reports.pnl import order_figures
 from reports.selectors import order_pnl
 from tests.conftest import requires_postgres, requires_redis
-from tests.orders.loop.harness import USDT, XIN
-from tests.orders.loop.test_payment_to_exchange import create_order
-from tests.orders.loop.workers import Processes, purge_broker, wait_for
-
-
-def fills_of(order_id) -> int:
-    return ExchangeFill.objects.filter(tracked_order__order_id=order_id).count()
-
-
-def state_of(order_id) -> str:
-    return MarketMakingOrder.objects.values_list("state", flat=True).get(pk=order_id)
+from tests.orders.loop.workers import (
+    Processes,
+    fills_of,
+    order_running_with_a_fill,
+    purge_broker,
+    state_of,
+    wait_for,
+)
 
 
 @requires_postgres
@@ -34,18 +30,7 @@ def test_a_worker_restart_mid_order_changes_no_figure(world, django_user_model, 
     first = processes.worker()
     processes.beat()
     try:
-        user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
-        body = create_order(world, user)
-        order_id = body["id"]
-        world.pay(user, body["payment"]["url"])
-        wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
-        wait_for(
-            lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
-            timeout=30,
-            what="quotes on both sides of the book",
-        )
-        world.take_our_best_ask()
-        wait_for(lambda: fills_of(order_id) >= 1, timeout=30, what="the first fill settled")
+        order_id = order_running_with_a_fill(world, django_user_model)[1]["id"]
         order = MarketMakingOrder.objects.get(pk=order_id)
         before_at = timezone.now()
         before = order_pnl(order=order, until=before_at)

@@ -9,17 +9,17 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from executor.models import ExchangeFill
 from ledger.selectors import ledger_violations
 from orders.models import MarketMakingOrder, Payout
 from tests.conftest import requires_postgres, requires_redis
 from tests.orders.loop.harness import USDT, XIN
-from tests.orders.loop.test_payment_to_exchange import create_order
-from tests.orders.loop.workers import Processes, purge_broker, wait_for
-
-
-def state_of(order_id) -> str:
-    return MarketMakingOrder.objects.values_list("state", flat=True).get(pk=order_id)
+from tests.orders.loop.workers import (
+    Processes,
+    order_running_with_a_fill,
+    purge_broker,
+    state_of,
+    wait_for,
+)
 
 
 @requires_postgres
@@ -31,25 +31,8 @@ def test_create_pay_run_exit_on_real_workers(world, django_user_model, tmp_path)
     processes.worker()
     processes.beat()
     try:
-        user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
-        body = create_order(world, user)
+        user, body = order_running_with_a_fill(world, django_user_model)
         order_id = body["id"]
-        world.pay(user, body["payment"]["url"])
-
-        wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
-        wait_for(
-            lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
-            timeout=30,
-            what="quotes on both sides of the book",
-        )
-
-        # Another trader takes our best ask; the executor settles the fill into the ledger.
-        world.take_our_best_ask()
-        wait_for(
-            lambda: ExchangeFill.objects.filter(tracked_order__order_id=order_id).exists(),
-            timeout=30,
-            what="the fill settled into the ledger",
-        )
 
         api = APIClient()
         api.force_authenticate(user)

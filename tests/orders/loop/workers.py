@@ -10,8 +10,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from executor.models import ExchangeFill
 from mrmarket.celery import app as celery_app
+from orders.models import MarketMakingOrder
 from tests.conftest import database_env_for_subprocess
+from tests.orders.loop.harness import USDT, XIN
 
 ROOT = Path(__file__).resolve().parents[3]
 # A test runs one worker, so it consumes every queue the routes use (mrmarket/settings.py)
@@ -113,3 +116,32 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = ""
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(interval)
+
+
+def state_of(order_id) -> str:
+    return MarketMakingOrder.objects.values_list("state", flat=True).get(pk=order_id)
+
+
+def fills_of(order_id) -> int:
+    return ExchangeFill.objects.filter(tracked_order__order_id=order_id).count()
+
+
+def order_running_with_a_fill(world, django_user_model):
+    """Through the running workers: a user creates and pays an order, it quotes both sides
+    of the book, another trader takes its best ask and the fill is settled.
+    Returns the user and the order API's answer to the create."""
+    from tests.orders.loop.test_payment_to_exchange import create_order
+
+    user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
+    body = create_order(world, user)
+    order_id = body["id"]
+    world.pay(user, body["payment"]["url"])
+    wait_for(lambda: state_of(order_id) == "running", timeout=60, what="running")
+    wait_for(
+        lambda: {o["side"].lower() for o in world.our_open_orders()} == {"buy", "sell"},
+        timeout=30,
+        what="quotes on both sides of the book",
+    )
+    world.take_our_best_ask()
+    wait_for(lambda: fills_of(order_id) >= 1, timeout=30, what="the first fill settled")
+    return user, body
