@@ -40,6 +40,21 @@ def guide(client) -> dict[str, dict]:
     return {step["name"]: step for step in response.json()["steps"]}
 
 
+def validated_venue_key(demo_world, label: str, permissions: list[str]) -> ExchangeAPIKey:
+    """A venue account with these permissions, stored as a key and validated now."""
+    account = SimulatorControl(demo_world.venue_url).account_create(
+        label=label, permissions=permissions
+    )
+    return api_key_validate_now(
+        api_key=api_key_store(
+            exchange=demo_world.api_key.exchange,
+            label=label,
+            api_key=account["api_key"],
+            secret=account["secret"],
+        )
+    )
+
+
 def create_order(user, pair_id: int = 1):
     api = APIClient()
     api.force_authenticate(user)
@@ -94,18 +109,8 @@ def test_after_the_demo_seed_every_required_step_is_done_and_orders_are_taken(
 def test_a_key_without_withdraw_permission_leaves_its_step_open(
     client, admin_client_user, demo_world, presets_seeded
 ):
-    account = SimulatorControl(demo_world.venue_url).account_create(
-        label="no-withdraw", permissions=["read", "trade"]
-    )
     ExchangeAPIKey.objects.update(enabled=False)  # the demo's own key, which may withdraw
-    key = api_key_validate_now(
-        api_key=api_key_store(
-            exchange=demo_world.api_key.exchange,
-            label="no-withdraw",
-            api_key=account["api_key"],
-            secret=account["secret"],
-        )
-    )
+    key = validated_venue_key(demo_world, "no-withdraw", ["read", "trade"])
     assert key.loop_permissions().as_states() == {
         "read": "granted",
         "trade": "granted",
@@ -128,21 +133,11 @@ def test_a_permission_nobody_confirmed_blocks_like_a_refused_one(
 ):
     """Validated while the exchange has no enabled pair, the key's deposit address is
     unknown: it is not counted as granted by validation, the guide or order creation."""
-    account = SimulatorControl(demo_world.venue_url).account_create(
-        label="early", permissions=["read", "trade", "withdraw"]
-    )
     ExchangeAPIKey.objects.update(enabled=False)
     pairs = TradingPair.objects.filter(exchange=demo_world.api_key.exchange, enabled=True)
     enabled = list(pairs.values_list("pk", flat=True))
     pairs.update(enabled=False)
-    key = api_key_validate_now(
-        api_key=api_key_store(
-            exchange=demo_world.api_key.exchange,
-            label="early",
-            api_key=account["api_key"],
-            secret=account["secret"],
-        )
-    )
+    key = validated_venue_key(demo_world, "early", ["read", "trade", "withdraw"])
     TradingPair.objects.filter(pk__in=enabled).update(enabled=True)
 
     assert key.permission_report["deposit_address"] is None
