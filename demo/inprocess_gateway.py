@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from core.errors import (
     AuthFailedError,
@@ -207,14 +207,7 @@ class InProcessGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
-        order_id, client_id = _order_lookup(exchange_order_id, client_order_id)
-        market_id = self._id(symbol)
-        order = self._call(
-            lambda: self.venue.order_cancel(
-                self.account, symbol=market_id, order_id=order_id, client_id=client_id
-            )
-        )
-        return self._order(order)
+        return self._one_order(self.venue.order_cancel, symbol, exchange_order_id, client_order_id)
 
     def fetch_order(
         self,
@@ -223,10 +216,20 @@ class InProcessGateway:
         exchange_order_id: str | None = None,
         client_order_id: str | None = None,
     ) -> ExchangeOrder:
+        return self._one_order(self.venue.order_get, symbol, exchange_order_id, client_order_id)
+
+    def _one_order(
+        self,
+        venue_call: Callable[..., Any],
+        symbol: str,
+        exchange_order_id: str | None,
+        client_order_id: str | None,
+    ) -> ExchangeOrder:
+        """Cancel or read one order, named by the exchange's id or by ours."""
         order_id, client_id = _order_lookup(exchange_order_id, client_order_id)
         market_id = self._id(symbol)
         order = self._call(
-            lambda: self.venue.order_get(
+            lambda: venue_call(
                 self.account, symbol=market_id, order_id=order_id, client_id=client_id
             )
         )

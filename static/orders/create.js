@@ -52,6 +52,12 @@ document.addEventListener("alpine:init", () => {
       quoteShown() { return this.quoteAmount || "0"; },
       fieldKey(field) { return this.presetName + field.name; },
       fieldId(field) { return "f-" + field.name; },
+      fieldValue(field) { return this.values[field.name]; },
+      choiceSelected(field, choice) { return String(this.values[field.name]) === String(choice.value); },
+      fieldSet(event) {
+        const input = event.target;
+        this.values[input.name] = input.type === "checkbox" ? input.checked : input.value;
+      },
       isBoolean(field) { return field.type === "boolean"; },
       isChoice(field) { return field.type === "choice"; },
       isNumber(field) { return field.type === "decimal" || field.type === "integer"; },
