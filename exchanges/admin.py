@@ -1,3 +1,6 @@
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -5,8 +8,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import amount_column, audited_action
+from core.money import decimal_text
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
 from exchanges.services import api_key_request_validation, api_key_set_secret
+
+
+class PlainDecimalsForm(forms.ModelForm):
+    """Amounts and rates shown as typed ("0.1"), not with every stored place."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, value in self.initial.items():
+            if isinstance(value, Decimal):
+                self.initial[name] = decimal_text(value)
 
 
 class ExchangeAPIKeyForm(forms.ModelForm):
@@ -74,6 +88,7 @@ class NetworkMappingInline(admin.TabularInline):
 
 @admin.register(Exchange)
 class ExchangeAdmin(admin.ModelAdmin):
+    form = PlainDecimalsForm
     list_display = ["name", "ccxt_id", "enabled", "maker_fee_rate", "taker_fee_rate"]
     list_filter = ["enabled", "ccxt_id"]
     search_fields = ["name", "ccxt_id"]
@@ -97,7 +112,6 @@ class ExchangeAPIKeyAdmin(UsePermissionsShown, admin.ModelAdmin):
         "permission",
         "enabled",
         "validation_status",
-        "can_trade",
         "validated_at",
     ]
     list_filter = ["exchange", "validation_status", "permission", "enabled"]
@@ -121,6 +135,10 @@ class ExchangeAPIKeyAdmin(UsePermissionsShown, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        where = _("Keys are added and edited on their exchange's page: Exchanges → the exchange.")
+        return super().changelist_view(request, {"subtitle": where, **(extra_context or {})})
+
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
@@ -141,6 +159,7 @@ class ExchangeAPIKeyAdmin(UsePermissionsShown, admin.ModelAdmin):
 
 @admin.register(TradingPair)
 class TradingPairAdmin(admin.ModelAdmin):
+    form = PlainDecimalsForm
     list_display = [
         "symbol",
         "exchange",
