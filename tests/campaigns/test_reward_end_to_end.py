@@ -6,7 +6,6 @@ order's owner. Replaying the snapshot or the allocation changes nothing."""
 import json
 from decimal import Decimal
 
-import httpx
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,7 +13,6 @@ from rest_framework.test import APIClient
 
 from campaigns.hufi import hufi_client
 from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
-from campaigns.services.discovery import campaigns_sync
 from campaigns.services.joining import campaign_joins_run
 from campaigns.services.rewards import reward_allocate, rewards_collect
 from demo.scenarios import api_key_validate_now
@@ -25,8 +23,7 @@ from ledger.models import Transaction
 from ledger.selectors import ledger_violations
 from orders.models import MarketMakingOrder, Payout
 from orders.services import payouts
-from simulators.hufi.server import start_in_thread as hufi_start
-from simulators.hufi.world import HufiWorld
+from tests.campaigns.reward_world import hufi_sim, sync  # noqa: F401 - fixture
 from tests.orders.loop.harness import USDT, USDT_ASSET, XIN, world  # noqa: F401 - fixture
 from tests.orders.loop.test_payment_to_exchange import create_order
 from tests.simulators.hufi.conftest import control, mm_manifest
@@ -36,29 +33,9 @@ from wallet.services.deposits import deposit_entry_for_chain
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hufi_sim(world, settings):  # noqa: F811 - the fixture imported above
-    url, stop = hufi_start(world=HufiWorld(seed=3, peer_url=world.mixin_url))
-    http = httpx.Client(base_url=url, timeout=20)
-    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": world.venue_url})
-    token = {"chain_id": 137, "symbol": "USDT", "decimals": 6, "mixin_asset_id": USDT}
-    control(http, "/_sim/tokens", token)
-    settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
-    settings.HUFI_ORACLE_URL = f"{url}/oracle"
-    settings.HUFI_REWARD_ASSETS = {"137:USDT": USDT}
-    yield http
-    http.close()
-    stop()
-
-
-def sync() -> None:
-    with hufi_client() as client:
-        campaigns_sync(client=client)
-
-
 def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     world,  # noqa: F811
-    hufi_sim,
+    hufi_sim,  # noqa: F811
     django_user_model,
     tmp_path,
 ):
