@@ -248,6 +248,11 @@ def _transfer_build_and_send(*, transfer: MixinTransfer, client: MixinClient) ->
             ]
         else:
             requests = _withdrawal_requests(transfer=transfer, client=client, ghost_keys=ghost_keys)
+    except ExternalServiceError:
+        # Nothing was registered yet: outputs reserved for this attempt (a withdrawal's,
+        # while its fee's outputs are contended) would only keep others waiting.
+        _outputs_release(transfer=transfer)
+        raise
     except InsufficientInputsError as exc:
         # Nothing was sent: the transfer stays pending and may be tried again later.
         raise MixinRejectedError(
