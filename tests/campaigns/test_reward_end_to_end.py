@@ -15,20 +15,20 @@ from campaigns.hufi import hufi_client
 from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
 from campaigns.services.joining import campaign_joins_run
 from campaigns.services.rewards import reward_allocate, rewards_collect
-from demo.scenarios import api_key_validate_now
-from exchanges.models import ExchangeAPIKey
-from exchanges.services import api_key_create
 from executor.models import ExchangeFill
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations
 from orders.models import MarketMakingOrder, Payout
 from orders.services import payouts
-from tests.campaigns.reward_world import hufi_sim, sync  # noqa: F401 - fixture
-from tests.orders.loop.harness import USDT, USDT_ASSET, XIN, world  # noqa: F401 - fixture
+from tests.campaigns.reward_world import (  # noqa: F401 - the fixture hufi_sim
+    campaign_create,
+    cycle_paid,
+    hufi_sim,
+    read_only_key,
+    sync,
+)
+from tests.orders.loop.harness import USDT, XIN, world  # noqa: F401 - fixture
 from tests.orders.loop.test_payment_to_exchange import create_order
-from tests.simulators.hufi.conftest import control, mm_manifest
-from wallet.client import mixin_client
-from wallet.services.deposits import deposit_entry_for_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +44,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     world.pay(user, body["payment"]["url"])
     order = world.drive(MarketMakingOrder.objects.get(pk=body["id"]), until="running")
 
-    created = control(
-        hufi_sim,
-        "/_sim/campaigns",
-        {
-            "chain_id": 137,
-            "fund_token": "USDT",
-            "fund_amount": "900",
-            "manifest": mm_manifest(),
-        },
-    )
+    created = campaign_create(hufi_sim)
     sync()
     api = APIClient()
     api.force_authenticate(user)
@@ -64,16 +55,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     assert campaign_joins_run() == {"blocked": 1}
     participation = CampaignParticipation.objects.get()
     assert "read-only key" in participation.last_error
-    read = world.venue.account_key_add(api_key=world.venue_api_key, permissions=["read"])
-    read_key = api_key_validate_now(
-        api_key=api_key_create(
-            exchange=world.exchange,
-            label="hufi-read",
-            api_key=read["api_key"],
-            secret=read["secret"],
-            permission=ExchangeAPIKey.Permission.READ,
-        )
-    )
+    read_key = read_only_key(world)
     assert read_key.can_trade is False
     identity = participation.identity
     identity.read_key = read_key
@@ -100,17 +82,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     assert fills.exists()
 
     # HuFi pays the node's identity to the node's Mixin deposit address for USDT.
-    with mixin_client() as client:
-        entry = deposit_entry_for_chain(chain_id=USDT_ASSET.chain_id, client=client)
-    control(
-        hufi_sim,
-        f"/_sim/users/{identity.address}/payout-address",
-        {"payout_address": entry.destination},
-    )
-    cycle = control(hufi_sim, f"/_sim/campaigns/137-{created['address']}/advance")
-    (transfer,) = cycle["transfers"]
-    assert transfer["status"] == "delivered", transfer
-    reward = Decimal(transfer["amount"])
+    reward = cycle_paid(hufi_sim, campaign=created, identity_address=identity.address)
     assert reward > 0
     world.intake()
     sync()

@@ -16,24 +16,24 @@ import pytest
 
 from campaigns.models import Campaign, CampaignParticipation, RewardAllocation, RewardReceipt
 from campaigns.services.rewards import reward_allocate
-from demo.scenarios import api_key_validate_now
-from exchanges.models import ExchangeAPIKey
-from exchanges.services import api_key_create
 from executor.models import ExchangeFill
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations
 from mrmarket.celery import app as celery_app
 from orders.models import MarketMakingOrder, Payout
-from tests.campaigns.reward_world import hufi_env, hufi_sim  # noqa: F401 - fixture
+from tests.campaigns.reward_world import (  # noqa: F401 - the fixture hufi_sim
+    campaign_create,
+    cycle_paid,
+    hufi_env,
+    hufi_sim,
+    read_only_key,
+)
 from tests.conftest import requires_postgres, requires_redis
 from tests.orders.loop.chaos import loop_violations
-from tests.orders.loop.harness import USDT, USDT_ASSET, XIN, world  # noqa: F401 - fixture
+from tests.orders.loop.harness import USDT, XIN, world  # noqa: F401 - fixture
 from tests.orders.loop.test_payment_to_exchange import create_order
 from tests.orders.loop.workers import Processes, purge_broker, wait_for
-from tests.simulators.hufi.conftest import control, mm_manifest
-from wallet.client import mixin_client
 from wallet.models import MixinSnapshot
-from wallet.services.deposits import deposit_entry_for_chain
 from wallet.services.intake import PAYMENT_SNAPSHOT_TASK
 
 
@@ -85,26 +85,13 @@ def _run(world, hufi_sim, django_user_model, processes: Processes) -> Decimal:  
     # A campaign on the order's exchange and pair, brought in by the launcher sync. The
     # beat's join job finds the order in it and waits, shown, for a read-only key to the
     # account (the order trades on meanwhile); once the operator sets one, it joins.
-    created = control(
-        hufi_sim,
-        "/_sim/campaigns",
-        {"chain_id": 137, "fund_token": "USDT", "fund_amount": "900", "manifest": mm_manifest()},
-    )
+    created = campaign_create(hufi_sim)
     send("campaigns.tasks.campaigns_sync")
     wait_for(lambda: Campaign.objects.exists(), timeout=30, what="the campaign synced")
     blocked = CampaignParticipation.objects.filter(last_error__contains="read-only key")
     wait_for(blocked.exists, timeout=60, what="the join job waiting for a read-only key")
-    read = world.venue.account_key_add(api_key=world.venue_api_key, permissions=["read"])
     identity = blocked.get().identity
-    identity.read_key = api_key_validate_now(
-        api_key=api_key_create(
-            exchange=world.exchange,
-            label="hufi-read",
-            api_key=read["api_key"],
-            secret=read["secret"],
-            permission=ExchangeAPIKey.Permission.READ,
-        )
-    )
+    identity.read_key = read_only_key(world)
     identity.save()
     joined = CampaignParticipation.objects.filter(state=CampaignParticipation.State.JOINED)
     wait_for(joined.exists, timeout=60, what="the beat's join job joining the campaign")
@@ -123,18 +110,8 @@ def _run(world, hufi_sim, django_user_model, processes: Processes) -> Decimal:  
     wait_for(fills.exists, timeout=30, what="the fill settled")
 
     # HuFi scores the cycle and pays the node's identity at its Mixin deposit address.
-    with mixin_client() as client:
-        entry = deposit_entry_for_chain(chain_id=USDT_ASSET.chain_id, client=client)
-    control(
-        hufi_sim,
-        f"/_sim/users/{participation.identity.address}/payout-address",
-        {"payout_address": entry.destination},
-    )
     before = world.mixin_balance(user, USDT)
-    cycle = control(hufi_sim, f"/_sim/campaigns/137-{created['address']}/advance")
-    (transfer,) = cycle["transfers"]
-    assert transfer["status"] == "delivered", transfer
-    reward = Decimal(transfer["amount"])
+    reward = cycle_paid(hufi_sim, campaign=created, identity_address=identity.address)
     send("campaigns.tasks.campaigns_sync")  # the cycle's results file, as the next sync
 
     # The worker's intake records the deposit; the rewards job matches, allocates, books
