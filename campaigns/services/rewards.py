@@ -39,6 +39,7 @@ from orders.services.loop import payout_send_enqueue
 from orders.services.payouts import payout_create
 from wallet.models import MixinSnapshot
 from wallet.selectors import chain_deposits_incoming
+from wallet.services.intake import snapshot_mark_processed
 
 logger = logging.getLogger(__name__)
 
@@ -167,9 +168,12 @@ def rewards_match(*, client: HufiApi) -> list[RewardReceipt]:
     return matched
 
 
+@transaction.atomic
 def _receipt_record(
     snapshot: MixinSnapshot, participation: CampaignParticipation, cycle: dict, digest: str
 ) -> RewardReceipt:
+    """The receipt, and the deposit routed: the order flow leaves a chain deposit it cannot
+    place to the layers above, and reconcile hands over again any it finds unrouted."""
     receipt, _ = RewardReceipt.objects.get_or_create(
         snapshot_id=snapshot.snapshot_id,
         defaults={
@@ -182,6 +186,10 @@ def _receipt_record(
             "results_sha256": digest,
             "trace_id": snapshot.trace_id or context.new_trace_id(),
         },
+    )
+    snapshot_mark_processed(
+        snapshot_id=snapshot.snapshot_id,
+        note=f"HuFi reward: campaign {receipt.campaign.key}, cycle {receipt.cycle_from:%Y-%m-%d}",
     )
     return receipt
 

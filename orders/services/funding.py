@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import context
+from core.errors import RetryableError
 from core.faults import crash_point
 from exchanges.gateway import gateway_for_api_key
 from ledger.models import Transaction
@@ -26,7 +27,7 @@ from orders.services.moves import order_funds_move
 from orders.services.strategy import strategy_config_freeze
 from orders.states import OrderState
 from wallet.client import mixin_client
-from wallet.errors import MixinRejectedError
+from wallet.errors import MixinRejectedError, RejectReason
 from wallet.models import MixinTransfer
 from wallet.selectors import transfer_get_by_key
 from wallet.services.transfers import withdrawal_send, withdrawal_track
@@ -126,6 +127,13 @@ def withdraw_to_exchange(*, order_id: uuid.UUID) -> Step:
                         client=client,
                     )
             except MixinRejectedError as refused:
+                if refused.reason == RejectReason.INSUFFICIENT_BALANCE:
+                    # Not final: the wallet keeps the transfer pending until its outputs
+                    # are there (change not back yet, funds arriving). The order waits in
+                    # `withdrawing`; the task retries, then reconcile, which flags it.
+                    raise RetryableError(
+                        f"withdrawal of the {leg.leg} leg waits for the wallet: {refused.message}"
+                    ) from refused
                 _withdrawal_failed(
                     order.pk, leg, reason=refused.reason.value, message=refused.message
                 )

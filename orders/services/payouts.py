@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import context
+from core.errors import RetryableError
 from core.faults import crash_point
 from ledger.models import Account, Transaction
 from ledger.services import Leg, ledger_post, ledger_reverse, system_account
@@ -92,8 +93,12 @@ def payout_send(*, payout_id: int) -> Payout:
                 memo=payout.memo,
                 client=client,
             )
-    except MixinRejectedError:
+    except MixinRejectedError as refused:
         transfer = transfer_get_by_key(idempotency_key=payout.idempotency_key)
+        if transfer is not None and transfer.state != MixinTransfer.State.FAILED:
+            # Not final (a short balance): the wallet keeps the transfer pending, so the
+            # payout stays pending too and is sent again (the task's retry, reconcile).
+            raise RetryableError(f"Payout {payout.pk} waits: {refused.message}") from refused
     crash_point(f"payout_send:{payout.kind}:after_call")
     with transaction.atomic():
         payout = Payout.objects.select_for_update().get(pk=payout_id)

@@ -6,7 +6,6 @@ order's owner. Replaying the snapshot or the allocation changes nothing."""
 import json
 from decimal import Decimal
 
-import httpx
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,51 +13,29 @@ from rest_framework.test import APIClient
 
 from campaigns.hufi import hufi_client
 from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
-from campaigns.services.discovery import campaigns_sync
 from campaigns.services.joining import campaign_joins_run
 from campaigns.services.rewards import reward_allocate, rewards_collect
-from demo.scenarios import api_key_validate_now
-from exchanges.models import ExchangeAPIKey
-from exchanges.services import api_key_create
 from executor.models import ExchangeFill
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations
 from orders.models import MarketMakingOrder, Payout
 from orders.services import payouts
-from simulators.hufi.server import start_in_thread as hufi_start
-from simulators.hufi.world import HufiWorld
-from tests.orders.loop.harness import USDT, USDT_ASSET, XIN, world  # noqa: F401 - fixture
+from tests.campaigns.reward_world import (  # noqa: F401 - the fixture hufi_sim
+    campaign_create,
+    cycle_paid,
+    hufi_sim,
+    read_only_key,
+    sync,
+)
+from tests.orders.loop.harness import USDT, XIN, world  # noqa: F401 - fixture
 from tests.orders.loop.test_payment_to_exchange import create_order
-from tests.simulators.hufi.conftest import control, mm_manifest
-from wallet.client import mixin_client
-from wallet.services.deposits import deposit_entry_for_chain
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hufi_sim(world, settings):  # noqa: F811 - the fixture imported above
-    url, stop = hufi_start(world=HufiWorld(seed=3, peer_url=world.mixin_url))
-    http = httpx.Client(base_url=url, timeout=20)
-    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": world.venue_url})
-    token = {"chain_id": 137, "symbol": "USDT", "decimals": 6, "mixin_asset_id": USDT}
-    control(http, "/_sim/tokens", token)
-    settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
-    settings.HUFI_ORACLE_URL = f"{url}/oracle"
-    settings.HUFI_REWARD_ASSETS = {"137:USDT": USDT}
-    yield http
-    http.close()
-    stop()
-
-
-def sync() -> None:
-    with hufi_client() as client:
-        campaigns_sync(client=client)
-
-
 def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     world,  # noqa: F811
-    hufi_sim,
+    hufi_sim,  # noqa: F811
     django_user_model,
     tmp_path,
 ):
@@ -67,16 +44,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     world.pay(user, body["payment"]["url"])
     order = world.drive(MarketMakingOrder.objects.get(pk=body["id"]), until="running")
 
-    created = control(
-        hufi_sim,
-        "/_sim/campaigns",
-        {
-            "chain_id": 137,
-            "fund_token": "USDT",
-            "fund_amount": "900",
-            "manifest": mm_manifest(),
-        },
-    )
+    created = campaign_create(hufi_sim)
     sync()
     api = APIClient()
     api.force_authenticate(user)
@@ -87,16 +55,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     assert campaign_joins_run() == {"blocked": 1}
     participation = CampaignParticipation.objects.get()
     assert "read-only key" in participation.last_error
-    read = world.venue.account_key_add(api_key=world.venue_api_key, permissions=["read"])
-    read_key = api_key_validate_now(
-        api_key=api_key_create(
-            exchange=world.exchange,
-            label="hufi-read",
-            api_key=read["api_key"],
-            secret=read["secret"],
-            permission=ExchangeAPIKey.Permission.READ,
-        )
-    )
+    read_key = read_only_key(world)
     assert read_key.can_trade is False
     identity = participation.identity
     identity.read_key = read_key
@@ -123,17 +82,7 @@ def test_joined_order_trades_and_its_owner_is_paid_the_reward(
     assert fills.exists()
 
     # HuFi pays the node's identity to the node's Mixin deposit address for USDT.
-    with mixin_client() as client:
-        entry = deposit_entry_for_chain(chain_id=USDT_ASSET.chain_id, client=client)
-    control(
-        hufi_sim,
-        f"/_sim/users/{identity.address}/payout-address",
-        {"payout_address": entry.destination},
-    )
-    cycle = control(hufi_sim, f"/_sim/campaigns/137-{created['address']}/advance")
-    (transfer,) = cycle["transfers"]
-    assert transfer["status"] == "delivered", transfer
-    reward = Decimal(transfer["amount"])
+    reward = cycle_paid(hufi_sim, campaign=created, identity_address=identity.address)
     assert reward > 0
     world.intake()
     sync()

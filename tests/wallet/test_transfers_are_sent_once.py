@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from core.errors import ApplicationError, ConflictError, InDoubtError
+from core.errors import ApplicationError, ConflictError, InDoubtError, RetryableError
 from tests.conftest import requires_postgres
 from wallet.client import MixinClient
 from wallet.errors import MixinRejectedError, RejectReason
@@ -185,6 +185,30 @@ def test_outputs_held_by_an_unfinished_transfer_are_not_spent_by_another(mixin, 
     assert (first.state, second.state) == (MixinTransfer.State.SUBMITTED,) * 2
     assert mixin_sim.control("GET", f"/_sim/users/{first_user}/balances") == {ASSET: "1"}
     assert mixin_sim.control("GET", f"/_sim/users/{second_user}/balances") == {ASSET: "1"}
+    assert not OutputReservation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_outputs_held_by_an_unfinished_transfer_make_another_wait_not_fail(mixin, mixin_sim):
+    """The wallet holds enough, but in an output that an unfinished transfer holds (its
+    change comes back when it finishes): the other transfer is retried, never refused."""
+    mixin_sim.fund_bot(ASSET, "10")
+    first_user, second_user = mixin_sim.user("First"), mixin_sim.user("Second")
+    mixin_sim.fault(path="/safe/transactions", method="POST", kind="drop")
+    with pytest.raises(InDoubtError):
+        pay_user(mixin, first_user, "1", key="o1:refund")
+
+    with pytest.raises(RetryableError, match="held by other unfinished transfers") as waiting:
+        pay_user(mixin, second_user, "5", key="o2:refund")
+    assert waiting.value.detail == {"held": "10", "total": "10", "needed": "5"}
+    second = MixinTransfer.objects.get(idempotency_key="o2:refund")
+    assert (second.state, second.error_reason) == (MixinTransfer.State.PENDING, "")
+    assert not second.reserved_outputs.exists()
+
+    assert pay_user(mixin, first_user, "1", key="o1:refund").state == "submitted"
+    assert pay_user(mixin, second_user, "5", key="o2:refund").state == "submitted"
+    assert mixin_sim.control("GET", f"/_sim/users/{second_user}/balances") == {ASSET: "5"}
+    assert mixin_sim.state()["bot"]["balances"] == {ASSET: "4"}
     assert not OutputReservation.objects.exists()
 
 

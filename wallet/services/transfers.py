@@ -248,6 +248,11 @@ def _transfer_build_and_send(*, transfer: MixinTransfer, client: MixinClient) ->
             ]
         else:
             requests = _withdrawal_requests(transfer=transfer, client=client, ghost_keys=ghost_keys)
+    except ExternalServiceError:
+        # Nothing was registered yet: outputs reserved for this attempt (a withdrawal's,
+        # while its fee's outputs are contended) would only keep others waiting.
+        _outputs_release(transfer=transfer)
+        raise
     except InsufficientInputsError as exc:
         # Nothing was sent: the transfer stays pending and may be tried again later.
         raise MixinRejectedError(
@@ -330,23 +335,30 @@ def _select_inputs(
 ) -> tuple[builders.SpendableOutput, ...]:
     """Unspent outputs covering `amount` that no other unfinished transfer spends, reserved
     for this one (a concurrent transfer picking the same outputs would make one of the
-    two transactions spend outputs already spent)."""
+    two transactions spend outputs already spent).
+
+    Outputs held by other unfinished transfers come back, as change or released, when
+    those finish: a shortage that they make is contention, retried, never a refusal."""
     for _ in range(RESERVE_ATTEMPTS):
-        taken = set(
+        held = set(
             OutputReservation.objects.exclude(transfer=transfer).values_list(
                 "output_key", flat=True
             )
         )
-        unspent = [
+        listed = [
             builders.SpendableOutput(
                 transaction_hash=o["transaction_hash"],
                 output_index=int(o["output_index"]),
                 amount=to_decimal(o["amount"]),
             )
             for o in client.unspent_outputs(asset=asset_id)
-            if _output_key(o["transaction_hash"], o["output_index"]) not in taken
         ]
-        chosen = builders.select_inputs(unspent=unspent, amount=amount)
+        free = [o for o in listed if _output_key(o.transaction_hash, o.output_index) not in held]
+        try:
+            chosen = builders.select_inputs(unspent=free, amount=amount)
+        except InsufficientInputsError as short:
+            _shortage_check(listed=listed, free=free, amount=amount, short=short)
+            raise
         try:
             with transaction.atomic():
                 OutputReservation.objects.bulk_create(
@@ -360,6 +372,26 @@ def _select_inputs(
             continue  # another transfer reserved one of them first: choose again
         return chosen
     raise RetryableError("Unspent outputs are contended by other transfers; try again.")
+
+
+def _shortage_check(
+    *,
+    listed: Sequence[builders.SpendableOutput],
+    free: Sequence[builders.SpendableOutput],
+    amount: Decimal,
+    short: InsufficientInputsError,
+) -> None:
+    """Raise RetryableError when the wallet holds `amount` and only other unfinished
+    transfers' outputs keep it from this one; return when the wallet is short."""
+    total = sum((o.amount for o in listed), Decimal(0))
+    if total < amount or len(free) == len(listed):
+        return
+    held = total - sum((o.amount for o in free), Decimal(0))
+    raise RetryableError(
+        f"The wallet holds {total} of this asset but {held} of it is in outputs held by "
+        f"other unfinished transfers ({short}); try again when they finish.",
+        detail={"held": str(held), "total": str(total), "needed": str(amount)},
+    )
 
 
 def _output_key(transaction_hash: str, output_index: object) -> str:

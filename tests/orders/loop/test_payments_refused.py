@@ -118,3 +118,31 @@ def test_expired_intent_refunds_its_partial_payment(world, django_user_model):
     assert settle(world) == ["refunded: order_not_awaiting_payment"]
     assert world.mixin_balance(user, USDT) == Decimal("1000")
     assert ledger_violations() == []
+
+
+def test_a_refund_mixin_finds_short_stays_pending_and_is_sent_later(world, django_user_model):
+    """A short balance is not final: the wallet keeps the transfer pending, so the refund
+    is neither `sent` (nothing moved) nor `failed` (its booking reversed); it goes out on
+    its next try."""
+    from core.errors import RetryableError
+    from orders.services.payouts import payout_send
+
+    user = world.mixin_user(django_user_model, **{USDT: "50"})
+    pay_one(world, user, asset_id=USDT, amount="5", memo="not a memo")
+    world.intake()
+    refund = Payout.objects.get()
+    world.mixin(
+        "POST",
+        "/_sim/faults",
+        {"path": "/safe/transaction/requests", "method": "POST", "kind": "error", "code": 20117},
+    )
+
+    with pytest.raises(RetryableError, match="waits: Mixin error 20117"):
+        payout_send(payout_id=refund.pk)
+    refund.refresh_from_db()
+    assert (refund.status, refund.error) == (Payout.Status.PENDING, "")
+    assert world.mixin_balance(user, USDT) == Decimal("45")
+
+    assert payout_send(payout_id=refund.pk).status == Payout.Status.SENT
+    assert world.mixin_balance(user, USDT) == Decimal("50")
+    assert ledger_violations() == []

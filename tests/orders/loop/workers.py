@@ -23,19 +23,23 @@ EVERY_QUEUE = ",".join(celery_app.amqp.queues)
 
 
 class Processes:
-    def __init__(self, world, log_dir: Path) -> None:
+    def __init__(self, world, log_dir: Path, *, env: dict[str, str] | None = None) -> None:
         self.world = world
         self.log_dir = log_dir
         self.running: list[subprocess.Popen] = []
-        self.env = database_env_for_subprocess() | {
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "MIXIN_KEYSTORE": world.keystore_json,
-            "MIXIN_API_BASE": world.mixin_url,
-            "MIXIN_OAUTH_BASE": world.mixin_url,
-            "MIXIN_HTTP_TIMEOUT_MS": "3000",
-            "DEBUG": "true",
-            "LOG_LEVEL": "INFO",
-        }
+        self.env = (
+            database_env_for_subprocess()
+            | {
+                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+                "MIXIN_KEYSTORE": world.keystore_json,
+                "MIXIN_API_BASE": world.mixin_url,
+                "MIXIN_OAUTH_BASE": world.mixin_url,
+                "MIXIN_HTTP_TIMEOUT_MS": "3000",
+                "DEBUG": "true",
+                "LOG_LEVEL": "INFO",
+            }
+            | (env or {})
+        )
 
     def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> subprocess.Popen:
         path = self.log_dir / f"{name}-{len(self.running)}.log"
