@@ -116,6 +116,7 @@ class SignedBundle:
     content: bytes
     sha256: str
     public_key: str
+    signature: str = ""
 
 
 def bundle_sign(report: dict[str, Any], *, key: SigningKey | None = None) -> SignedBundle:
@@ -141,7 +142,9 @@ def bundle_sign(report: dict[str, Any], *, key: SigningKey | None = None) -> Sig
             b"}",
         ]
     )
-    return SignedBundle(content=content, sha256=digest.hex(), public_key=public_key)
+    return SignedBundle(
+        content=content, sha256=digest.hex(), public_key=public_key, signature=signature
+    )
 
 
 def bundle_build(
