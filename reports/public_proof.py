@@ -48,6 +48,11 @@ def public_orders(*, pair_id: int | None = None, limit: int = 50) -> QuerySet[Ma
     return query.select_related("pair__exchange").order_by("-created_at")[:limit]
 
 
+def window_clock() -> datetime:
+    """The time a proof window is cut at (a seam for the tests' clock)."""
+    return timezone.now()
+
+
 def _minute_floor(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
@@ -57,7 +62,7 @@ def proof_window(
 ) -> tuple[datetime, datetime]:
     """[the order's creation, the last whole minute) while it runs; once it is finished,
     up to the minute after its last change, so the window holds all it did."""
-    now = now or timezone.now()
+    now = now or window_clock()
     end = _minute_floor(now)
     if order.state in TERMINAL_STATES:
         end = min(end, _minute_floor(order.state_changed_at) + MINUTE)
