@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +29,7 @@ from nacl.signing import SigningKey
 from campaigns.models import HufiIdentity
 from executor.models import ExecutorState
 from mrmarket.status import attestation_check
-from orders.models import MarketMakingOrder, StrategyPreset
+from orders.models import StrategyPreset
 from orders.states import OrderState
 from reports.bundle.build import config_document, config_sha256
 from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_loads
@@ -43,9 +44,13 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _git(*args: str) -> str | None:
+    git = shutil.which("git")
+    if git is None:
+        return None
     try:
-        done = subprocess.run(
-            ["git", "-C", str(settings.BASE_DIR), *args],
+        # Fixed arguments of our own, no shell: nothing here comes from a request.
+        done = subprocess.run(  # noqa: S603
+            [git, "-C", str(settings.BASE_DIR), *args],
             capture_output=True,
             text=True,
             timeout=5,

@@ -17,7 +17,7 @@ from orders.selectors import pair_list_for_orders
 from reports.public_proof import public_orders
 
 
-class CodeVersionSerializer(serializers.Serializer):
+class NodeProofCodeVersionSerializer(serializers.Serializer):
     commit = serializers.CharField(help_text="The git commit, or `unknown`.")
     source = serializers.ChoiceField(choices=["git", "MRMARKET_CODE_VERSION", "unknown"])
     modified = serializers.BooleanField(
@@ -25,51 +25,51 @@ class CodeVersionSerializer(serializers.Serializer):
     )
 
 
-class HashedFileSerializer(serializers.Serializer):
+class NodeProofFileSerializer(serializers.Serializer):
     path = serializers.CharField()
     sha256 = serializers.CharField()
 
 
-class PresetHashSerializer(serializers.Serializer):
+class NodeProofPresetSerializer(serializers.Serializer):
     name = serializers.CharField()
     enabled = serializers.BooleanField()
     rules_sha256 = serializers.CharField(help_text="sha256 of the canonical JSON of its rules.")
 
 
-class RunningOrderHashSerializer(serializers.Serializer):
+class NodeProofRunningOrderSerializer(serializers.Serializer):
     order = serializers.CharField(allow_null=True, help_text="Named only when its proof is public.")
     market = serializers.CharField()
     config_sha256 = serializers.CharField()
     matches_frozen = serializers.BooleanField()
 
 
-class SigningKeySerializer(serializers.Serializer):
+class NodeProofSigningKeySerializer(serializers.Serializer):
     algorithm = serializers.CharField()
     public_key = serializers.CharField()
 
 
-class NodeKeysSerializer(serializers.Serializer):
-    report_signing = SigningKeySerializer()
+class NodeProofKeysSerializer(serializers.Serializer):
+    report_signing = NodeProofSigningKeySerializer()
     hufi_evm_addresses = serializers.ListField(child=serializers.CharField())
 
 
-class AttestationSerializer(serializers.Serializer):
+class NodeProofAttestationSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class ProofDocumentSerializer(serializers.Serializer):
+class NodeProofDocumentSerializer(serializers.Serializer):
     node = serializers.CharField()
-    code_version = CodeVersionSerializer()
-    permission_surface = HashedFileSerializer()
+    code_version = NodeProofCodeVersionSerializer()
+    permission_surface = NodeProofFileSerializer()
     rules_sha256 = serializers.CharField()
-    presets = PresetHashSerializer(many=True)
-    running_orders = RunningOrderHashSerializer(many=True)
-    keys = NodeKeysSerializer()
-    attestation = AttestationSerializer()
+    presets = NodeProofPresetSerializer(many=True)
+    running_orders = NodeProofRunningOrderSerializer(many=True)
+    keys = NodeProofKeysSerializer()
+    attestation = NodeProofAttestationSerializer()
 
 
-class ProofSerializer(serializers.Serializer):
-    document = ProofDocumentSerializer()
+class NodeProofSerializer(serializers.Serializer):
+    document = NodeProofDocumentSerializer()
     format = serializers.ChoiceField(choices=[PROOF_FORMAT])
     public_key = serializers.CharField()
     sha256 = serializers.CharField()
@@ -82,7 +82,7 @@ class ProofJsonApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        responses={200: OpenApiResponse(ProofSerializer), **error_responses()},
+        responses={200: OpenApiResponse(NodeProofSerializer), **error_responses()},
         tags=["proof"],
     )
     def get(self, request: Request) -> HttpResponse:

@@ -20,7 +20,7 @@ def _text(**kwargs: object) -> serializers.CharField:
     return serializers.CharField(allow_null=True, **kwargs)
 
 
-class PublicOrderSerializer(serializers.Serializer):
+class ProofOrderSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     exchange = serializers.CharField()
     symbol = serializers.CharField()
@@ -31,7 +31,7 @@ class PublicOrderSerializer(serializers.Serializer):
     config_hash = serializers.CharField(help_text="sha256 of the frozen strategy config.")
 
 
-class WindowSerializer(serializers.Serializer):
+class ProofWindowSerializer(serializers.Serializer):
     from_ = serializers.CharField(help_text="Fixed-width UTC text, as in the bundle.")
     to = serializers.CharField()
 
@@ -41,12 +41,12 @@ class WindowSerializer(serializers.Serializer):
         return fields
 
 
-class MethodologySerializer(serializers.Serializer):
+class ProofMethodologySerializer(serializers.Serializer):
     report = serializers.CharField()
     pnl = serializers.CharField()
 
 
-class ActivitySerializer(serializers.Serializer):
+class ProofActivitySerializer(serializers.Serializer):
     volume_base = serializers.CharField()
     volume_quote = serializers.CharField()
     fills = serializers.IntegerField()
@@ -58,7 +58,7 @@ class ActivitySerializer(serializers.Serializer):
     orders_cancelled = serializers.IntegerField()
 
 
-class BandSerializer(serializers.Serializer):
+class ProofBandSerializer(serializers.Serializer):
     band_bps = serializers.ChoiceField(choices=BANDS_BPS)
     bid_mean = _text()
     bid_min = _text()
@@ -66,7 +66,7 @@ class BandSerializer(serializers.Serializer):
     ask_min = _text()
 
 
-class StabilityTextSerializer(serializers.Serializer):
+class ProofStabilitySerializer(serializers.Serializer):
     methodology_version = serializers.CharField()
     interval_seconds = serializers.IntegerField()
     span_start = _text()
@@ -77,12 +77,12 @@ class StabilityTextSerializer(serializers.Serializer):
     uptime = _text(help_text="Share of slots up, 0 to 1.")
     spread_p50_bps = _text()
     spread_p95_bps = _text()
-    depth = BandSerializer(many=True)
+    depth = ProofBandSerializer(many=True)
     depth_volatility = _text()
     depth_drawdown = _text()
 
 
-class BundleRefSerializer(serializers.Serializer):
+class ProofBundleSerializer(serializers.Serializer):
     format = serializers.CharField()
     sha256 = serializers.CharField(help_text="Hash of the report's canonical bytes.")
     signature = serializers.CharField(help_text="ed25519 signature of those 32 hash bytes.")
@@ -91,12 +91,12 @@ class BundleRefSerializer(serializers.Serializer):
 
 
 class OrderProofSerializer(serializers.Serializer):
-    order = PublicOrderSerializer()
-    window = WindowSerializer()
-    methodology = MethodologySerializer()
-    activity = ActivitySerializer()
-    stability = StabilityTextSerializer(allow_null=True, help_text="null: no snapshot yet.")
-    bundle = BundleRefSerializer()
+    order = ProofOrderSerializer()
+    window = ProofWindowSerializer()
+    methodology = ProofMethodologySerializer()
+    activity = ProofActivitySerializer()
+    stability = ProofStabilitySerializer(allow_null=True, help_text="null: no snapshot yet.")
+    bundle = ProofBundleSerializer()
 
 
 class PublicOrderProofApi(APIView):

@@ -85,9 +85,7 @@ def _activity(pnl: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def order_proof_summary(
-    *, order: MarketMakingOrder, now: datetime | None = None
-) -> dict[str, Any]:
+def order_proof_summary(*, order: MarketMakingOrder, now: datetime | None = None) -> dict[str, Any]:
     since, until = proof_window(order=order, now=now)
     key = f"order-proof:{order.pk}:{until.isoformat()}:{order.state}"
     summary = cache.get(key)
@@ -125,4 +123,3 @@ def _summary(order: MarketMakingOrder, since: datetime, until: datetime) -> dict
             "size": len(bundle.content),
         },
     }
-

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401 - registers <id:...>
-
+from reports import pages
 from reports.api import (
     OrderLifecycleApi,
     OrderPnlApi,
@@ -10,7 +10,6 @@ from reports.api import (
     ReportKeyApi,
     UserPnlApi,
 )
-from reports import pages
 from reports.proof_api import PublicOrderProofApi
 from reports.stability_api import StabilityApi
 

@@ -98,9 +98,7 @@ def test_the_public_proof_shows_the_bundle_and_the_bundle_verifies(
     expect(page.locator("#public-orders a")).to_have_count(1)
     look("proof-pair")
     page.get_by_role("button", name="Last 7 days").click()
-    expect(page.get_by_role("button", name="Last 7 days")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(page.get_by_role("button", name="Last 7 days")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#fig-observed")).to_have_text("3")
 
     page.get_by_role("link", name="This node's proof: its code, rules and keys").click()

@@ -155,9 +155,9 @@ def test_proof_verify_accepts_the_file_and_names_each_tampering(tmp_path):
     out = Lines()
     with pytest.raises(CommandError):
         call_command("proof_verify", str(tampered), stdout=out)
+    rehashed = hashlib.sha256(canonical_json(envelope["document"])).hexdigest()
     assert out.lines == [
-        f"hash: the document hashes to {hashlib.sha256(canonical_json(envelope['document'])).hexdigest()}"
-        f", the proof says {proof.sha256}",
+        f"hash: the document hashes to {rehashed}, the proof says {proof.sha256}",
         "signature: does not match the document's hash",
     ]
 
