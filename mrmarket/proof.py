@@ -33,7 +33,7 @@ from orders.models import StrategyPreset
 from orders.states import OrderState
 from reports.bundle.build import config_document, config_sha256
 from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_loads
-from reports.keys import report_signing_key, signature_valid
+from reports.keys import report_signing_key, sign_canonical, signer_problems
 
 PROOF_FORMAT = "mrmarket-node-proof/1"
 PERMISSION_SURFACE = Path("docs") / "permission-surface.md"
@@ -172,19 +172,17 @@ class SignedProof:
 
 
 def proof_sign(document: dict[str, Any], *, key: SigningKey | None = None) -> SignedProof:
-    key = key or report_signing_key()
-    body = canonical_json(document)
-    digest = hashlib.sha256(body).digest()
-    public_key = key.verify_key.encode(encoder=HexEncoder).decode()
-    signature = key.sign(digest).signature.hex()
+    signed = sign_canonical(canonical_json(document), key=key)
     envelope = {
         "document": document,
         "format": PROOF_FORMAT,
-        "public_key": public_key,
-        "sha256": digest.hex(),
-        "signature": signature,
+        "public_key": signed.public_key,
+        "sha256": signed.sha256,
+        "signature": signed.signature,
     }
-    return SignedProof(document, canonical_json(envelope), digest.hex(), signature, public_key)
+    return SignedProof(
+        document, canonical_json(envelope), signed.sha256, signed.signature, signed.public_key
+    )
 
 
 def proof_build(*, key: SigningKey | None = None) -> SignedProof:
@@ -213,17 +211,14 @@ def proof_problems(content: bytes, *, public_key: str) -> list[str]:
         problems.append(
             f"hash: the document hashes to {digest.hex()}, the proof says {envelope['sha256']}"
         )
-    if envelope["public_key"] != public_key:
-        problems.append(
-            f"signature: signed by key {envelope['public_key']}, not the expected {public_key}"
-        )
+    problems += signer_problems(
+        digest=digest,
+        public_key=str(envelope["public_key"]),
+        signature=str(envelope["signature"]),
+        expected_key=public_key,
+        what="the document's hash",
+    )
     stated = (envelope["document"].get("keys") or {}).get("report_signing") or {}
     if stated.get("public_key") != envelope["public_key"]:
         problems.append("keys: the document names another report key than the one that signed")
-    if not signature_valid(
-        public_key_hex=str(envelope["public_key"]),
-        message=digest,
-        signature_hex=str(envelope["signature"]),
-    ):
-        problems.append("signature: does not match the document's hash")
     return problems
