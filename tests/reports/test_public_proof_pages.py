@@ -4,13 +4,15 @@ the page shows and verifies); a private order is a 404, to its owner too; nothin
 is shown, in the summary, the page or the bundle."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rest_framework.test import APIClient
 
+from orders.models import MarketMakingOrder
 from reports.bundle.verify import bundle_problems
 from reports.keys import report_public_key
+from reports.public_proof import proof_window
 from reports.snapshots import market_snapshot_take, slot_of
 from tests.reports.world import traded_order
 
@@ -119,3 +121,22 @@ def test_the_stability_api_answers_anyone(monkeypatch):
     )
     assert answer.status_code == 200
     assert answer.json()["window"]["observed"] == 3
+
+
+def test_the_window_closes_at_the_last_whole_minute_or_after_the_end():
+    created = datetime(2026, 12, 1, 10, 0, 30, 123456, tzinfo=UTC)
+    now = datetime(2026, 12, 1, 12, 34, 56, tzinfo=UTC)
+    running = MarketMakingOrder(state="running", created_at=created)
+    assert proof_window(order=running, now=now) == (
+        created,
+        datetime(2026, 12, 1, 12, 34, tzinfo=UTC),
+    )
+    # Just created: the window still spans a minute, past its creation.
+    young = MarketMakingOrder(state="running", created_at=now)
+    assert proof_window(order=young, now=now)[1] == datetime(2026, 12, 1, 12, 35, tzinfo=UTC)
+    exited = MarketMakingOrder(
+        state="exited",
+        created_at=created,
+        state_changed_at=datetime(2026, 12, 1, 11, 5, 10, tzinfo=UTC),
+    )
+    assert proof_window(order=exited, now=now)[1] == datetime(2026, 12, 1, 11, 6, tzinfo=UTC)
