@@ -20,6 +20,10 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only \
     python manage.py collectstatic --noinput
 
 FROM python:3.11-slim AS runtime
+# The commit the image is built from, published on /proof/ (the image holds no .git):
+#   docker build --build-arg MRMARKET_CODE_VERSION=$(git rev-parse HEAD) -t mrmarket .
+ARG MRMARKET_CODE_VERSION=unknown
+ENV MRMARKET_CODE_VERSION=$MRMARKET_CODE_VERSION
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles MRMARKET_VAR_DIR=/var/lib/mrmarket
 RUN groupadd --system --gid 10001 mrmarket \

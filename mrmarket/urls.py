@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from campaigns.urls import api_urlpatterns as campaigns_api_urls
 from mrmarket.console import console_urls
+from mrmarket.proof_views import ProofJsonApi, proof_page
 from mrmarket.views import healthz
 from orders.urls import api_urlpatterns as orders_api_urls
 from orders.urls import page_urlpatterns as orders_page_urls
 from reports.urls import api_urlpatterns as reports_api_urls
+from reports.urls import page_urlpatterns as reports_page_urls
 from wallet.urls import api_urlpatterns as wallet_api_urls
 from wallet.urls import page_urlpatterns as wallet_page_urls
 
@@ -18,6 +20,9 @@ urlpatterns = [
     *console_urls(),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("proof/", proof_page, name="proof"),
+    path("proof.json", ProofJsonApi.as_view(), name="proof-json"),
+    path("", include(reports_page_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view loads its start-up script from a URL: no inline script for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

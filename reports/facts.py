@@ -29,6 +29,12 @@ def time_text(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="microseconds")[:26] + "Z"
 
 
+def actor_shown(actor: str) -> str:
+    """Who acted, as a bundle or a lifecycle shows it to anyone the owner lets read it: the
+    only user who acts on an order is its owner, named so rather than by a user id."""
+    return "owner" if actor.startswith("user:") else actor
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else decimal_text(value)
 
@@ -157,7 +163,7 @@ def executor_event_rows(
     return [
         {
             "kind": e.kind,
-            "actor": e.actor,
+            "actor": actor_shown(e.actor),
             "reason": e.reason,
             "data": e.data,
             "count": e.count,
@@ -185,7 +191,7 @@ def order_event_rows(
             "kind": e.kind,
             "from_state": e.from_state,
             "to_state": e.to_state,
-            "actor": e.actor,
+            "actor": actor_shown(e.actor),
             "reason": e.reason,
             "data": e.data,
             "created_at": time_text(e.created_at),

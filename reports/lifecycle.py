@@ -11,7 +11,7 @@ from typing import Any
 
 from executor.models import FINAL_STATUSES, ExchangeFill, ExecutorEvent, TrackedOrder
 from orders.models import MarketMakingOrder, OrderEvent
-from reports.facts import time_text
+from reports.facts import actor_shown, time_text
 
 LIFECYCLE_PAGE_SIZE = 100
 
@@ -96,7 +96,7 @@ def _executor_events(rows: Iterable[ExecutorEvent]) -> Iterator[tuple[str, int, 
                 "count": e.count,
                 "source": "executor",
                 "kind": e.kind,
-                "actor": e.actor,
+                "actor": actor_shown(e.actor),
                 "reason": e.reason,
                 "data": e.data,
                 "trace_id": e.trace_id,
@@ -115,7 +115,7 @@ def _order_events(rows: Iterable[OrderEvent]) -> Iterator[tuple[str, int, dict[s
                 "kind": e.kind,
                 "from": e.from_state,
                 "to": e.to_state,
-                "actor": e.actor,
+                "actor": actor_shown(e.actor),
                 "reason": e.reason,
                 "data": e.data,
                 "trace_id": e.trace_id,

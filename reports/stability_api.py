@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -104,7 +105,10 @@ def stability_payload(
 
 
 class StabilityApi(APIView):
-    """Liquidity stability of a pair's book (docs/methodology.md)."""
+    """Liquidity stability of a pair's book (docs/methodology.md): the public book as any
+    trader saw it, so anyone may read it (the "depth is real" page does, without login)."""
+
+    permission_classes = [AllowAny]
 
     @extend_schema(
         parameters=[

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import converters  # noqa: F401 - registers <id:...>
+from reports import pages
 from reports.api import (
     OrderLifecycleApi,
     OrderPnlApi,
@@ -8,10 +10,12 @@ from reports.api import (
     ReportKeyApi,
     UserPnlApi,
 )
+from reports.proof_api import PublicOrderProofApi
 from reports.stability_api import StabilityApi
 
 api_urlpatterns = [
     path("reports/stability/", StabilityApi.as_view(), name="reports-stability"),
+    path("proof/orders/<uuid:order_id>/", PublicOrderProofApi.as_view(), name="proof-order-api"),
     path(
         "market-making/orders/<uuid:order_id>/lifecycle/",
         OrderLifecycleApi.as_view(),
@@ -34,4 +38,10 @@ api_urlpatterns = [
     ),
     path("market-making/pnl/", UserPnlApi.as_view(), name="market-making-pnl"),
     path("market-making/report-key/", ReportKeyApi.as_view(), name="report-key"),
+]
+
+# The public proof pages: anyone, no login (the node's own /proof/ is mrmarket's).
+page_urlpatterns = [
+    path("proof/orders/<uuid:order_id>/", pages.order_proof_page, name="proof-order"),
+    path("proof/pairs/<id:pair_id>/", pages.pair_depth_page, name="proof-pair"),
 ]

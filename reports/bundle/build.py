@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nacl.encoding import HexEncoder
 from nacl.signing import SigningKey
 
 from executor.selectors import risk_rules_in_force
@@ -31,7 +30,7 @@ from reports.facts import (
     order_event_rows,
     time_text,
 )
-from reports.keys import report_signing_key
+from reports.keys import sign_canonical
 from reports.marks import fee_rates_read, mark_read
 from reports.pnl import METHODOLOGY_VERSION, order_figures
 from reports.snapshot_facts import snapshot_rows, stability_figures
@@ -116,14 +115,12 @@ class SignedBundle:
     content: bytes
     sha256: str
     public_key: str
+    signature: str = ""
 
 
 def bundle_sign(report: dict[str, Any], *, key: SigningKey | None = None) -> SignedBundle:
-    key = key or report_signing_key()
     body = canonical_json(report)
-    digest = hashlib.sha256(body).digest()
-    public_key = key.verify_key.encode(encoder=HexEncoder).decode()
-    signature = key.sign(digest).signature.hex()
+    signed = sign_canonical(body, key=key)
     # The envelope's canonical form, written around the report's bytes rather than
     # serializing the report a second time (keys in canonical order).
     content = b"".join(
@@ -131,17 +128,22 @@ def bundle_sign(report: dict[str, Any], *, key: SigningKey | None = None) -> Sig
             b'{"format":',
             canonical_json(BUNDLE_FORMAT),
             b',"public_key":',
-            canonical_json(public_key),
+            canonical_json(signed.public_key),
             b',"report":',
             body,
             b',"sha256":',
-            canonical_json(digest.hex()),
+            canonical_json(signed.sha256),
             b',"signature":',
-            canonical_json(signature),
+            canonical_json(signed.signature),
             b"}",
         ]
     )
-    return SignedBundle(content=content, sha256=digest.hex(), public_key=public_key)
+    return SignedBundle(
+        content=content,
+        sha256=signed.sha256,
+        public_key=signed.public_key,
+        signature=signed.signature,
+    )
 
 
 def bundle_build(

@@ -13,7 +13,7 @@ from typing import Any
 
 from reports.bundle.build import BUNDLE_FORMAT, config_sha256, report_figures
 from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_loads
-from reports.keys import signature_valid
+from reports.keys import signer_problems
 
 
 def bundle_problems(content: bytes, *, public_key: str) -> list[str]:
@@ -33,14 +33,13 @@ def bundle_problems(content: bytes, *, public_key: str) -> list[str]:
         problems.append(
             f"hash: the report hashes to {digest.hex()}, the bundle says {envelope['sha256']}"
         )
-    if envelope["public_key"] != public_key:
-        problems.append(
-            f"signature: signed by key {envelope['public_key']}, not the node's {public_key}"
-        )
-    if not signature_valid(
-        public_key_hex=envelope["public_key"], message=digest, signature_hex=envelope["signature"]
-    ):
-        problems.append("signature: does not match the report's hash")
+    problems += signer_problems(
+        digest=digest,
+        public_key=envelope["public_key"],
+        signature=envelope["signature"],
+        expected_key=public_key,
+        what="the report's hash",
+    )
     try:
         problems.extend(_fact_problems(report))
         problems.extend(_figure_differences(report_figures(report), report["figures"]))
