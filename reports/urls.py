@@ -8,10 +8,13 @@ from reports.api import (
     ReportKeyApi,
     UserPnlApi,
 )
+from reports.dashboard_api import DashboardApi
+from reports.pages import dashboard
 from reports.stability_api import StabilityApi
 
 api_urlpatterns = [
     path("reports/stability/", StabilityApi.as_view(), name="reports-stability"),
+    path("reports/dashboard/", DashboardApi.as_view(), name="reports-dashboard"),
     path(
         "market-making/orders/<uuid:order_id>/lifecycle/",
         OrderLifecycleApi.as_view(),
@@ -35,3 +38,5 @@ api_urlpatterns = [
     path("market-making/pnl/", UserPnlApi.as_view(), name="market-making-pnl"),
     path("market-making/report-key/", ReportKeyApi.as_view(), name="report-key"),
 ]
+
+page_urlpatterns = [path("dashboard/", dashboard, name="dashboard")]
