@@ -42,7 +42,7 @@ def report_self_check(*, order: MarketMakingOrder, now: datetime) -> ReportSelfC
     bundle = bundle_sign(report)
     problems = bundle_problems(bundle.content, public_key=report_public_key())
     reported = order_stability(order_id=order.pk, start=since, end=now).window
-    recomputed = report["figures"]["stability"]
+    recomputed = report["figures"]["stability"] or {}  # None: no snapshot in the window
     spread = _deviation(reported.spread_p50_bps, recomputed.get("spread_p50_bps"))
     return ReportSelfCheck.objects.create(
         order=order,
