@@ -66,6 +66,7 @@ def campaign_page(request: HttpRequest, key: str) -> HttpResponse:
         {
             "campaign": campaign,
             "type_label": TYPE_WORDS.get(campaign.type, campaign.type),
+            "status_label": STATUS_WORDS.get(campaign.status, campaign.status),
             "chain": chain_name(campaign.chain_id),
             "words": _words(),
             "config": config,

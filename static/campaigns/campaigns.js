@@ -17,7 +17,11 @@ const MrMarketCampaigns = (() => {
     fund(campaign) { return this.token(campaign.fund_amount, campaign); },
     paid(campaign) { return this.token(campaign.amount_paid, campaign); },
     volume(campaign) { return `${MrMarket.amount(campaign.volume, 2)} ${quoteOf(campaign.symbol)}`.trim(); },
-    when(iso) { return MrMarket.moment(iso); },
+    day(iso) {
+      const date = new Date(iso);
+      return Number.isNaN(date.getTime()) ? "" : date.toLocaleDateString(document.documentElement.lang || undefined,
+        {year: "numeric", month: "short", day: "numeric"});
+    },
     pageUrl(campaign) { return urls.pageUrl.replace("KEY", campaign.key); },
     orderUrl(order) { return urls.orderUrl.replace("00000000-0000-0000-0000-000000000000", order.id); },
     orderName(order) { return `${order.symbol} · ${order.exchange}`; },
