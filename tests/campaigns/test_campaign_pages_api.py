@@ -12,35 +12,15 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
+from campaigns.models import CampaignParticipation, RewardReceipt
 from campaigns.selectors import flagged_volume_share
 from campaigns.services.identity import identity_for_account
 from orders.models import MarketMakingOrder
+from tests.campaigns.test_join_policy import campaign_row
 from tests.exchanges.factories import TradingPairFactory
 from tests.orders.factories import MarketMakingOrderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def campaign_row(address: str, **fields) -> Campaign:
-    now = timezone.now()
-    values = {
-        "chain_id": 137,
-        "address": address,
-        "type": "MARKET_MAKING",
-        "exchange_name": "binance",
-        "symbol": "XIN/USDT",
-        "details": {"daily_volume_target": "1000"},
-        "start_date": now - timedelta(hours=1),
-        "end_date": now + timedelta(days=2),
-        "status": "active",
-        "fund_amount": 900,
-        "fund_token": "0x1",
-        "fund_token_symbol": "USDT",
-        "fund_token_decimals": 6,
-        "synced_at": now,
-    }
-    return Campaign.objects.create(**{**values, **fields})
 
 
 def client_of(user) -> APIClient:
@@ -56,7 +36,6 @@ def world(presets_seeded):
     theirs = MarketMakingOrderFactory(pair=pair)
     MarketMakingOrder.objects.filter(pk__in=[mine.pk, theirs.pk]).update(state="running")
     joined = campaign_row(
-        "0x" + "a" * 40,
         leaderboard={
             "data": [
                 {"address": "0x1", "score": "5", "result": "1200.5", "estimated_reward": "3"},
@@ -64,8 +43,8 @@ def world(presets_seeded):
             ]
         },
     )
-    campaign_row("0x" + "b" * 40, type="HOLDING", symbol="XIN", status="completed")
-    campaign_row("0x" + "c" * 40, chain_id=1, exchange_name="okx")
+    campaign_row(address="0x" + "b" * 40, type="HOLDING", symbol="XIN", status="completed")
+    campaign_row(address="0x" + "c" * 40, chain_id=1, exchange_name="okx")
     for order in (mine, theirs):
         participation = CampaignParticipation.objects.create(
             campaign=joined,

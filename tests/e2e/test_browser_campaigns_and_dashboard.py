@@ -24,8 +24,7 @@ from campaigns.services.joining import campaign_joins_run
 from demo.campaigns import demo_campaign_seed
 from demo.services import DEMO_MIXIN_USER_ID
 from orders.models import MarketMakingOrder
-from simulators.hufi.server import start_in_thread as hufi_start
-from simulators.hufi.world import HufiWorld
+from tests.campaigns.test_demo_campaign import hufi_url  # noqa: F401 - the HuFi simulator
 from tests.e2e.test_browser_order_from_login_to_exit import _login
 from tests.orders.factories import MarketMakingOrderFactory
 from tests.reports.test_dashboard_api import fill, snapshot
@@ -35,15 +34,6 @@ expect = pytest.importorskip(
 ).expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def hufi_url(demo_world, settings):
-    url, stop = hufi_start(world=HufiWorld(seed=1, peer_url=demo_world.mixin_url))
-    settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
-    settings.HUFI_ORACLE_URL = f"{url}/oracle"
-    yield url
-    stop()
 
 
 def _running_order_of_demo_user(demo_world) -> MarketMakingOrder:
@@ -60,7 +50,12 @@ def _running_order_of_demo_user(demo_world) -> MarketMakingOrder:
 
 
 def test_campaign_list_filters_and_the_detail_shows_our_order(
-    presets_seeded, live_server, demo_world, hufi_url, page, look
+    presets_seeded,
+    live_server,
+    demo_world,
+    hufi_url,
+    page,
+    look,  # noqa: F811 - imported
 ):
     demo_campaign_seed(
         hufi_url=hufi_url, venue_url=demo_world.venue_url, trading_key=demo_world.api_key

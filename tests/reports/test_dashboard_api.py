@@ -117,12 +117,16 @@ def scripted(presets_seeded):
     return a, b, other
 
 
+def dashboard(user, window: str):
+    api = APIClient()
+    api.force_authenticate(user)
+    with time_machine.travel(NOW, tick=False):
+        return api.get("/api/v1/reports/dashboard/", {"window": window})
+
+
 def test_the_dashboard_sums_my_orders_by_hand(scripted):
     a, b, _ = scripted
-    api = APIClient()
-    api.force_authenticate(a.user)
-    with time_machine.travel(NOW, tick=False):
-        body = api.get("/api/v1/reports/dashboard/", {"window": "24h"}).json()
+    body = dashboard(a.user, "24h").json()
     assert body["start"] == "2026-05-31T11:00:00Z" and body["end"] == "2026-06-01T11:00:00Z"
     assert len(body["times"]) == 24 and body["step_seconds"] == 3600
     assert body["times"][22] == "2026-06-01T09:00:00Z"
@@ -148,12 +152,8 @@ def test_the_dashboard_sums_my_orders_by_hand(scripted):
 
 def test_the_week_and_month_windows_and_bad_input(scripted):
     a, _, _ = scripted
-    api = APIClient()
-    api.force_authenticate(a.user)
-    with time_machine.travel(NOW, tick=False):
-        week = api.get("/api/v1/reports/dashboard/", {"window": "7d"}).json()
-        month = api.get("/api/v1/reports/dashboard/", {"window": "30d"}).json()
-        bad = api.get("/api/v1/reports/dashboard/", {"window": "1y"})
+    week, month = dashboard(a.user, "7d").json(), dashboard(a.user, "30d").json()
+    bad = dashboard(a.user, "1y")
     assert len(week["times"]) == 28 and week["step_seconds"] == 6 * 3600
     assert len(month["times"]) == 30 and month["end"] == "2026-06-02T00:00:00Z"
     # The hour above is in the month's last day; the fill of two days ago now counts too.
