@@ -53,9 +53,9 @@ def test_campaign_list_filters_and_the_detail_shows_our_order(
     presets_seeded,
     live_server,
     demo_world,
-    hufi_url,
+    hufi_url,  # noqa: F811 - the fixture imported above
     page,
-    look,  # noqa: F811 - imported
+    look,
 ):
     demo_campaign_seed(
         hufi_url=hufi_url, venue_url=demo_world.venue_url, trading_key=demo_world.api_key
