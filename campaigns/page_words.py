@@ -57,4 +57,5 @@ def campaign_page_words() -> dict:
         "count_other": str(_("%(count)s campaigns")),
         "none": str(_("No campaign matches.")),
         "this_node": str(_("this node")),
+        "join_label": str(_("Taking part through this node:")),
     }

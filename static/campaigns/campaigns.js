@@ -113,6 +113,13 @@ document.addEventListener("alpine:init", () => {
       myOrders() { return this.detail.my_orders ?? []; },
       leaderboard() { return this.detail.leaderboard ?? []; },
       dailyPaid() { return this.detail.daily_paid_amounts ?? []; },
+      // The joins that carry my orders: the state in words, and why a join waits or failed.
+      myJoins() { return (this.detail.participations ?? []).filter((p) => p.order_ids.length); },
+      joinText(join) {
+        const state = words.participation[join.state] ?? join.state;
+        const text = `${words.join_label} ${state}`;
+        return join.last_error && join.state !== "joined" ? `${text}: ${join.last_error}` : text;
+      },
       noOrders() { return this.loaded && !this.myOrders().length; },
       noLeaders() { return this.loaded && !this.leaderboard().length; },
       noDailyPaid() { return this.loaded && !this.dailyPaid().length; },

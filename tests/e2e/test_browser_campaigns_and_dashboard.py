@@ -113,6 +113,7 @@ def test_campaign_list_filters_and_the_detail_shows_our_order(
     expect(page.locator("#my-orders li")).to_have_count(1)
     expect(page.locator("#my-orders li a")).to_have_attribute("href", f"/orders/{order.pk}/")
     expect(page.locator("#our-count")).to_have_text("1")
+    expect(page.locator("#my-joins li")).to_have_text("Taking part through this node: joined")
     expect(page.locator("#cycles")).to_contain_text("/ 7")
     look("campaign-detail")
 
