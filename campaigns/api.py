@@ -1,4 +1,5 @@
-"""The campaign API: discovery (list with filters, detail), read-only for users."""
+"""The campaign API: discovery (list with filters, detail), read-only; public campaign data
+for anyone, the parts about orders only to their owners; "mine" for a signed-in user."""
 
 import math
 from datetime import timedelta
@@ -6,29 +7,42 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns.launcher_rules import manifest_problems
 from campaigns.models import Campaign, HufiIdentity, RewardReceipt
-from campaigns.selectors import campaign_get, campaign_list, campaign_orders, participations_of
+from campaigns.selectors import (
+    campaign_get,
+    campaign_list,
+    campaign_orders,
+    campaign_volume,
+    campaigns_of_user,
+    orders_in_campaign_of_user,
+    participations_of,
+)
 from campaigns.serializers import (
     CampaignDetailSerializer,
     CampaignFilterSerializer,
     CampaignSerializer,
     ManifestCheckInputSerializer,
     ManifestCheckOutputSerializer,
+    MyCampaignSerializer,
 )
 from campaigns.texts import HOW_THE_NODE_TAKES_PART, learn_more
+from core.api import error_responses
 from core.errors import ApplicationError, NotFoundError
 from orders.serializers import DecimalJSONParser
 
 ERROR = OpenApiResponse(description='{"error": {"code", "message", "detail"}}')
 
 
-SUMMARY_FIELDS = [n for n in CampaignSerializer().fields if n not in ("key", "our_order_count")]
+COMPUTED_FIELDS = ("key", "our_order_count", "volume")
+SUMMARY_FIELDS = [n for n in CampaignSerializer().fields if n not in COMPUTED_FIELDS]
 
 
 def _summary(campaign: Campaign) -> dict:
@@ -36,7 +50,20 @@ def _summary(campaign: Campaign) -> dict:
         **{name: getattr(campaign, name) for name in SUMMARY_FIELDS},
         "key": campaign.key,
         "our_order_count": campaign_orders(campaign=campaign).count(),
+        "volume": campaign_volume(campaign=campaign),
     }
+
+
+def _my_orders(campaign: Campaign, user: object) -> list[dict]:
+    return [
+        {
+            "id": order.pk,
+            "symbol": order.pair.symbol,
+            "exchange": order.pair.exchange.name,
+            "state": order.state,
+        }
+        for order in orders_in_campaign_of_user(campaign=campaign, user=user)
+    ]
 
 
 def _progress(campaign: Campaign) -> dict:
@@ -68,9 +95,11 @@ def _leaderboard(campaign: Campaign) -> list[dict]:
 
 
 class CampaignListApi(APIView):
+    permission_classes = [AllowAny]  # public campaign data, as HuFi's launcher lists it
+
     @extend_schema(
         parameters=[CampaignFilterSerializer],
-        responses={200: CampaignSerializer(many=True), 400: ERROR, 401: ERROR},
+        responses={200: CampaignSerializer(many=True), **error_responses(400)},
         summary="HuFi campaigns the node knows of, newest first",
     )
     def get(self, request: Request) -> Response:
@@ -88,15 +117,18 @@ class CampaignListApi(APIView):
 
 
 class CampaignDetailApi(APIView):
+    permission_classes = [AllowAny]  # order parts only for their owner (staff: all)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("key", str, OpenApiParameter.PATH, description="{chain_id}-{address}")
         ],
-        responses={200: CampaignDetailSerializer, 401: ERROR, 404: ERROR},
+        responses={200: CampaignDetailSerializer, **error_responses(404)},
         summary="One campaign: manifest, progress, leaderboard, paid amounts, our part",
     )
     def get(self, request: Request, key: str) -> Response:
         campaign = campaign_get(key=key)
+        signed_in = request.user.is_authenticated
         visible = None if request.user.is_staff else request.user.pk
         participations = [
             {
@@ -111,6 +143,7 @@ class CampaignDetailApi(APIView):
                 ],
             }
             for p in participations_of(campaign=campaign).select_related("identity__trading_key")
+            if signed_in
         ]
         body = {
             **_summary(campaign),
@@ -123,9 +156,10 @@ class CampaignDetailApi(APIView):
             "progress": _progress(campaign),
             "leaderboard": _leaderboard(campaign),
             "daily_paid_amounts": campaign.daily_paid_amounts,
-            "learn_more": learn_more(campaign.type),
-            "how_the_node_takes_part": HOW_THE_NODE_TAKES_PART,
+            "learn_more": gettext(learn_more(campaign.type)),
+            "how_the_node_takes_part": gettext(HOW_THE_NODE_TAKES_PART),
             "participations": participations,
+            "my_orders": _my_orders(campaign, request.user),
             "rewards": [
                 {
                     "cycle_from": r.cycle_from,
@@ -134,13 +168,28 @@ class CampaignDetailApi(APIView):
                     "state": r.state,
                     "manifest_sha256": r.manifest_sha256,
                     "allocations": [
-                        a for a in r.allocations.all() if visible is None or a.user_id == visible
+                        a
+                        for a in r.allocations.all()
+                        if signed_in and (visible is None or a.user_id == visible)
                     ],
                 }
                 for r in campaign.rewards.prefetch_related("allocations")
             ],
         }
         return Response(CampaignDetailSerializer(body).data)
+
+
+class MyCampaignsApi(APIView):
+    @extend_schema(
+        responses={200: MyCampaignSerializer(many=True), **error_responses()},
+        summary="The campaigns my orders take part in, with those orders",
+    )
+    def get(self, request: Request) -> Response:
+        body = [
+            {**_summary(c), "my_orders": _my_orders(c, request.user)}
+            for c in campaigns_of_user(user=request.user)
+        ]
+        return Response(MyCampaignSerializer(body, many=True).data)
 
 
 class ManifestCheckApi(APIView):

@@ -1,8 +1,11 @@
-"""Reads of campaigns that the API, the join round and the reward pipeline share."""
+"""Reads of campaigns that the API, the pages, the join round and the reward pipeline share."""
+
+import json
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from campaigns.models import Campaign, CampaignParticipation
+from campaigns.models import Campaign, CampaignParticipation, RewardReceipt
 from core.errors import ApplicationError, NotFoundError
 from orders.models import MarketMakingOrder
 from orders.states import OrderState
@@ -81,3 +84,47 @@ def orders_trading() -> QuerySet[MarketMakingOrder]:
 
 def participations_of(*, campaign: Campaign) -> QuerySet[CampaignParticipation]:
     return campaign.participations.select_related("identity").prefetch_related("orders")
+
+
+def orders_in_campaign_of_user(*, campaign: Campaign, user: object) -> QuerySet[MarketMakingOrder]:
+    """The user's orders that take part in the campaign (none for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return MarketMakingOrder.objects.none()
+    return campaign_orders(campaign=campaign).filter(user=user).select_related("pair__exchange")
+
+
+def campaigns_of_user(*, user: object) -> QuerySet[Campaign]:
+    """The campaigns the user's orders take part in, through the node's participations."""
+    if not getattr(user, "is_authenticated", False):
+        return Campaign.objects.none()
+    joined_through = CampaignParticipation.orders.through.objects.filter(
+        marketmakingorder__user=user
+    ).values("campaignparticipation__campaign_id")
+    return Campaign.objects.filter(pk__in=joined_through)
+
+
+def campaign_volume(*, campaign: Campaign) -> Decimal:
+    """All participants' volume in the cycle HuFi's leaderboard describes (the running
+    one, or the last one once the campaign is over)."""
+    rows = (campaign.leaderboard or {}).get("data", [])
+    return sum((Decimal(str(row.get("result", "0"))) for row in rows), Decimal(0))
+
+
+def flagged_volume_share() -> dict[str, object]:
+    """Of the fills our reward manifests allocated over, the share (by quote value) the
+    abuse heuristics flagged and excluded: a reputation input (docs/campaigns.md)."""
+    total = flagged = Decimal(0)
+    manifests = 0
+    for body in RewardReceipt.objects.exclude(manifest_json="").values_list(
+        "manifest_json", flat=True
+    ):
+        document = json.loads(body)
+        excluded = set(document["outputs"]["excluded_trade_ids"])
+        for fill in document["inputs"]["fills"]:
+            value = Decimal(fill["price"]) * Decimal(fill["amount"])
+            total += value
+            if fill["trade_id"] in excluded:
+                flagged += value
+        manifests += 1
+    share = (flagged / total).quantize(Decimal("0.000001")) if total else None
+    return {"manifests": manifests, "fill_value": total, "flagged_value": flagged, "share": share}

@@ -27,6 +27,22 @@ class CampaignSerializer(serializers.Serializer):
     amount_paid = serializers.DecimalField(max_digits=38, decimal_places=18)
     joining_enabled = serializers.BooleanField()
     our_order_count = serializers.IntegerField(help_text="Our orders taking part.")
+    volume = serializers.DecimalField(
+        max_digits=38,
+        decimal_places=18,
+        help_text="All participants' volume in the cycle the leaderboard describes.",
+    )
+
+
+class MyOrderSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    symbol = serializers.CharField()
+    exchange = serializers.CharField()
+    state = serializers.CharField()
+
+
+class MyCampaignSerializer(CampaignSerializer):
+    my_orders = MyOrderSerializer(many=True, help_text="My orders that take part.")
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -83,7 +99,8 @@ class CampaignDetailSerializer(CampaignSerializer):
     daily_paid_amounts = DailyPaidSerializer(many=True)
     learn_more = serializers.CharField(help_text="The campaign type in plain words.")
     how_the_node_takes_part = serializers.CharField()
-    participations = ParticipationSerializer(many=True)
+    participations = ParticipationSerializer(many=True, help_text="Signed in only.")
+    my_orders = MyOrderSerializer(many=True, help_text="My orders that take part (signed in).")
     rewards = RewardSerializer(many=True)
 
 

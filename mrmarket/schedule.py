@@ -81,4 +81,9 @@ PERIODIC_JOBS = [
         task="reports.tasks.reports_roll_up",
         every_seconds=60,
     ),
+    PeriodicJob(
+        name="Rebuild and verify a few running orders' report bundles (self-check)",
+        task="reports.tasks.reports_self_check",
+        every_seconds=900,
+    ),
 ]

@@ -304,6 +304,7 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.reports_snapshot_all": {"queue": "ticks"},
     "reports.tasks.reports_snapshot_market": {"queue": "ticks"},
     "reports.tasks.reports_roll_up": {"queue": "ticks"},
+    "reports.tasks.reports_self_check": {"queue": "ticks"},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

@@ -4,8 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from campaigns.urls import api_urlpatterns as campaigns_api_urls
+from campaigns.urls import page_urlpatterns as campaigns_page_urls
 from mrmarket.console import console_urls
 from mrmarket.proof_views import ProofJsonApi, proof_page
+from mrmarket.reputation import ReputationApi
 from mrmarket.views import healthz
 from orders.urls import api_urlpatterns as orders_api_urls
 from orders.urls import page_urlpatterns as orders_page_urls
@@ -31,9 +33,12 @@ urlpatterns = [
     path("api/v1/", include(reports_api_urls)),
     path("api/v1/", include(wallet_api_urls)),
     path("api/v1/", include(campaigns_api_urls)),
+    path("api/v1/node/reputation/", ReputationApi.as_view(), name="node-reputation"),
     path("api/v1/", include(reports_api_urls)),
     path("auth/mixin/", include(wallet_page_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
     path("", include(orders_page_urls)),
+    path("", include(campaigns_page_urls)),
+    path("", include(reports_page_urls)),
 ]

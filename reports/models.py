@@ -140,3 +140,32 @@ class OrderRollup(RollupColumns):
 
     def __str__(self) -> str:
         return f"order {self.order_id}, {self.resolution_seconds} s from {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportSelfCheck(models.Model):
+    """The node checking itself: a report bundle built for a running order's last day,
+    verified as any reader would (`report_verify`), and the figures the node reports live
+    (the stability API's) compared with those recomputed from the bundle's facts. These
+    rows are the report verification rate and deviation of the reputation inputs."""
+
+    order = models.ForeignKey(
+        "orders.MarketMakingOrder", on_delete=models.CASCADE, related_name="+"
+    )
+    checked_at = models.DateTimeField(db_index=True)
+    window_from = models.DateTimeField()
+    window_to = models.DateTimeField()
+    bundle_sha256 = models.CharField(max_length=64)
+    verified = models.BooleanField(help_text="The bundle verified with no problem.")
+    problems = models.JSONField(default=list, blank=True)
+    uptime_deviation = models.DecimalField(
+        max_digits=8, decimal_places=6, null=True, help_text="|reported − recomputed| uptime."
+    )
+    spread_deviation_bps = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, help_text="|reported − recomputed| p50."
+    )
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} checked {self.checked_at:%Y-%m-%d %H:%M}: {self.verified}"

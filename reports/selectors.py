@@ -30,7 +30,7 @@ class StabilityReport:
     days: list[tuple[datetime, stability.StabilityFigures]]  # (UTC day, its figures)
 
 
-def _rows(
+def snapshot_rows_of(
     raw: type[MarketSnapshot | OrderSnapshot],
     rolled: type[MarketRollup | OrderRollup],
     subject: dict[str, object],
@@ -70,12 +70,12 @@ def _report(rows: list[Any]) -> StabilityReport:
 
 def pair_stability(*, pair_id: int, start: datetime, end: datetime) -> StabilityReport:
     """The market's book on the pair: what any trader saw, whoever quoted it."""
-    return _report(_rows(MarketSnapshot, MarketRollup, {"pair_id": pair_id}, start, end))
+    return _report(snapshot_rows_of(MarketSnapshot, MarketRollup, {"pair_id": pair_id}, start, end))
 
 
 def order_stability(*, order_id: object, start: datetime, end: datetime) -> StabilityReport:
     """One order's own quotes."""
-    return _report(_rows(OrderSnapshot, OrderRollup, {"order_id": order_id}, start, end))
+    return _report(snapshot_rows_of(OrderSnapshot, OrderRollup, {"order_id": order_id}, start, end))
 
 
 def order_pnl(

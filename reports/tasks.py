@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from core import context
 from core.jobs import MrMarketTask
 from reports.rollups import snapshots_roll_up
+from reports.self_check import self_checks_run
 from reports.snapshots import market_snapshot_take, markets_with_running_orders, slot_of
 
 # A roll-up run repeats its batches up to this many times (a backlog drains over runs).
@@ -47,3 +48,9 @@ def reports_roll_up(*, trace_id: str | None = None) -> int:
         if not batch:
             break
     return read
+
+
+@shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
+def reports_self_check(*, trace_id: str | None = None) -> int:
+    """Beat job: rebuild and verify a few running orders' bundles (reports.self_check)."""
+    return self_checks_run(now=timezone.now())

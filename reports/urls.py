@@ -10,12 +10,15 @@ from reports.api import (
     ReportKeyApi,
     UserPnlApi,
 )
+from reports.dashboard_api import DashboardApi
+from reports.dashboard_page import dashboard
 from reports.proof_api import PublicOrderProofApi
 from reports.stability_api import StabilityApi
 
 api_urlpatterns = [
     path("reports/stability/", StabilityApi.as_view(), name="reports-stability"),
     path("proof/orders/<uuid:order_id>/", PublicOrderProofApi.as_view(), name="proof-order-api"),
+    path("reports/dashboard/", DashboardApi.as_view(), name="reports-dashboard"),
     path(
         "market-making/orders/<uuid:order_id>/lifecycle/",
         OrderLifecycleApi.as_view(),
@@ -40,8 +43,10 @@ api_urlpatterns = [
     path("market-making/report-key/", ReportKeyApi.as_view(), name="report-key"),
 ]
 
-# The public proof pages: anyone, no login (the node's own /proof/ is mrmarket's).
+# The public proof pages: anyone, no login (the node's own /proof/ is mrmarket's); the
+# creator's dashboard: its owner.
 page_urlpatterns = [
     path("proof/orders/<uuid:order_id>/", pages.order_proof_page, name="proof-order"),
     path("proof/pairs/<id:pair_id>/", pages.pair_depth_page, name="proof-pair"),
+    path("dashboard/", dashboard, name="dashboard"),
 ]
