@@ -83,9 +83,10 @@ def bundle_csv_zip(report: dict[str, Any], *, sha256: str) -> bytes:
     ):
         files[f"{name}.csv"] = _table(rows, _columns(rows))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Level 1: CSV of repeated text compresses nearly as well, several times faster.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=1)
     return buffer.getvalue()
