@@ -182,7 +182,8 @@ def _rows_insert(
     quote = connection.ops.quote_name
     names = list(rows[0])
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
-    with connection.cursor() as cursor:
+    # The driver's own cursor: its errors (a taken slot) become Django's, as the ORM's do.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
         with cursor.cursor.copy(statement) as copy:
             for row in rows:
