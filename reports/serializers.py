@@ -57,9 +57,7 @@ class FeesSerializer(serializers.Serializer):
 class OrderCountsSerializer(serializers.Serializer):
     placed = serializers.IntegerField()
     cancelled = serializers.DictField(child=serializers.IntegerField(), help_text="By reason.")
-    rejected = serializers.DictField(
-        child=serializers.IntegerField(), help_text="By error class."
-    )
+    rejected = serializers.DictField(child=serializers.IntegerField(), help_text="By error class.")
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -164,16 +162,20 @@ class OrderEventSerializer(_EventSerializer):
         return fields
 
 
+# A lifecycle event's shape, by its `source`.
+LIFECYCLE_EVENTS: dict[str, type[serializers.Serializer]] = {
+    "exchange_order": ExchangeOrderEventSerializer,
+    "fill": FillEventSerializer,
+    "executor": ExecutorEventSerializer,
+    "order": OrderEventSerializer,
+}
+
+
 class LifecyclePageSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=PolymorphicProxySerializer(
             component_name="LifecycleEvent",
-            serializers={
-                "exchange_order": ExchangeOrderEventSerializer,
-                "fill": FillEventSerializer,
-                "executor": ExecutorEventSerializer,
-                "order": OrderEventSerializer,
-            },
+            serializers=LIFECYCLE_EVENTS,
             resource_type_field_name="source",
         ),
         help_text="Oldest first.",
