@@ -8,15 +8,18 @@ Runs on a throwaway database (`test_<name>`, created and dropped here). The orde
 markets are benchmarks/tick.py's (one simulated venue account per market, makers and
 takers moving the price); one executor round places every order's quotes first, so each
 snapshot values real resting quotes. Then, slot after slot (the agents stepping between
-slots, outside the measure), every market's snapshot is taken as the task takes it, one
-market after the other in this process, through the in-process gateway (no socket; the
-book read's CPU is the simulator's, counted here).
+slots, outside the measure), every market's snapshot is taken as the tasks take them, in
+batches of --batch markets (REPORTS_SNAPSHOT_MARKETS_PER_TASK) one after the other in this
+process, through the in-process gateway (no socket; the book read's CPU is the
+simulator's, counted here).
 
 Prints, per slot, the wall time of taking every market's snapshot and its share of one
-worker at the sampling interval (the target: under 5 % of one worker at 10 s), the CPU
-time of this process, and then the measured bytes per row of each table (heap, indexes
-and TOAST, from pg_total_relation_size), raw, rolled to 1 minute and to 1 hour, with the
-30-day storage of N orders and M markets under the retention settings.
+worker at the sampling interval (the target: under 5 % of one worker at 10 s), the
+database statements it sent, the CPU time of this process and of its PostgreSQL backend,
+and the machine's load average (a shared machine stretches the wall time: it includes
+waiting for a core at every database round trip); then the measured bytes per row of each
+table (heap, indexes and TOAST, from pg_total_relation_size), raw, rolled to 1 minute and
+to 1 hour, with the 30-day storage of N orders and M markets under the retention settings.
 """
 
 import argparse
@@ -35,7 +38,7 @@ from django.db import connection  # noqa: E402
 from benchmarks.tick import setup, tick_round  # noqa: E402  (sets Django up)
 from reports.models import MarketRollup, MarketSnapshot, OrderRollup, OrderSnapshot  # noqa: E402
 from reports.rollups import snapshots_roll_up  # noqa: E402
-from reports.snapshots import market_snapshot_take, slot_of  # noqa: E402
+from reports.snapshots import markets_snapshot_take, slot_of  # noqa: E402
 from simulators.venue.venue import Venue  # noqa: E402
 
 GIB = 1024**3
@@ -48,6 +51,14 @@ def backend_cpu_seconds() -> float:
         pid = cursor.fetchone()[0]
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+statements: list[int] = [0]
+
+
+def count_statement(execute, sql, params, many, context):
+    statements[0] += 1
+    return execute(sql, params, many, context)
 
 
 def table_bytes(model) -> int:
@@ -89,6 +100,12 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--markets", type=int, default=50)
     parser.add_argument("--slots", type=int, default=30)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=settings.REPORTS_SNAPSHOT_MARKETS_PER_TASK,
+        help="markets per snapshot task (REPORTS_SNAPSHOT_MARKETS_PER_TASK)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/snapshots.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -103,7 +120,7 @@ def main() -> None:
         print(
             f"PostgreSQL {version}, database {test_name}, python {sys.version.split()[0]}, "
             f"{args.orders} orders over {args.markets} markets, {os.cpu_count()} CPUs, "
-            f"interval {interval} s"
+            f"interval {interval} s, {args.batch} markets per task"
         )
         venue = Venue(seed=11)
         pair_ids, gateways = setup(args.orders, args.markets, venue)
@@ -115,8 +132,13 @@ def main() -> None:
             venue.agents_run_round()
             at = start + timedelta(seconds=interval * slot)
             wall, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu_seconds()
-            for pair_id in pair_ids:
-                market_snapshot_take(pair_id=pair_id, at=at, gateway_for=gateways.__getitem__)
+            with connection.execute_wrapper(count_statement):
+                for first in range(0, len(pair_ids), args.batch):
+                    markets_snapshot_take(
+                        pair_ids=pair_ids[first : first + args.batch],
+                        at=at,
+                        gateway_for=gateways.__getitem__,
+                    )
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
             backend.append(backend_cpu_seconds() - db_cpu)
@@ -127,6 +149,9 @@ def main() -> None:
             f"  wall median {median * 1000:.0f} ms (min {min(walls) * 1000:.0f}, max "
             f"{worst * 1000:.0f}) = {median / interval:.1%} of one worker at {interval} s "
             f"(max {worst / interval:.1%})\n"
+            f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+            f"  database statements per slot: {statements[0] / args.slots:.0f} (and one COPY "
+            f"per table and task)\n"
             f"  CPU mean: worker {cpu * 1000:.0f} ms + its PostgreSQL backend "
             f"{db_cpu * 1000:.0f} ms = {(cpu + db_cpu) / interval:.1%} of one CPU at {interval} s"
         )

@@ -22,6 +22,7 @@ from reports.bundle.window import report_window
 from reports.keys import report_public_key
 from reports.lifecycle import order_lifecycle
 from reports.selectors import order_pnl, pnl_per_user
+from reports.serializers import LifecyclePageSerializer, OrderPnlSerializer
 from reports.services import order_proof_visibility_set
 
 
@@ -30,7 +31,7 @@ class OrderLifecycleApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int, description="From 1, oldest first.")],
-        responses={200: OpenApiTypes.OBJECT, **error_responses(404)},
+        responses={200: LifecyclePageSerializer, **error_responses(404)},
     )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
@@ -41,7 +42,7 @@ class OrderLifecycleApi(APIView):
 class OrderPnlApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(404)})
+    @extend_schema(responses={200: OrderPnlSerializer, **error_responses(404)})
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
         return Response(order_pnl(order=order))

@@ -15,6 +15,7 @@ from exchanges.models import TradingPair
 from executor.models import ExchangeFill, ExecutorEvent, TrackedOrder
 from ledger.models import Account, Entry, Transaction
 from orders.models import MarketMakingOrder, OrderEvent
+from reports.fact_reader import text_rows
 
 Row = dict[str, Any]
 
@@ -79,32 +80,30 @@ def fill_rows(*, order_id: object, until: datetime | None = None) -> list[Row]:
     query = ExchangeFill.objects.filter(tracked_order__order_id=order_id)
     if until is not None:
         query = query.filter(traded_at__lt=until)
+    names = tuple(name.removeprefix("tracked_order__") for name in FILL_FIELDS)
     return [
-        {
-            "trade_id": trade_id,
-            "client_order_id": client_order_id,
-            "side": side,
-            "price": decimal_text(price),
-            "amount": decimal_text(amount),
-            "fee": decimal_text(fee),
-            "fee_asset": fee_asset,
-            "is_maker": is_maker,
-            "traded_at": time_text(traded_at),
-            "ledger_key": ledger_key,
-        }
-        for (
-            trade_id,
-            client_order_id,
-            side,
-            price,
-            amount,
-            fee,
-            fee_asset,
-            is_maker,
-            traded_at,
-            ledger_key,
-        ) in query.order_by("traded_at", "id").values_list(*FILL_FIELDS)
+        dict(zip(names, row, strict=True))
+        for row in text_rows(query.order_by("traded_at", "id"), FILL_FIELDS)
     ]
+
+
+EXCHANGE_ORDER_FIELDS = (
+    "sequence",
+    "client_order_id",
+    "exchange_order_id",
+    "side",
+    "level",
+    "price",
+    "amount",
+    "filled_amount",
+    "status",
+    "cancel_reason",
+    "error_class",
+    "last_error",
+    "trace_id",
+    "created_at",
+    "updated_at",
+)
 
 
 def _overlapping(
@@ -129,24 +128,8 @@ def exchange_order_rows(
         until=until,
     )
     return [
-        {
-            "sequence": t.sequence,
-            "client_order_id": t.client_order_id,
-            "exchange_order_id": t.exchange_order_id,
-            "side": t.side,
-            "level": t.level,
-            "price": decimal_text(t.price),
-            "amount": decimal_text(t.amount),
-            "filled_amount": decimal_text(t.filled_amount),
-            "status": t.status,
-            "cancel_reason": t.cancel_reason,
-            "error_class": t.error_class,
-            "last_error": t.last_error,
-            "trace_id": t.trace_id,
-            "created_at": time_text(t.created_at),
-            "updated_at": time_text(t.updated_at),
-        }
-        for t in query.order_by("sequence")
+        dict(zip(EXCHANGE_ORDER_FIELDS, row, strict=True))
+        for row in text_rows(query.order_by("sequence"), EXCHANGE_ORDER_FIELDS)
     ]
 
 
@@ -222,39 +205,18 @@ def ledger_rows(*, order_id: object, since: datetime, until: datetime) -> Row:
     ).values("ledger_key")
     chosen = Transaction.objects.filter(Q(id__in=touching) | Q(idempotency_key__in=fill_keys))
     transactions: dict[int, Row] = {}
-    for tx_id, key, code, ref, reverses, reason, trace_id, created_at in (
-        chosen.order_by("id")
-        .values_list(
-            "id",
-            "idempotency_key",
-            "code",
-            "ref",
-            "reverses_id",
-            "reason",
-            "trace_id",
-            "created_at",
-        )
-        .iterator(chunk_size=10_000)
-    ):
-        transactions[tx_id] = {
-            "id": tx_id,
-            "idempotency_key": key,
-            "code": code,
-            "ref": ref,
-            "reverses": reverses,
-            "reason": reason,
-            "trace_id": trace_id,
-            "created_at": time_text(created_at),
-            "entries": [],
-        }
+    fields = ("id", "idempotency_key", "code", "ref", "reverses_id", "reason", "trace_id")
+    names = (*fields[:4], "reverses", *fields[5:], "created_at")
+    for row in text_rows(chosen.order_by("id"), (*fields, "created_at")):
+        transactions[row[0]] = {**dict(zip(names, row, strict=True)), "entries": []}
     account_ids = set()
-    for tx_id, account_id, amount in (
-        Entry.objects.filter(transaction_id__in=chosen.values("id"))
-        .order_by("id")
-        .values_list("transaction_id", "account_id", "amount")
-        .iterator(chunk_size=20_000)
-    ):
-        transactions[tx_id]["entries"].append([account_id, decimal_text(amount)])
+    # By transaction, then id: each transaction's entries in id order, read along the
+    # transaction index (which already orders by row id on SQLite) rather than sorted.
+    entries = Entry.objects.filter(transaction_id__in=chosen.values("id")).order_by(
+        "transaction_id", "id"
+    )
+    for tx_id, account_id, amount in text_rows(entries, ("transaction_id", "account_id", "amount")):
+        transactions[tx_id]["entries"].append([account_id, amount])
         account_ids.add(account_id)
     accounts = [
         {"id": pk, "account": _account_label(kind, owner, purpose), "asset": str(asset)}

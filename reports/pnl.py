@@ -22,7 +22,7 @@ UTC text); docs/reports.md describes the method.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Context, Decimal, localcontext
 from typing import Any
 
@@ -67,16 +67,29 @@ class AverageCost:
         return self.position * (mark - self.average)
 
 
+class Decimals(dict[str, Decimal]):
+    """Decimal text read once per distinct text: a fill's prices, amounts and fees repeat
+    across thousands of fills, and a lookup costs a fraction of a parse."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = Decimal(text)
+        return value
+
+
 def fill_fee_in_quote(
-    fill: Row, *, market: Row, fee_rates: Mapping[str, Row]
+    fill: Row,
+    *,
+    market: Row,
+    fee_rates: Mapping[str, Row],
+    number: Callable[[str], Decimal] = Decimal,
 ) -> tuple[Decimal | None, Decimal]:
     """(the fee in quote, or None when its asset has no rate; the fee as paid)."""
-    fee = Decimal(fill["fee"])
+    fee = number(fill["fee"])
     asset = fill["fee_asset"]
     if fee == 0 or asset == market["quote"]:
         return fee, fee
     if asset == market["base"]:
-        return fee * Decimal(fill["price"]), fee
+        return fee * number(fill["price"]), fee
     rate = fee_rates.get(asset)
     return (None if rate is None else fee * Decimal(rate["rate"])), fee
 
@@ -91,9 +104,10 @@ def fills_activity(
     fees_quote = ZERO
     paid: dict[str, Decimal] = {}
     unconverted: dict[str, Decimal] = {}
+    number = Decimals().__getitem__
     with localcontext(_CONTEXT):
         for fill in fills:
-            price, amount = Decimal(fill["price"]), Decimal(fill["amount"])
+            price, amount = number(fill["price"]), number(fill["amount"])
             value = price * amount
             counts[f"{'maker' if fill['is_maker'] else 'taker'}_{fill['side']}"] += 1
             volume_base += amount
@@ -102,7 +116,9 @@ def fills_activity(
                 bought, spent = bought + amount, spent + value
             else:
                 sold, received = sold + amount, received + value
-            in_quote, fee = fill_fee_in_quote(fill, market=market, fee_rates=fee_rates)
+            in_quote, fee = fill_fee_in_quote(
+                fill, market=market, fee_rates=fee_rates, number=number
+            )
             if fee:
                 paid[fill["fee_asset"]] = paid.get(fill["fee_asset"], ZERO) + fee
                 if in_quote is None:
@@ -146,14 +162,17 @@ def position_figures(
     book = AverageCost()
     base, quote = Decimal(funded["base"]), Decimal(funded["quote"])
     fee_base = fee_quote_asset = fees_quote = ZERO
+    number = Decimals().__getitem__
     with localcontext(_CONTEXT):
         for fill in fills:
-            price, amount = Decimal(fill["price"]), Decimal(fill["amount"])
+            price, amount = number(fill["price"]), number(fill["amount"])
             signed = amount if fill["side"] == "buy" else -amount
             book.trade(signed_amount=signed, price=price)
             base += signed
             quote -= signed * price
-            in_quote, fee = fill_fee_in_quote(fill, market=market, fee_rates=fee_rates)
+            in_quote, fee = fill_fee_in_quote(
+                fill, market=market, fee_rates=fee_rates, number=number
+            )
             fees_quote += in_quote or ZERO
             if fill["fee_asset"] == market["base"]:
                 fee_base += fee

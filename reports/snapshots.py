@@ -1,10 +1,12 @@
 """Taking the snapshots of one market (docs/methodology.md, "Sampling").
 
-Per slot and market: the running orders (and whether the slot is taken), one book read
-through the gateway of a running order's API key (the first that answers, as the executor
-reads it), one query for the running orders' resting quotes as the executor tracks them,
-one for their ledger balances, then one insert per table. A slot already taken is not
-taken again (the key is subject + slot), so a re-run or a duplicated task changes nothing.
+Per slot, for a batch of markets: one query for their running orders, one for the slots
+already taken, one book read per market through the gateway of a running order's API key
+(the first that answers, as the executor reads it), one query for all the running orders'
+resting quotes as the executor tracks them, one for their ledger balances, then one insert
+per table in one transaction: a fixed number of database round trips per batch, none per
+market or order. A slot already taken is not taken again (the key is subject + slot), so a
+re-run or a duplicated task changes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 
 from core.errors import ExternalServiceError
 from exchanges.gateway import ExchangeGateway, OrderBook, PriceLevel, gateway_for_api_key
@@ -95,25 +98,38 @@ def _book_read(key_ids: list[int], pair: TradingPair, gateway_for: GatewayFor) -
     return None
 
 
+_BAND_NAMES = {
+    side: [name for name in band_columns("") if name.startswith(side)] for side in ("bid", "ask")
+}
+
+
 def _bands(depths: stability.Depths, side: str) -> dict[str, Decimal]:
-    names = [name for name in band_columns("") if name.startswith(side)]
-    return dict(zip(names, depths, strict=True))
+    return dict(zip(_BAND_NAMES[side], depths, strict=True))
 
 
-def _inventories(order_ids: list[str], pair: TradingPair) -> dict[str, dict[object, Decimal]]:
+Quote = tuple[str, Decimal, Decimal]  # side, price, remaining amount
+
+
+def _inventories(order_ids: list[str], assets: set[object]) -> dict[str, dict[object, Decimal]]:
     held: dict[str, dict[object, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     rows = Balance.objects.filter(
         account__owner_kind=Account.OwnerKind.ORDER,
         account__owner_id__in=order_ids,
         account__purpose__in=INVENTORY_PURPOSES,
-        asset__in=[pair.base_asset_id, pair.quote_asset_id],
+        asset__in=assets,
     ).values_list("account__owner_id", "asset", "amount")
     for owner_id, asset, amount in rows:
         held[owner_id][asset] += amount
     return held
 
 
-Quote = tuple[str, Decimal, Decimal]  # side, price, remaining amount
+def _quotes(order_ids: list[str]) -> dict[str, list[Quote]]:
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    for order_id, side, price, amount, filled in TrackedOrder.objects.filter(
+        order_id__in=order_ids, status__in=RESTING_STATUSES
+    ).values_list("order_id", "side", "price", "amount", "filled_amount"):
+        quotes[str(order_id)].append((side, price, amount - filled))
+    return quotes
 
 
 def _order_row(
@@ -166,7 +182,8 @@ def _rows_insert(
     quote = connection.ops.quote_name
     names = list(rows[0])
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
-    with connection.cursor() as cursor:
+    # The driver's own cursor: its errors (a taken slot) become Django's, as the ORM's do.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
         with cursor.cursor.copy(statement) as copy:
             for row in rows:
@@ -178,27 +195,31 @@ def _age_ms(age: timedelta) -> int:
     return min(max(0, int(age.total_seconds() * 1000)), 2**31 - 1)
 
 
-def market_snapshot_take(
-    *, pair_id: int, at: datetime, gateway_for: GatewayFor = gateway_for_api_key
-) -> int:
-    """Snapshot the market and its running orders for slot `at`; returns the order rows
-    written (0 when the slot was already taken or no order runs there any more)."""
-    running = list(
-        MarketMakingOrder.objects.filter(pair_id=pair_id, state=OrderState.RUNNING)
-        .select_related("pair")
-        .order_by("created_at", "id")
-    )
-    if not running or MarketSnapshot.objects.filter(pair_id=pair_id, at=at).exists():
-        return 0
-    pair = running[0].pair
-    key_ids = list(dict.fromkeys(order.api_key_id for order in running))
+@dataclass(frozen=True)
+class _Market:
+    """One market of a batch: its running orders and what its book read gave."""
+
+    pair: TradingPair
+    order_ids: list[str]
+    readable: bool
+    view: BookView
+    min_quote: Decimal
+    row: dict[str, object]
+
+
+Running = tuple[str, int]  # a running order's id and API key id
+
+
+def _market_read(
+    pair: TradingPair, running: list[Running], *, at: datetime, gateway_for: GatewayFor
+) -> _Market:
+    key_ids = list(dict.fromkeys(api_key_id for _, api_key_id in running))
     book = _book_read(key_ids, pair, gateway_for)
     answered = datetime.now(tz=UTC)
     view = BookView.of(book) if book is not None else BookView()
     min_quote = pair.min_order_amount * view.mid if view.mid is not None else Decimal(0)
-
-    market = {
-        "pair_id": pair_id,
+    row = {
+        "pair_id": pair.pk,
         "at": at,
         "readable": book is not None,
         "two_sided": stability.is_two_sided(view.bid, view.ask, min_quote=min_quote),
@@ -214,35 +235,92 @@ def market_snapshot_take(
         "mid": view.mid,
         "data_age_ms": _age_ms(answered - at) if book is not None else None,
     }
-    order_ids = [str(order.pk) for order in running]
-    quotes: dict[str, list[Quote]] = defaultdict(list)
-    for order_id, side, price, amount, filled in TrackedOrder.objects.filter(
-        order_id__in=order_ids, status__in=RESTING_STATUSES
-    ).values_list("order_id", "side", "price", "amount", "filled_amount"):
-        quotes[str(order_id)].append((side, price, amount - filled))
-    held = _inventories(order_ids, pair)
-    rows = [
-        _order_row(
-            order_id,
-            at=at,
-            readable=book is not None,
-            view=view,
-            quotes=quotes[order_id],
-            held=held[order_id],
-            pair=pair,
-            min_quote=min_quote,
-        )
-        for order_id in order_ids
+    order_ids = [order_id for order_id, _ in running]
+    return _Market(pair, order_ids, book is not None, view, min_quote, row)
+
+
+def _snapshots_insert(
+    market_rows: list[dict[str, object]], order_rows: list[dict[str, object]]
+) -> None:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A snapshot lost with a crashing database server is a gap, which the figures
+            # already count: no need to wait for its WAL flush.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _rows_insert(MarketSnapshot, market_rows)
+        if order_rows:
+            _rows_insert(OrderSnapshot, order_rows)
+
+
+def markets_snapshot_take(
+    *, pair_ids: list[int], at: datetime, gateway_for: GatewayFor = gateway_for_api_key
+) -> int:
+    """Snapshot the markets and their running orders for slot `at`; returns the order rows
+    written. A market whose slot is already taken, or where no order runs any more, is
+    left out. One query per table for the whole batch, whatever its orders: the markets
+    not yet sampled, their running orders, the resting quotes, the balances, then one
+    insert per table (and, only when another task took one of the slots meanwhile, one per
+    market)."""
+    pairs = {
+        pair.pk: pair
+        for pair in TradingPair.objects.filter(pk__in=pair_ids)
+        .annotate(taken=Exists(MarketSnapshot.objects.filter(pair_id=OuterRef("pk"), at=at)))
+        .filter(taken=False)
+    }
+    running: dict[int, list[Running]] = defaultdict(list)
+    for order_id, pair_id, api_key_id in (
+        MarketMakingOrder.objects.filter(pair_id__in=list(pairs), state=OrderState.RUNNING)
+        .order_by("created_at", "id")
+        .values_list("id", "pair_id", "api_key_id")
+    ):
+        running[pair_id].append((str(order_id), api_key_id))
+    markets = [
+        _market_read(pairs[pair_id], running[pair_id], at=at, gateway_for=gateway_for)
+        for pair_id in dict.fromkeys(pair_ids)
+        if running.get(pair_id)
     ]
+    if not markets:
+        return 0
+    order_ids = [order_id for market in markets for order_id in market.order_ids]
+    quotes = _quotes(order_ids)
+    held = _inventories(
+        order_ids,
+        {asset for m in markets for asset in (m.pair.base_asset_id, m.pair.quote_asset_id)},
+    )
+    rows = {
+        market.pair.pk: [
+            _order_row(
+                order_id,
+                at=at,
+                readable=market.readable,
+                view=market.view,
+                quotes=quotes[order_id],
+                held=held[order_id],
+                pair=market.pair,
+                min_quote=market.min_quote,
+            )
+            for order_id in market.order_ids
+        ]
+        for market in markets
+    }
     try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A snapshot lost with a crashing database server is a gap, which the
-                # figures already count: no need to wait for its WAL flush.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            _rows_insert(MarketSnapshot, [market])
-            _rows_insert(OrderSnapshot, rows)
+        _snapshots_insert([m.row for m in markets], [r for one in rows.values() for r in one])
+        return len(order_ids)
     except IntegrityError:
-        return 0  # another task took this slot between our check and our insert
-    return len(rows)
+        pass  # another task took a slot between our check and our insert: market by market
+    written = 0
+    for market in markets:
+        try:
+            _snapshots_insert([market.row], rows[market.pair.pk])
+            written += len(rows[market.pair.pk])
+        except IntegrityError:
+            continue
+    return written
+
+
+def market_snapshot_take(
+    *, pair_id: int, at: datetime, gateway_for: GatewayFor = gateway_for_api_key
+) -> int:
+    """One market's snapshots for slot `at` (0 rows when taken or no order runs there)."""
+    return markets_snapshot_take(pair_ids=[pair_id], at=at, gateway_for=gateway_for)

@@ -1,5 +1,5 @@
-"""Celery interfaces of the snapshots: the beat job fanning out one snapshot task per
-market with a running order, the snapshot itself, and the roll-up run."""
+"""Celery interfaces of the snapshots: the beat job fanning out one snapshot task per batch
+of markets with a running order, the snapshots themselves, and the roll-up run."""
 
 from celery import shared_task
 from django.conf import settings
@@ -10,7 +10,7 @@ from core import context
 from core.jobs import MrMarketTask
 from reports.rollups import snapshots_roll_up
 from reports.self_check import self_checks_run
-from reports.snapshots import market_snapshot_take, markets_with_running_orders, slot_of
+from reports.snapshots import markets_snapshot_take, markets_with_running_orders, slot_of
 
 # A roll-up run repeats its batches up to this many times (a backlog drains over runs).
 ROLLUP_BATCHES_PER_RUN = 4
@@ -18,25 +18,31 @@ ROLLUP_BATCHES_PER_RUN = 4
 
 @shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
 def reports_snapshot_all(*, trace_id: str | None = None) -> int:
-    """Beat job: one snapshot task per market with a running order, for the current slot.
-    Each expires with its slot: a snapshot taken late would describe the wrong moment."""
+    """Beat job: one snapshot task per batch of REPORTS_SNAPSHOT_MARKETS_PER_TASK markets with
+    a running order, for the current slot. Each expires with its slot: a snapshot taken
+    late would describe the wrong moment. Returns the markets to sample."""
     at = slot_of(timezone.now())
     markets = markets_with_running_orders()
-    for pair_id in markets:
-        reports_snapshot_market.apply_async(
-            kwargs={"pair_id": pair_id, "at": at.isoformat(), "trace_id": context.new_trace_id()},
+    size = settings.REPORTS_SNAPSHOT_MARKETS_PER_TASK
+    for first in range(0, len(markets), size):
+        reports_snapshot_markets.apply_async(
+            kwargs={
+                "pair_ids": markets[first : first + size],
+                "at": at.isoformat(),
+                "trace_id": context.new_trace_id(),
+            },
             expires=settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS,
         )
     return len(markets)
 
 
 @shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)
-def reports_snapshot_market(*, pair_id: int, at: str, trace_id: str) -> int:
+def reports_snapshot_markets(*, pair_ids: list[int], at: str, trace_id: str) -> int:
     """Not retried: a failed book read is recorded as a gap, and the next slot comes soon."""
     moment = parse_datetime(at)
     if moment is None:
         raise ValueError(f"not a time: {at!r}")
-    return market_snapshot_take(pair_id=pair_id, at=moment)
+    return markets_snapshot_take(pair_ids=[int(pair_id) for pair_id in pair_ids], at=moment)
 
 
 @shared_task(base=MrMarketTask, autoretry_for=(), max_retries=0)

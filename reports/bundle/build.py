@@ -19,7 +19,7 @@ from nacl.signing import SigningKey
 
 from executor.selectors import risk_rules_in_force
 from orders.models import FundsLoopConfig, MarketMakingOrder
-from reports.bundle.canonical import canonical_json
+from reports.bundle.canonical import canonical_json, collector_paused
 from reports.facts import (
     exchange_order_rows,
     executor_event_rows,
@@ -67,6 +67,7 @@ def report_figures(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@collector_paused()
 def report_document(
     *, order: MarketMakingOrder, since: datetime, until: datetime
 ) -> dict[str, Any]:
@@ -118,6 +119,7 @@ class SignedBundle:
     signature: str = ""
 
 
+@collector_paused()
 def bundle_sign(report: dict[str, Any], *, key: SigningKey | None = None) -> SignedBundle:
     body = canonical_json(report)
     signed = sign_canonical(body, key=key)

@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from reports.bundle.build import BUNDLE_FORMAT, config_sha256, report_figures
-from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_loads
+from reports.bundle.canonical import (
+    NotCanonicalInput,
+    canonical_json,
+    collector_paused,
+    strict_loads,
+)
 from reports.keys import signer_problems
+from reports.pnl import Decimals
 
 
+@collector_paused()
 def bundle_problems(content: bytes, *, public_key: str) -> list[str]:
     try:
         envelope = strict_loads(content)
@@ -64,10 +71,11 @@ def _fact_problems(report: dict[str, Any]) -> Iterator[str]:
     accounts = {a["id"]: a for a in facts["ledger"]["accounts"]}
     transactions = facts["ledger"]["transactions"]
     postings = {tx["idempotency_key"]: tx for tx in transactions}
+    number = Decimals().__getitem__
     for tx in transactions:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for account_id, amount in tx["entries"]:
-            sums[accounts[account_id]["asset"]] += Decimal(amount)
+            sums[accounts[account_id]["asset"]] += number(amount)
         if any(sums.values()):
             yield f"ledger transaction {tx['id']} ({tx['idempotency_key']}): does not balance"
     market = order["market"]
@@ -82,7 +90,7 @@ def _fact_problems(report: dict[str, Any]) -> Iterator[str]:
         posting = postings.get(fill["ledger_key"])
         if posting is not None:
             yield from _fill_against_posting(
-                fill, posting, market=market, accounts=accounts, name=name
+                fill, posting, market=market, accounts=accounts, name=name, number=number
             )
 
 
@@ -93,6 +101,7 @@ def _fill_against_posting(
     market: dict[str, Any],
     accounts: dict[int, dict[str, Any]],
     name: str,
+    number: Callable[[str], Decimal] = Decimal,
 ) -> Iterator[str]:
     """A fill's price and amount must be what its ledger posting moved with the outside
     world: the base amount one way, price × amount of quote the other."""
@@ -100,8 +109,8 @@ def _fill_against_posting(
     for account_id, amount in posting["entries"]:
         account = accounts[account_id]
         if account["account"] == "system/external":
-            external[account["asset"]] += Decimal(amount)
-    amount, price = Decimal(fill["amount"]), Decimal(fill["price"])
+            external[account["asset"]] += number(amount)
+    amount, price = number(fill["amount"]), number(fill["price"])
     base_moved = abs(external[market["base_asset_id"]])
     quote_moved = abs(external[market["quote_asset_id"]])
     if base_moved != amount:

@@ -54,7 +54,7 @@ def test_setup_periodic_tasks_restores_an_expiry_cleared_in_the_admin():
         ("executor.tasks.executor_tick_market", "ticks"),
         ("executor.tasks.quotes_cancel", "ticks"),
         ("reports.tasks.reports_snapshot_all", "ticks"),
-        ("reports.tasks.reports_snapshot_market", "ticks"),
+        ("reports.tasks.reports_snapshot_markets", "ticks"),
         ("reports.tasks.reports_roll_up", "ticks"),
         ("orders.tasks.process_payment_snapshot", "loop"),
         ("orders.tasks.withdraw_to_exchange", "loop"),

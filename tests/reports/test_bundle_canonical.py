@@ -5,6 +5,8 @@ import json
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.bundle.canonical import NotCanonicalInput, canonical_json, strict_loads
 from tests.reports.world import traded_order, window_of
@@ -38,3 +40,33 @@ def test_the_reader_refuses_fractional_numbers(text):
 
 def test_the_reader_reads_what_the_encoder_wrote():
     assert strict_loads(canonical_json(AWKWARD)) == json.loads(json.dumps(AWKWARD))
+
+
+# JSON documents of the bundle's subset: text keys (in the Basic Multilingual Plane, where
+# code point and UTF-16 order agree), any text, integers within ±(2^53 − 1), booleans, null.
+_KEYS = st.text(alphabet=st.characters(codec="utf-8", max_codepoint=0xFFFF), max_size=8)
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1)
+    | st.text(alphabet=st.characters(codec="utf-8"))
+    | st.text(alphabet=st.characters(max_codepoint=0x20), max_size=4)  # control characters
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DOCUMENTS)
+def test_random_documents_of_the_subset_encode_as_rfc8785(document):
+    assert canonical_json(document) == rfc8785.dumps(document)
+    assert strict_loads(canonical_json(document)) == document
+
+
+@pytest.mark.parametrize("document", [{1: "one"}, {"a": "\ud800"}])
+def test_the_encoder_refuses_keys_not_text_and_text_not_unicode(document):
+    with pytest.raises(TypeError):
+        canonical_json(document)

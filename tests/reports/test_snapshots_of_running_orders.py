@@ -6,12 +6,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.errors import RetryableError
+from orders.models import MarketMakingOrder
 from orders.states import OrderState
-from reports import tasks
+from reports import snapshots, tasks
 from reports.models import MarketSnapshot, OrderSnapshot
-from reports.snapshots import market_snapshot_take, slot_of
+from reports.snapshots import market_snapshot_take, markets_snapshot_take, slot_of
 from tests.executor.harness import Market, tracked
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +63,9 @@ def test_only_markets_with_a_running_order_are_sampled(monkeypatch):
     type(order).objects.filter(pk=order.pk).update(state=OrderState.PAUSED)
 
     sent = []
-    monkeypatch.setattr(tasks.reports_snapshot_market, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(tasks.reports_snapshot_markets, "apply_async", lambda **kw: sent.append(kw))
     assert tasks.reports_snapshot_all.run() == 1
-    assert [kw["kwargs"]["pair_id"] for kw in sent] == [running.pair.pk]
+    assert [kw["kwargs"]["pair_ids"] for kw in sent] == [[running.pair.pk]]
     assert sent[0]["expires"] == 10  # a snapshot that waited past its slot is dropped
 
     at = slot_of(paused.now) + timedelta(seconds=10)
@@ -87,3 +90,67 @@ def test_an_unreadable_book_is_a_gap_with_the_inventory_kept():
     assert (book.readable, book.mid, book.data_age_ms) == (False, None, None)
     row = OrderSnapshot.objects.get(order=order, at=at)
     assert (row.readable, row.equity, row.base_inventory) == (False, None, D(10))
+
+
+def _batch_gateway(*markets):
+    """One gateway_for for markets on separate simulated venues, by API key."""
+    owners = {}
+    for market in markets:
+        for key_id in MarketMakingOrder.objects.filter(pair=market.pair).values_list(
+            "api_key_id", flat=True
+        ):
+            owners[key_id] = market
+
+    def gateway_for(key_id):
+        return owners[key_id].gateway_for(key_id)
+
+    return gateway_for
+
+
+def test_a_batch_of_markets_takes_the_same_queries_whatever_its_orders():
+    one, two = Market.open(), Market.open()
+    for market in (one, two):
+        market.running_order(params=PARAMS)
+        market.tick()
+    at = slot_of(one.now)
+    pair_ids = [one.pair.pk, two.pair.pk]
+    with CaptureQueriesContext(connection) as few:
+        written = markets_snapshot_take(
+            pair_ids=pair_ids, at=at, gateway_for=_batch_gateway(one, two)
+        )
+    assert written == 2
+    for n in range(4):
+        one.running_order(params=PARAMS, key=one.api_key(f"more-{n}"))
+    later = at + timedelta(seconds=10)
+    with CaptureQueriesContext(connection) as many:
+        written = markets_snapshot_take(
+            pair_ids=pair_ids, at=later, gateway_for=_batch_gateway(one, two)
+        )
+    assert written == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert MarketSnapshot.objects.filter(at=later).count() == 2
+    assert OrderSnapshot.objects.filter(at=later, order__pair=one.pair).count() == 5
+
+
+def test_a_slot_taken_meanwhile_skips_that_market_only(monkeypatch):
+    one, two = Market.open(), Market.open()
+    for market in (one, two):
+        market.running_order(params=PARAMS)
+    at = slot_of(one.now)
+    gateway_for = _batch_gateway(one, two)
+    quotes_of = snapshots._quotes
+    raced = []
+
+    def racing(order_ids):
+        if not raced:  # another task takes market two's slot after our check
+            raced.append(True)
+            assert market_snapshot_take(pair_id=two.pair.pk, at=at, gateway_for=gateway_for) == 1
+        return quotes_of(order_ids)
+
+    monkeypatch.setattr(snapshots, "_quotes", racing)
+    assert (
+        markets_snapshot_take(pair_ids=[one.pair.pk, two.pair.pk], at=at, gateway_for=gateway_for)
+        == 1
+    )
+    assert MarketSnapshot.objects.filter(at=at).count() == 2
+    assert OrderSnapshot.objects.filter(at=at).count() == 2
