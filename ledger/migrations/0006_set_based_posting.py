@@ -35,6 +35,7 @@ import importlib
 
 from django.db import migrations
 
+RULES = importlib.import_module("ledger.migrations.0002_database_rules")
 CHECKS = importlib.import_module("ledger.migrations.0005_balanced_check_once_per_transaction")
 POSTING = importlib.import_module("ledger.migrations.0004_posting_functions")
 
@@ -70,20 +71,37 @@ BEGIN
 END $$
 """
 
-BALANCED = """
-CREATE OR REPLACE FUNCTION ledger_check_transaction_balanced() RETURNS trigger
+
+def range_check(function: str, setting: str, variables: str, check: str, last: str) -> str:
+    """A deferred check that runs once per range of ids (point 2 above): `check` covers
+    NEW.id up to `last`, and the range is noted in `setting`."""
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    checked text := current_setting('ledger.balanced_checked', true);
-    last_entry bigint;
-    transactions bigint[];
-    bad record;
+    checked text := current_setting('{setting}', true);
+{variables}
 BEGIN
     IF checked IS NOT NULL AND checked <> ''
             AND NEW.id BETWEEN split_part(checked, ':', 1)::bigint
                            AND split_part(checked, ':', 2)::bigint THEN
         RETURN NULL;
     END IF;
+{check}
+    PERFORM set_config('{setting}', NEW.id || ':' || {last}, true);
+    RETURN NULL;
+END $$
+"""
+
+
+BALANCED = range_check(
+    "ledger_check_transaction_balanced",
+    "ledger.balanced_checked",
+    """
+    last_entry bigint;
+    transactions bigint[];
+    bad record;""",
+    """
     EXECUTE 'SELECT max(e.id), array_agg(DISTINCT e.transaction_id) FROM ledger_entry e '
             'WHERE e.id >= $1'
         INTO last_entry, transactions USING NEW.id;
@@ -95,25 +113,17 @@ BEGIN
         RAISE EXCEPTION 'ledger transaction % does not balance: asset % sums to %',
             bad.transaction_id, bad.asset, bad.total
             USING ERRCODE = 'check_violation';
-    END IF;
-    PERFORM set_config('ledger.balanced_checked', NEW.id || ':' || last_entry, true);
-    RETURN NULL;
-END $$
-"""
+    END IF;""",
+    "last_entry",
+)
 
-HAS_ENTRIES = """
-CREATE OR REPLACE FUNCTION ledger_check_transaction_has_entries() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    checked text := current_setting('ledger.entries_checked', true);
+HAS_ENTRIES = range_check(
+    "ledger_check_transaction_has_entries",
+    "ledger.entries_checked",
+    """
     last_transaction bigint;
-    empty bigint;
-BEGIN
-    IF checked IS NOT NULL AND checked <> ''
-            AND NEW.id BETWEEN split_part(checked, ':', 1)::bigint
-                           AND split_part(checked, ':', 2)::bigint THEN
-        RETURN NULL;
-    END IF;
+    empty bigint;""",
+    """
     EXECUTE 'SELECT max(t.id) FROM ledger_transaction t WHERE t.id >= $1'
         INTO last_transaction USING NEW.id;
     EXECUTE 'SELECT t.id FROM ledger_transaction t WHERE t.id BETWEEN $1 AND $2 '
@@ -123,24 +133,16 @@ BEGIN
     IF empty IS NOT NULL THEN
         RAISE EXCEPTION 'ledger transaction % has no entries', empty
             USING ERRCODE = 'check_violation';
-    END IF;
-    PERFORM set_config('ledger.entries_checked', NEW.id || ':' || last_transaction, true);
-    RETURN NULL;
-END $$
-"""
+    END IF;""",
+    "last_transaction",
+)
 
 # 0002's version, for going back.
-HAS_ENTRIES_BACKWARD = """
-CREATE OR REPLACE FUNCTION ledger_check_transaction_has_entries() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM ledger_entry WHERE transaction_id = NEW.id) THEN
-        RAISE EXCEPTION 'ledger transaction % has no entries', NEW.id
-            USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NULL;
-END $$
-"""
+HAS_ENTRIES_BACKWARD = next(
+    statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    for statement in RULES.POSTGRES_FORWARD
+    if "CREATE FUNCTION ledger_check_transaction_has_entries" in statement
+)
 
 # Entry i of posting p: p_first[p] <= i < p_first[p] + p_count[p] (1-based, as in 0004).
 BATCH_ENTRIES = """
@@ -149,106 +151,58 @@ BATCH_ENTRIES = """
     JOIN unnest(p_accounts, p_assets, p_amounts) WITH ORDINALITY AS u(a, s, x, j) ON u.j = p.j
 """
 
-BATCH = f"""
-CREATE OR REPLACE FUNCTION ledger_post_batch(
-    p_keys text[], p_hashes text[], p_codes text[], p_traces text[], p_refs text[],
-    p_at timestamptz, p_first int[], p_count int[],
-    p_accounts bigint[], p_assets uuid[], p_amounts numeric[]
-) RETURNS TABLE (
-    idx int, status text, tx_id bigint, tx_hash text,
-    account_id bigint, balance numeric, change numeric
-) LANGUAGE plpgsql AS $$
-#variable_conflict use_column
-DECLARE
-    n int := coalesce(array_length(p_keys, 1), 0);
-    i int;
-    v_last int;
-    v_id bigint;
-    v_hash text;
-    v_short record;
-    v_ids bigint[];
-BEGIN
-    PERFORM 1 FROM ledger_balance b WHERE b.account_id = ANY(p_accounts)
-        ORDER BY b.account_id FOR UPDATE;
-    -- All at once when nothing of the batch can be refused (under the locks above).
-    IF n > 0
-        AND (SELECT count(DISTINCT k) FROM unnest(p_keys) AS k) = n
-        AND NOT EXISTS (SELECT 1 FROM ledger_transaction t WHERE t.idempotency_key = ANY(p_keys))
-        AND NOT EXISTS (
-            SELECT 1
-            FROM (SELECT d.a, SUM(d.x) OVER (PARTITION BY d.a ORDER BY d.i) AS after
-                  FROM (SELECT p.i, u.a, SUM(u.x) AS x FROM {BATCH_ENTRIES}
-                        GROUP BY p.i, u.a) AS d) AS r
-            JOIN ledger_balance b ON b.account_id = r.a
-            WHERE NOT b.may_go_negative AND b.amount + r.after < 0)
-    THEN
-        BEGIN
-            WITH tx AS (
-                INSERT INTO ledger_transaction (idempotency_key, content_hash, code, trace_id,
-                        ref, reason, created_at)
-                    SELECT u.k, u.h, u.c, u.t, u.r, '', p_at
-                    FROM unnest(p_keys, p_hashes, p_codes, p_traces, p_refs)
-                        WITH ORDINALITY AS u(k, h, c, t, r, i)
-                    ORDER BY u.i
-                    RETURNING id, idempotency_key
-            )
-            SELECT array_agg(tx.id ORDER BY u.i) INTO v_ids
-                FROM tx JOIN unnest(p_keys) WITH ORDINALITY AS u(k, i)
-                    ON u.k = tx.idempotency_key;
-            INSERT INTO ledger_entry (transaction_id, account_id, asset, amount)
-                SELECT v_ids[p.i], u.a, u.s, u.x FROM {BATCH_ENTRIES} ORDER BY u.j;
-            RETURN QUERY SELECT u.i::int, 'posted', v_ids[u.i], u.h, NULL::bigint,
-                    NULL::numeric, NULL::numeric
-                FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i) ORDER BY u.i;
-            RETURN;
-        EXCEPTION WHEN unique_violation THEN
-            -- A poster on other accounts took a key of the batch: one by one, below.
-            NULL;
-        END;
-    END IF;
-    FOR i IN 1 .. n LOOP
-        v_last := p_first[i] + p_count[i] - 1;
-        SELECT t.id, t.content_hash INTO v_id, v_hash
-            FROM ledger_transaction t WHERE t.idempotency_key = p_keys[i];
-        IF FOUND THEN
-            RETURN QUERY SELECT i, 'exists', v_id, v_hash, NULL::bigint, NULL::numeric,
-                NULL::numeric;
-            CONTINUE;
+# All at once when nothing of the batch can be refused (under the locks taken just before).
+FAST_PATH = f"""
+        IF n > 0
+            AND (SELECT count(DISTINCT k) FROM unnest(p_keys) AS k) = n
+            AND NOT EXISTS (SELECT 1 FROM ledger_transaction t
+                            WHERE t.idempotency_key = ANY(p_keys))
+            AND NOT EXISTS (
+                SELECT 1
+                FROM (SELECT d.a, SUM(d.x) OVER (PARTITION BY d.a ORDER BY d.i) AS after
+                      FROM (SELECT p.i, u.a, SUM(u.x) AS x FROM {BATCH_ENTRIES}
+                            GROUP BY p.i, u.a) AS d) AS r
+                JOIN ledger_balance b ON b.account_id = r.a
+                WHERE NOT b.may_go_negative AND b.amount + r.after < 0)
+        THEN
+            BEGIN
+                WITH tx AS (
+                    INSERT INTO ledger_transaction (idempotency_key, content_hash, code,
+                            trace_id, ref, reason, created_at)
+                        SELECT u.k, u.h, u.c, u.t, u.r, '', p_at
+                        FROM unnest(p_keys, p_hashes, p_codes, p_traces, p_refs)
+                            WITH ORDINALITY AS u(k, h, c, t, r, i)
+                        ORDER BY u.i
+                        RETURNING id, idempotency_key
+                )
+                SELECT array_agg(tx.id ORDER BY u.i) INTO v_ids
+                    FROM tx JOIN unnest(p_keys) WITH ORDINALITY AS u(k, i)
+                        ON u.k = tx.idempotency_key;
+                INSERT INTO ledger_entry (transaction_id, account_id, asset, amount)
+                    SELECT v_ids[p.i], u.a, u.s, u.x FROM {BATCH_ENTRIES} ORDER BY u.j;
+                RETURN QUERY SELECT u.i::int, 'posted', v_ids[u.i], u.h, NULL::bigint,
+                        NULL::numeric, NULL::numeric
+                    FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i) ORDER BY u.i;
+                RETURN;
+            EXCEPTION WHEN unique_violation THEN
+                -- A poster on other accounts took a key of the batch: one by one, below.
+                NULL;
+            END;
         END IF;
-        -- The balances as the postings before this one left them.
-        SELECT b.account_id AS account, b.amount, d.delta INTO v_short
-            FROM (SELECT u.a, SUM(u.x) AS delta
-                  FROM unnest(p_accounts[p_first[i]:v_last], p_amounts[p_first[i]:v_last])
-                      AS u(a, x)
-                  GROUP BY u.a) AS d
-            JOIN ledger_balance b ON b.account_id = d.a
-            WHERE NOT b.may_go_negative AND b.amount + d.delta < 0
-            ORDER BY b.account_id LIMIT 1;
-        IF FOUND THEN
-            RETURN QUERY SELECT i, 'insufficient', NULL::bigint, NULL::text,
-                v_short.account, v_short.amount, v_short.delta;
-            CONTINUE;
-        END IF;
-        INSERT INTO ledger_transaction (idempotency_key, content_hash, code, trace_id, ref,
-                reason, created_at)
-            VALUES (p_keys[i], p_hashes[i], p_codes[i], p_traces[i], p_refs[i], '', p_at)
-            ON CONFLICT DO NOTHING RETURNING id INTO v_id;
-        IF v_id IS NULL THEN
-            SELECT t.id, t.content_hash INTO v_id, v_hash
-                FROM ledger_transaction t WHERE t.idempotency_key = p_keys[i];
-            RETURN QUERY SELECT i, 'exists', v_id, v_hash, NULL::bigint, NULL::numeric,
-                NULL::numeric;
-            CONTINUE;
-        END IF;
-        INSERT INTO ledger_entry (transaction_id, account_id, asset, amount)
-            SELECT v_id, u.a, u.s, u.x
-            FROM unnest(p_accounts[p_first[i]:v_last], p_assets[p_first[i]:v_last],
-                        p_amounts[p_first[i]:v_last]) AS u(a, s, x);
-        RETURN QUERY SELECT i, 'posted', v_id, p_hashes[i], NULL::bigint, NULL::numeric,
-            NULL::numeric;
-    END LOOP;
-END $$
-"""
+"""  # noqa: S608 - no value is formatted in, only BATCH_ENTRIES's SQL
+LOCKS = "            ORDER BY b.account_id FOR UPDATE;\n"
+BATCH_0004 = POSTING.POSTGRES_FORWARD[1]
+assert BATCH_0004.count(LOCKS) == 1 and BATCH_0004.count("        i int;\n") == 1
+# 0004's function (the one-by-one loop after the locks), with the set-based path first.
+BATCH = (
+    BATCH_0004.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    .replace(
+        "        i int;\n",
+        "        i int;\n        n int := coalesce(array_length(p_keys, 1), 0);\n"
+        "        v_ids bigint[];\n",
+    )
+    .replace(LOCKS, LOCKS + FAST_PATH)
+)
 
 CHECK_FUNCTIONS = ["ledger_check_transaction_balanced()", "ledger_check_transaction_has_entries()"]
 BATCH_FUNCTION = (
@@ -277,7 +231,7 @@ FORWARD = [
 ]
 
 BACKWARD = [
-    POSTING.POSTGRES_FORWARD[1].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
+    BATCH_0004.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
     f"ALTER FUNCTION {BATCH_FUNCTION} SET plan_cache_mode = force_custom_plan",
     HAS_ENTRIES_BACKWARD,
     CHECKS.FORWARD,

@@ -19,16 +19,9 @@ from ledger.services import Leg, Posting, ledger_post, ledger_post_batch, system
 from tests.conftest import requires_postgres
 from tests.ledger.factories import TRACE_ID, AccountFactory, funded
 from tests.ledger.test_batch_posting import payout
+from tests.ledger.test_database_rules import INSERT_ENTRY, raw
 
 D = Decimal
-INSERT_ENTRY = (
-    "INSERT INTO ledger_entry (transaction_id, account_id, asset, amount) VALUES (%s, %s, %s, %s)"
-)
-
-
-def raw(sql: str, params: list | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @pytest.mark.django_db
