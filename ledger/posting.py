@@ -186,21 +186,30 @@ def conflict(idempotency_key: str, transaction_id: int) -> IdempotencyConflict:
     )
 
 
+# The order Model.from_db takes a Transaction's values in.
+TRANSACTION_FIELDS = [field.attname for field in Transaction._meta.concrete_fields]
+
+
 def posted_row(posting: Checked, transaction_id: int, at: datetime) -> Transaction:
-    """The Transaction just inserted by a server-side function, without reading it back."""
-    row = Transaction(
-        id=transaction_id,
-        idempotency_key=posting.idempotency_key,
-        content_hash=posting.content_hash,
-        code=posting.code,
-        trace_id=posting.trace_id,
-        ref=posting.ref,
-        reverses=posting.reverses,
-        reason=posting.reason,
-        created_at=at,
+    """The Transaction just inserted by a server-side function, without reading it back.
+    Built the way a query builds its rows (positional from_db; a batch builds hundreds)."""
+    reverses = posting.reverses
+    values = {
+        "id": transaction_id,
+        "idempotency_key": posting.idempotency_key,
+        "content_hash": posting.content_hash,
+        "code": posting.code,
+        "trace_id": posting.trace_id,
+        "ref": posting.ref,
+        "reverses_id": reverses.pk if reverses is not None else None,
+        "reason": posting.reason,
+        "created_at": at,
+    }
+    row = Transaction.from_db(
+        connection.alias, TRANSACTION_FIELDS, [values[name] for name in TRANSACTION_FIELDS]
     )
-    row._state.adding = False
-    row._state.db = connection.alias
+    if reverses is not None:
+        row.reverses = reverses
     return row
 
 
