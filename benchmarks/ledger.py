@@ -13,7 +13,9 @@ transaction per posting in every phase:
    move the asset's one external account (its balance row is the queue); then
    `ledger_violations()` over everything posted so far.
 4. `ledger_post_batch`, --batch postings per call and per commit (a tick's reservations and
-   fills), every rule still held, then `ledger_violations()` again;
+   fills), every rule still held, then `ledger_violations()` again; beside it, in the same
+   run, raw SQL of the same rows --batch per commit (one INSERT of transactions, one of
+   entries, the rules on): what the batch is measured against;
 5. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
    so the price of the database-held invariants is visible on its own.
 """
@@ -147,6 +149,33 @@ def insert_raw(pairs, postings: int, prefix: str, rules_off: bool) -> None:
                 )
 
 
+def insert_raw_batches(pairs, postings: int, prefix: str, batch: int) -> None:
+    """The rows of post_in_batches, `batch` postings per commit as two multi-row INSERTs
+    (the database rules on): the least raw SQL can send for them."""
+    with connection.cursor() as cursor:
+        for start in range(0, postings, batch):
+            numbers = range(start, min(postings, start + batch))
+            with transaction.atomic():
+                cursor.execute(
+                    "INSERT INTO ledger_transaction (idempotency_key, content_hash, code, "
+                    "trace_id, ref, reason, created_at) "
+                    "SELECT k, %s, 'withdraw_to_exchange', %s, '', '', now() "
+                    "FROM unnest(%s::text[]) WITH ORDINALITY AS u(k, i) ORDER BY i RETURNING id",
+                    ["0" * 64, TRACE_ID, [f"{prefix}:{n}" for n in numbers]],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+                rows = []
+                for tx_id, n in zip(ids, numbers, strict=True):
+                    wallet, transit = pairs[n % len(pairs)]
+                    rows += [(tx_id, wallet.pk, -AMOUNT), (tx_id, transit.pk, AMOUNT)]
+                cursor.execute(
+                    "INSERT INTO ledger_entry (transaction_id, account_id, asset, amount) "
+                    "SELECT t, a, %s, x FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) "
+                    "AS u(t, a, x)",
+                    [ASSET, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+                )
+
+
 def rate(label: str, postings: int, run) -> float:
     started = time.perf_counter()
     run()
@@ -220,6 +249,11 @@ def main() -> None:
             postings * 2,
             lambda: post_in_batches(pairs, postings * 2, "batch", args.batch),
         )
+        raw_batched = rate(
+            f"raw INSERTs, rules on, {args.batch} per commit",
+            postings * 2,
+            lambda: insert_raw_batches(pairs, postings * 2, "rawbatch", args.batch),
+        )
         violations = ledger_violations()
         print(f"ledger_check after the batches: {len(violations)} violations")
         # Last, because with the rules off the balances are no longer kept.
@@ -234,6 +268,7 @@ def main() -> None:
         print(
             f"ledger_post_batch: {batched:.0f} postings/s ({batched / service:.1f} x ledger_post)"
         )
+        print(f"ratio ledger_post_batch / raw batched INSERTs:   {batched / raw_batched:.2f}")
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)
 

@@ -3,7 +3,10 @@
 One contextvar holds a small dict. Web requests bind it in middleware; Celery tasks
 restore it from their kwargs, so a trace id set by a request follows the work into the
 workers. Apps teach the context what an id they own implies (an order's exchange, say)
-with `resolver_register`, so the fields appear without each task binding them.
+with `resolver_register`, so the fields appear without each task binding them. What a
+resolver found is kept for the life of the process (an order's or a pair's exchange never
+changes), so a task pays its lookup once per id and process, not on every run: the executor's
+tick, once a second per market, would otherwise add a query per tick for a log field.
 """
 
 import contextlib
@@ -25,6 +28,10 @@ _TRACE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 Resolver = Callable[[str], Mapping[str, object]]
 _resolvers: dict[str, Resolver] = {}
+# (kwarg, value) -> what its resolver found; only found fields are kept (an id not known
+# yet may be known later). Bounded: the oldest half goes when it fills up.
+_resolved: dict[tuple[str, str], dict[str, object]] = {}
+RESOLVED_LIMIT = 10_000
 logger = logging.getLogger(__name__)
 
 
@@ -69,6 +76,25 @@ def bind_more(**fields: object) -> None:
 def resolver_register(kwarg: str, resolve: Resolver) -> None:
     """`resolve(value)` gives the context fields a `kwarg` (e.g. order_id) implies."""
     _resolvers[kwarg] = resolve
+    resolver_cache_clear()
+
+
+def resolver_cache_clear() -> None:
+    """Forget what the resolvers found (tests whose ids repeat across rolled-back data)."""
+    _resolved.clear()
+
+
+def _resolve(kwarg: str, value: str, resolve: Resolver) -> Mapping[str, object]:
+    found = _resolved.get((kwarg, value))
+    if found is not None:
+        return found
+    derived = dict(resolve(value))
+    if derived:
+        if len(_resolved) >= RESOLVED_LIMIT:
+            for stale in list(_resolved)[: RESOLVED_LIMIT // 2]:
+                del _resolved[stale]
+        _resolved[(kwarg, value)] = derived
+    return derived
 
 
 def fields_from_ids(ids: Mapping[str, object]) -> dict[str, object]:
@@ -80,7 +106,7 @@ def fields_from_ids(ids: Mapping[str, object]) -> dict[str, object]:
         if value is None:
             continue
         try:
-            derived = resolve(str(value))
+            derived = _resolve(kwarg, str(value), resolve)
         except Exception:  # a log field is never worth failing the work for
             logger.debug("context resolver failed", exc_info=True, extra={"kwarg": kwarg})
             continue

@@ -110,7 +110,11 @@ def account_sync(
                 continue
             if tracked_apply_remote(order, remote, now=now):
                 changed.append(order)
-    tracked_save_many(changed)
+    # With fills to settle, the changes are saved in the settlement's transaction (one
+    # UPDATE and one commit for both); otherwise now.
+    if not _settling(tracked):
+        tracked_save_many(changed)
+        changed = []
 
     trades_sync(
         gateway=gateway,
@@ -120,6 +124,7 @@ def account_sync(
         accounts=accounts,
         trace_id=trace_id,
         result=result,
+        changed=changed,
     )
     result.filled = [t for t in tracked if t.status == ST.FILLED and t.pk not in was_filled]
     return result
@@ -134,9 +139,11 @@ def trades_sync(
     accounts: LedgerAccounts,
     trace_id: str,
     result: SyncResult,
+    changed: list[TrackedOrder] | None = None,
 ) -> None:
-    """Settle the key's new trades when some order has unsettled fills, then release."""
-    if any(t.filled_amount > t.settled_amount for t in tracked):
+    """Settle the key's new trades when some order has unsettled fills, then release.
+    `changed`: tracked orders the sync changed, saved with the first batch of fills."""
+    if _settling(tracked):
         cursor = (
             TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
             .values_list("last_trade_id", flat=True)
@@ -152,11 +159,17 @@ def trades_sync(
                 tracked_by_exchange_id=by_exchange_id,
                 accounts=accounts,
                 trace_id=trace_id,
+                also_save=changed or [],
             )
+            changed = []
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
     reservations_release_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
+
+
+def _settling(tracked: list[TrackedOrder]) -> bool:
+    return any(t.filled_amount > t.settled_amount for t in tracked)
 
 
 def pending_resolve(

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from executor.models import MarketTickSchedule
@@ -43,6 +45,9 @@ def market_claim(*, pair_id: int, now: datetime) -> bool:
 class Lease:
     won: bool
     next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
+    # A statement of the tick's (its states' UPDATE, executor.state_store) that the lease's
+    # end sends with its own UPDATE: one statement and one commit for both (PostgreSQL).
+    write: tuple[str, list[Any]] | None = None
 
 
 @contextmanager
@@ -68,4 +73,23 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
             done = {"leased_until": timezone.now()}
             if lease.next_tick_at is not None:
                 done["next_tick_at"] = lease.next_tick_at
-            MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
+            if lease.write is None:
+                MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
+            else:
+                _lease_end_with(pair_id=pair_id, done=done, write=lease.write)
+
+
+def _lease_end_with(
+    *, pair_id: int, done: dict[str, datetime], write: tuple[str, list[Any]]
+) -> None:
+    """The lease's end and the tick's write in one statement (a data-modifying WITH)."""
+    meta = MarketTickSchedule._meta
+    quote = connection.ops.quote_name
+    sql, params = write
+    sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in done)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH tick_write AS ({sql}) UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - names from the model
+            f"WHERE {quote(meta.get_field('pair').column)} = %s",
+            [*params, *done.values(), pair_id],
+        )

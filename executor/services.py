@@ -136,7 +136,7 @@ def executor_tick_market(
         if not lease.won:
             report.skipped = True
             return report
-        lease.next_tick_at = tick_run(
+        lease.next_tick_at, lease.write = tick_run(
             pair_id=pair_id, now=now, gateway_for=gateway_for, report=report
         )
     report.seconds = time.perf_counter() - started

@@ -11,7 +11,7 @@ Rules (docs/ledger.md, FUNDS-LOOP.md):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -182,15 +182,18 @@ def fills_settle(
     tracked_by_exchange_id: dict[str, TrackedOrder],
     accounts: LedgerAccounts,
     trace_id: str,
+    also_save: Sequence[TrackedOrder] = (),
 ) -> list[SettledFill]:
     """Record and settle the fills of our tracked orders; others (and replays) are skipped.
 
     Advances the key's trade cursor past every fill read, ours or not. One transaction and
     one ledger batch for all of them: a commit per fill would cost a disk flush each, and a
-    batch cut short is simply read again from the unchanged cursor.
+    batch cut short is simply read again from the unchanged cursor. `also_save`: tracked
+    orders the caller changed, saved in the same UPDATE as the settled ones.
     """
     fills = list(fills)
     if not fills:
+        tracked_save_many(also_save)
         return []
     known = set(
         ExchangeFill.objects.filter(
@@ -247,7 +250,7 @@ def fills_settle(
             tracked.status = ST.FILLED
         tracked.updated_at = max(fill.at, tracked.updated_at)
     ExchangeFill.objects.bulk_create(rows)
-    tracked_save_many(tracked for tracked, *_ in planned)
+    tracked_save_many([*also_save, *(tracked for tracked, *_ in planned)])
     cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
     if not cursor.update(last_trade_id=fills[-1].trade_id):
         TradeCursor.objects.create(

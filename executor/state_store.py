@@ -1,11 +1,14 @@
 """Writing back what a tick changed: the events it recorded and the executor states, in
-batches of raw UPDATEs."""
+batches of raw UPDATEs. On PostgreSQL a quiet tick's one UPDATE is handed back instead of
+sent, and the lease's end sends it with its own (executor.schedule): one statement and one
+commit for both."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -37,23 +40,28 @@ def cold_fields_of(state: ExecutorState) -> tuple:
     return tuple(getattr(state, name) for name in COLD_FIELDS)
 
 
-def tick_persist(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> None:
+# One SQL statement and its parameters, not yet sent.
+Statement = tuple[str, list[Any]]
+
+
+def tick_persist(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> Statement | None:
     """Write the tick's events and states. last_tick_at is the last tick that had market
     data to decide on (stale data is measured from it).
 
-    One transaction when there is more than one statement to send; a quiet tick has only
-    the states' hot fields, one statement, which commits by itself."""
+    One transaction when there is more than one statement to send. A quiet tick has one,
+    the states' hot fields: on PostgreSQL it is returned unsent, for the lease's end to send
+    with its own UPDATE (executor.schedule.Lease.write); elsewhere it commits by itself."""
     if any(t.events for t in ticks):
         with transaction.atomic():
             _events_write(ticks, now=now, trace_id=trace_id)
-            _states_write(ticks, now=now)
-        return
+            _states_write(ticks, now=now, defer=False)
+        return None
     _events_write(ticks, now=now, trace_id=trace_id)  # no statement: closes runs in memory
-    _states_write(ticks, now=now)
+    return _states_write(ticks, now=now, defer=connection.vendor == "postgresql")
 
 
-def _states_write(ticks: list[OrderTick], *, now: datetime) -> None:
-    writes: list[Callable[[], object]] = []
+def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> Statement | None:
+    writes: list[tuple[list[ExecutorState], tuple[str, ...]]] = []
     dirty = [t for t in ticks if t.state_dirty]
     decided = {t.order_id for t in ticks if t.decision is not None}
     for tick in dirty:
@@ -61,21 +69,21 @@ def _states_write(ticks: list[OrderTick], *, now: datetime) -> None:
         if tick.order_id in decided:
             tick.state.last_tick_at = now
     if dirty:
-        writes.append(lambda: states_update([t.state for t in dirty], HOT_FIELDS))
+        writes.append(([t.state for t in dirty], HOT_FIELDS))
         cold = [t.state for t in dirty if t.cold_before != cold_fields_of(t.state)]
         if cold:
-            writes.append(lambda: states_update(cold, COLD_FIELDS))
-    quiet = decided - {t.order_id for t in dirty}
+            writes.append((cold, COLD_FIELDS))
+    quiet = [t.state for t in ticks if t.order_id in decided and not t.state_dirty]
+    for state in quiet:
+        state.last_tick_at = now
     if quiet:
-        writes.append(
-            lambda: ExecutorState.objects.filter(order_id__in=quiet).update(last_tick_at=now)
-        )
-    if len(writes) == 1:
-        writes[0]()
-        return
-    with transaction.atomic():
-        for write in writes:
-            write()
+        writes.append((quiet, ("last_tick_at",)))
+    if len(writes) == 1 and defer:
+        return rows_update_statement(ExecutorState, *writes[0])
+    with transaction.atomic(savepoint=False) if len(writes) > 1 else nullcontext():
+        for states, names in writes:
+            states_update(states, names)
+    return None
 
 
 def _events_write(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> None:
@@ -101,39 +109,56 @@ def rows_update(model: type[Model], objects: Sequence[Model], names: tuple[str, 
     one statement per row, sent as a batch."""
     if not objects:
         return
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
-    columns = [meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    rows = [
-        [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]  # type: ignore[union-attr]
-        + [pk.get_db_prep_value(obj.pk, connection)]
-        for obj in objects
-    ]
     if connection.vendor == "postgresql":
-        # Every value is cast to its column's type: VALUES would otherwise guess (a NULL or
-        # a JSON text is not a numeric or jsonb by itself).
-        casts = [c.cast_db_type(connection) for c in columns] + [pk.cast_db_type(connection)]  # type: ignore[union-attr]
-        row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-        names_sql = ", ".join(quote(f"v{n}") for n in range(len(casts)))
-        sql = "UPDATE {t} SET {sets} FROM (VALUES {rows}) AS v ({names}) WHERE {t}.{pk} = v.{key}".format(  # noqa: S608, E501 - names from the model
-            t=quote(meta.db_table),
-            sets=", ".join(
-                f"{quote(c.column)} = v.{quote(f'v{n}')}" for n, c in enumerate(columns)
-            ),  # type: ignore[union-attr]
-            rows=", ".join([row_sql] * len(rows)),
-            names=names_sql,
-            pk=quote(pk.column),
-            key=quote(f"v{len(columns)}"),
-        )
+        sql, params = rows_update_statement(model, objects, names)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in rows for value in row])
+            cursor.execute(sql, params)
         return
+    table, key, columns, rows = _rows(model, objects, names)
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-        quote(meta.db_table),
-        ", ".join(f"{quote(c.column)} = %s" for c in columns),  # type: ignore[union-attr]
-        quote(pk.column),
+        table, ", ".join(f"{column} = %s" for column, _ in columns[:-1]), key
     )
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def rows_update_statement(
+    model: type[Model], objects: Sequence[Model], names: tuple[str, ...]
+) -> Statement:
+    """rows_update's one statement on PostgreSQL, unsent. Every value is cast to its
+    column's type: VALUES would otherwise guess (a NULL or a JSON text is not a numeric or
+    jsonb by itself)."""
+    table, key, columns, rows = _rows(model, objects, names)
+    quote = connection.ops.quote_name
+    casts = [cast for _, cast in columns]
+    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    sql = "UPDATE {t} SET {sets} FROM (VALUES {rows}) AS v ({names}) WHERE {t}.{pk} = v.{key}".format(  # noqa: S608, E501 - names from the model
+        t=table,
+        sets=", ".join(
+            f"{column} = v.{quote(f'v{n}')}" for n, (column, _) in enumerate(columns[:-1])
+        ),
+        rows=", ".join([row_sql] * len(rows)),
+        names=", ".join(quote(f"v{n}") for n in range(len(casts))),
+        pk=key,
+        key=quote(f"v{len(casts) - 1}"),
+    )
+    return sql, [value for row in rows for value in row]
+
+
+def _rows(
+    model: type[Model], objects: Sequence[Model], names: tuple[str, ...]
+) -> tuple[str, str, list[tuple[str, str]], list[list[Any]]]:
+    """The quoted table and key, (quoted column, cast) of each named field and then of the
+    key, and each object's values in that order."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [meta.get_field(name) for name in names] + [pk]
+    quote = connection.ops.quote_name
+    columns = [(quote(f.column), f.cast_db_type(connection)) for f in fields]  # type: ignore[union-attr]
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields[:-1]]  # type: ignore[union-attr]
+        + [pk.get_db_prep_value(obj.pk, connection)]
+        for obj in objects
+    ]
+    return quote(meta.db_table), quote(pk.column), columns, rows

@@ -39,7 +39,7 @@ from executor.models import CancelReason, ExchangeOrderStatus
 from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
-from executor.state_store import tick_persist
+from executor.state_store import Statement, tick_persist
 from executor.timing import TickReport, timed_gateway
 from strategy import Balances, Book, MarketSnapshot, decide, state_after_fill
 
@@ -50,12 +50,13 @@ ST = ExchangeOrderStatus
 
 def tick_run(
     *, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickReport
-) -> datetime:
-    """The tick itself; returns when the market is next due."""
+) -> tuple[datetime, Statement | None]:
+    """The tick itself; returns when the market is next due, and the tick's last write
+    when it is left for the lease's end to send (executor.state_store.tick_persist)."""
     limits = risk.risk_limits()
     states = selectors.quoting_states_of_market(pair_id=pair_id)
     if not states:
-        return now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS)
+        return now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS), None
     pair = states[0].pair
     ticks = {str(state.order_id): OrderTick.of(state) for state in states}
     report.orders = len(ticks)
@@ -137,12 +138,12 @@ def tick_run(
                 report=report,
             )
 
-    tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
+    write = tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
     interval = min(
         [settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS]
         + [t.params.order_refresh_time for t in ticks.values()]
     )
-    return now + timedelta(seconds=interval)
+    return now + timedelta(seconds=interval), write
 
 
 def _after_sync(

@@ -17,6 +17,15 @@ requires_redis = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _log_field_lookups_forgotten():
+    """core.context keeps what its resolvers found for the process; ids repeat between
+    tests whose rows were rolled back (SQLite), so each test starts without it."""
+    from core import context
+
+    context.resolver_cache_clear()
+
+
 @pytest.fixture
 def admin_client_user(db, django_user_model):
     return django_user_model.objects.create_superuser(

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import context
+from executor import tasks
 from executor.models import ExchangeFill, TrackedOrder
 from ledger.models import Transaction
 from tests.conftest import POSTGRES
@@ -15,7 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Statements (BEGIN / COMMIT / SAVEPOINT included) of one market tick on PostgreSQL:
 # placing every quote, a tick with nothing to do, a tick settling a fill and replacing it.
-PINNED_POSTGRES = {"first": 23, "quiet": 6, "fill": 17}
+# Quiet: the lease, the states, their tracked orders, the free balances, and the states'
+# UPDATE sent with the lease's end (one statement). Fill: the sync's changes to the tracked
+# orders are saved in the settlement's transaction, with the settled ones.
+PINNED_POSTGRES = {"first": 23, "quiet": 5, "fill": 15}
+# The log fields' lookup of a market's exchange (exchanges.apps, core.context).
+EXCHANGE_NAME = '"exchanges_exchange"."name"'
 
 
 def statements_per_tick(orders: int) -> dict[str, int]:
@@ -64,3 +71,37 @@ def test_a_tick_posts_its_reservations_in_one_ledger_call():
     calls = [q["sql"] for q in queries.captured_queries if "ledger_post_batch" in q["sql"]]
     assert len(calls) == 1
     assert Transaction.objects.filter(code="reserve_lock").count() == 8
+
+
+def test_the_tick_task_names_its_exchange_without_a_query_per_tick(monkeypatch):
+    """The task's log fields name the market's exchange (core.context's pair_id resolver);
+    the lookup runs on the first tick of the process only, so a quiet tick through the task
+    is as many statements as the service's own."""
+    market = Market.open()
+    market.running_order(xin="10", usdt="2000", params={"order_refresh_time": 1})
+    exchanges_seen = []
+
+    def tick_service(*, pair_id: int):
+        exchanges_seen.append(context.current().get("exchange"))
+        return market.tick(seconds=1)
+
+    monkeypatch.setattr(tasks.services, "executor_tick_market", tick_service)
+
+    def run_task() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            tasks.executor_tick_market.apply(
+                kwargs={"pair_id": market.pair.pk, "trace_id": "trace-tick-task-0001"}
+            ).get()
+        return [q["sql"] for q in queries.captured_queries]
+
+    first = run_task()
+    quiet_task = run_task()
+    with CaptureQueriesContext(connection) as quiet_service:
+        market.tick(seconds=1)
+
+    assert exchanges_seen == [market.exchange.name] * 2
+    assert sum(EXCHANGE_NAME in sql for sql in first) == 1
+    assert not any(EXCHANGE_NAME in sql for sql in quiet_task)
+    assert len(quiet_task) == len(quiet_service.captured_queries)
+    if POSTGRES:
+        assert len(quiet_task) == PINNED_POSTGRES["quiet"]
