@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 
 from orders.models import MarketMakingOrder
 from orders.states import OrderState
@@ -70,7 +70,8 @@ def self_checks_run(*, now: datetime, limit: int = CHECKS_PER_ROUND) -> int:
         )
         .select_related("pair__exchange")
         .annotate(last_check=Subquery(last_check))
-        .order_by("last_check", "created_at")[:limit]
+        # Never checked first (PostgreSQL would put the NULLs last).
+        .order_by(F("last_check").asc(nulls_first=True), "created_at")[:limit]
     )
     checked = 0
     for order in due:

@@ -86,3 +86,23 @@ def test_the_node_inputs_by_hand(presets_seeded):
     text = json.dumps(body)
     for private in (str(a.pk), str(b.pk), a.user.username, b.user.username):
         assert private not in text
+
+
+@pytest.mark.django_db
+def test_a_round_checks_the_orders_never_checked_first(presets_seeded):
+    from tests.orders.factories import MarketMakingOrderFactory
+
+    now = timezone.now()
+    checked, fresh = (running(MarketMakingOrderFactory()) for _ in range(2))
+    ReportSelfCheck.objects.create(
+        order=checked,
+        checked_at=now - timedelta(hours=1),
+        window_from=now - timedelta(days=1),
+        window_to=now,
+        bundle_sha256="0" * 64,
+        verified=True,
+    )
+    assert self_checks_run(now=now, limit=1) == 1
+    assert ReportSelfCheck.objects.first().order_id == fresh.pk
+    assert self_checks_run(now=now + timedelta(seconds=1), limit=1) == 1
+    assert ReportSelfCheck.objects.first().order_id == checked.pk
