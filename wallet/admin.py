@@ -33,7 +33,8 @@ class MixinSnapshotAdmin(ReadOnlyAdmin):
 @admin.register(MixinTransfer)
 class MixinTransferAdmin(ReadOnlyAdmin):
     list_display = [
-        "idempotency_key",
+        # Keys run to ~90 characters; the start and the hover keep the row on a laptop.
+        short_column("idempotency_key", description="idempotency key"),
         "kind",
         "purpose",
         short_column("asset_id", description="asset"),
