@@ -116,6 +116,20 @@ def _overlapping(
     return query
 
 
+def exchange_orders_as_of(rows: list[Row], *, at: str) -> list[Row]:
+    """The rows as they stood at `at` (fixed-width UTC text): an order whose last change came
+    later had not yet ended then, so a later cancel or rejection does not count yet. Its
+    exact state before that change is not stored; it counts as resting if the exchange has
+    taken it, else as still being created. Figures as of a past time stay what they were."""
+    stood = []
+    for row in rows:
+        if row["updated_at"] >= at and row["status"] in ("cancelled", "failed", "filled"):
+            status = "open" if row["exchange_order_id"] else "pending_create"
+            row = {**row, "status": status, "cancel_reason": "", "error_class": ""}
+        stood.append(row)
+    return stood
+
+
 def exchange_order_rows(
     *, order_id: object, since: datetime | None = None, until: datetime | None = None
 ) -> list[Row]:

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from orders.models import MarketMakingOrder
 from reports import stability
-from reports.facts import exchange_order_rows, fill_rows, funded_row, market_row, time_text
+from reports.facts import (
+    exchange_order_rows,
+    exchange_orders_as_of,
+    fill_rows,
+    funded_row,
+    market_row,
+    time_text,
+)
 from reports.marks import fee_rates_read, mark_read
 from reports.models import MarketRollup, MarketSnapshot, OrderRollup, OrderSnapshot
 from reports.pnl import figures_sum, order_figures
@@ -84,11 +91,14 @@ def order_pnl(
     """The order's PnL at `until` (now when None) and its activity in [since, until)."""
     at = until or timezone.now()
     fills = fill_rows(order_id=order.pk, until=until)
+    exchange_orders = exchange_order_rows(order_id=order.pk, until=until)
     return order_figures(
         market=market_row(order.pair),
         funded=funded_row(order),
         fills=fills,
-        exchange_orders=exchange_order_rows(order_id=order.pk, until=until),
+        exchange_orders=exchange_orders
+        if until is None
+        else exchange_orders_as_of(exchange_orders, at=time_text(until)),
         mark=mark_read(pair=order.pair, at=at),
         fee_rates=fee_rates_read(pair=order.pair, assets={f["fee_asset"] for f in fills}, at=at),
         since=time_text(since),

@@ -4,6 +4,7 @@ order's figures as they were, and the fills after the restart add to them."""
 import time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from orders.models import MarketMakingOrder
@@ -33,6 +34,10 @@ def test_a_worker_restart_mid_order_changes_no_figure(world, django_user_model, 
         order_id = order_running_with_a_fill(world, django_user_model)[1]["id"]
         order = MarketMakingOrder.objects.get(pk=order_id)
         before_at = timezone.now()
+        # A snapshot of the slot before `before_at` is written a moment after its slot, or
+        # never (its task expires with the slot): after one interval every fact as of
+        # `before_at` is stored, so the figures as of then are final.
+        time.sleep(settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS + 1)
         before = order_pnl(order=order, until=before_at)
         assert before["activity"]["fills"]["count"] == fills_of(order_id)
         # The mark: the latest sampled mid once the beat took a snapshot, else the last fill.
