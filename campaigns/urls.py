@@ -1,14 +1,41 @@
 from django.urls import path
 
-from campaigns.api import CampaignDetailApi, CampaignListApi, ManifestCheckApi, RewardManifestApi
+from campaigns import launch_pages
+from campaigns.api import CampaignDetailApi, ManifestCheckApi, RewardManifestApi
+from campaigns.launch_api import (
+    CampaignListCreateApi,
+    LaunchCancelApi,
+    LaunchDetailApi,
+    LaunchListApi,
+)
 
 api_urlpatterns = [
-    path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
+    path("campaigns/", CampaignListCreateApi.as_view(), name="campaign-list"),
     path("campaigns/manifest-check/", ManifestCheckApi.as_view(), name="campaign-manifest-check"),
+    path("campaigns/launches/", LaunchListApi.as_view(), name="campaign-launches"),
+    path(
+        "campaigns/launches/<uuid:launch_id>/",
+        LaunchDetailApi.as_view(),
+        name="campaign-launch",
+    ),
+    path(
+        "campaigns/launches/<uuid:launch_id>/cancel/",
+        LaunchCancelApi.as_view(),
+        name="campaign-launch-cancel",
+    ),
     path(
         "campaigns/rewards/<str:sha256>/",
         RewardManifestApi.as_view(),
         name="campaign-reward-manifest",
     ),
     path("campaigns/<str:key>/", CampaignDetailApi.as_view(), name="campaign-detail"),
+]
+
+page_urlpatterns = [
+    path("campaigns/new/", launch_pages.launch_create_page, name="campaign-create"),
+    path(
+        "campaigns/launches/<uuid:launch_id>/",
+        launch_pages.launch_fund_page,
+        name="campaign-launch-page",
+    ),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from campaigns.urls import api_urlpatterns as campaigns_api_urls
+from campaigns.urls import page_urlpatterns as campaigns_page_urls
 from mrmarket.console import console_urls
 from mrmarket.views import healthz
 from orders.urls import api_urlpatterns as orders_api_urls
@@ -31,4 +32,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
     path("", include(orders_page_urls)),
+    path("", include(campaigns_page_urls)),
 ]
