@@ -1,6 +1,7 @@
 """Reads of campaign launches for their API and pages: a user sees only their own."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -40,7 +41,7 @@ def launch_payment(*, launch: CampaignLaunch) -> dict | None:
         "pay_link": invoice_pay_link(invoice),
         "asset_id": str(launch.asset_id),
         "amount": decimal_text(launch.fund_amount),
-        "amount_paid": decimal_text(launch.amount_paid),
+        "amount_paid": decimal_text(Decimal(launch.amount_paid)),
         "trace_id": str(launch.payment_trace_id),
     }
 

@@ -330,15 +330,17 @@ def launches_reconcile(*, client: HufiApi, stalled_after: timedelta) -> dict[str
         state_changed_at__lte=now - stalled_after,
     )
     for launch in stalled:
-        if launch.state == S.DRAFT:
-            launch_job_enqueue(job=ESCROW_CREATE, launch=launch)
-        elif launch.state == S.PAID:
-            launch_job_enqueue(job=ESCROW_FUND, launch=launch)
+        if launch.state in (S.DRAFT, S.PAID):
+            job = ESCROW_CREATE if launch.state == S.DRAFT else ESCROW_FUND
+            launch_job_enqueue(job=job, launch=launch)
+            outcome = "restarted"
         elif launch.state == S.FUNDING:
-            _in_doubt_funding_settle(launch, client)
+            outcome = _in_doubt_funding_settle(launch, client)
         elif launch.funding_method == CampaignLaunch.Method.EVM:
-            launch_escrow_watch(launch_id=launch.pk, client=client)
-        done[launch.state] = done.get(launch.state, 0) + 1
+            outcome = launch_escrow_watch(launch_id=launch.pk, client=client)
+        else:
+            continue  # Mixin, waiting for its payment: nothing to restart
+        done[outcome] = done.get(outcome, 0) + 1
     for launch in CampaignLaunch.objects.filter(state=S.FUNDED, campaign__isnull=True):
         _campaign_link(launch)
     return done
