@@ -265,6 +265,7 @@ class LaunchWallet(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "campaign launch wallet"
         constraints = [models.CheckConstraint(condition=Q(id=1), name="launch_wallet_singleton")]
 
     def __str__(self) -> str:
@@ -327,6 +328,8 @@ class CampaignLaunch(ConcurrentTransitionMixin, models.Model):
     state_changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "campaign launch"
+        verbose_name_plural = "campaign launches"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "state_changed_at"])]
         constraints = [

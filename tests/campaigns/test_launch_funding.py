@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the simulator fixtures are imported by name
 """Funding a created campaign against the simulators. Mixin: the invoice is paid, the
 payment is booked (trace id, snapshot key), the node's EVM wallet funds the escrow once and
 the outflow is booked; replays change nothing. EVM: the user's own transfer fills the
@@ -41,7 +42,7 @@ from wallet.models import MixinSnapshot
 pytestmark = pytest.mark.django_db
 
 
-def paid_launch(world, hufi_chain, django_user_model):  # noqa: F811
+def paid_launch(world, hufi_chain, django_user_model):
     user = world.mixin_user(django_user_model, **{USDT: "100"})
     body = create(user, key="launch-1").json()
     assert escrow_step(body["id"]) == "awaiting_funding"
@@ -52,7 +53,7 @@ def paid_launch(world, hufi_chain, django_user_model):  # noqa: F811
     return user, CampaignLaunch.objects.get(pk=body["id"]), snapshot
 
 
-def test_mixin_payment_is_booked_and_the_escrow_funded_once(world, hufi_chain, django_user_model):  # noqa: F811
+def test_mixin_payment_is_booked_and_the_escrow_funded_once(world, hufi_chain, django_user_model):
     user, launch, snapshot = paid_launch(world, hufi_chain, django_user_model)
     assert launch.state == "paid" and launch.amount_paid == Decimal("30")
     credit = Transaction.objects.get(idempotency_key=f"snapshot-credit:{snapshot.snapshot_id}")
@@ -109,7 +110,7 @@ class LostAnswer:
         raise RetryableError("no answer from the chain")
 
 
-def test_a_retried_funding_job_does_not_fund_twice(world, hufi_chain, django_user_model):  # noqa: F811
+def test_a_retried_funding_job_does_not_fund_twice(world, hufi_chain, django_user_model):
     _, launch, _ = paid_launch(world, hufi_chain, django_user_model)
     wallet = stock_launch_wallet(hufi_chain, "100")
     for _ in range(3):  # executed by the chain each time it is asked; the answer lost
@@ -128,7 +129,7 @@ def test_a_retried_funding_job_does_not_fund_twice(world, hufi_chain, django_use
 
 def test_a_funding_that_never_landed_is_refunded_after_its_deadline(
     world, hufi_chain, django_user_model
-):  # noqa: F811
+):
     user, launch, _ = paid_launch(world, hufi_chain, django_user_model)
     wallet = stock_launch_wallet(hufi_chain, "100")
     with hufi_client() as client, pytest.raises(RetryableError):
@@ -156,7 +157,7 @@ def test_a_funding_that_never_landed_is_refunded_after_its_deadline(
 
 def test_an_empty_node_wallet_refuses_and_the_payment_is_refunded(
     world, hufi_chain, django_user_model
-):  # noqa: F811
+):
     user, launch, _ = paid_launch(world, hufi_chain, django_user_model)
     assert fund_step(launch.pk) == "failed"  # the chain refuses: insufficient funds
     launch.refresh_from_db()
@@ -170,7 +171,7 @@ def test_an_empty_node_wallet_refuses_and_the_payment_is_refunded(
 
 def test_a_payment_that_cannot_fund_is_refunded_with_its_reason(
     world, hufi_chain, django_user_model
-):  # noqa: F811
+):
     user = world.mixin_user(django_user_model, **{USDT: "100"})
     body = create(user).json()
     api_cancel = CampaignLaunch.objects.get(pk=body["id"])
@@ -188,7 +189,7 @@ def test_a_payment_that_cannot_fund_is_refunded_with_its_reason(
     assert ledger_violations() == []
 
 
-def test_evm_funding_the_users_transfer_fills_the_escrow(world, hufi_chain, django_user_model):  # noqa: F811
+def test_evm_funding_the_users_transfer_fills_the_escrow(world, hufi_chain, django_user_model):
     user = world.mixin_user(django_user_model)
     body = create(user, funding_method="evm").json()
     assert body["payment"] is None
@@ -224,7 +225,7 @@ def test_evm_funding_the_users_transfer_fills_the_escrow(world, hufi_chain, djan
     assert live["status"] == "active" and live["fund_amount"] == "30"
 
 
-def test_an_unfunded_launch_expires(world, hufi_chain, django_user_model):  # noqa: F811
+def test_an_unfunded_launch_expires(world, hufi_chain, django_user_model):
     user = world.mixin_user(django_user_model)
     launch_id = create(user, funding_method="evm").json()["id"]
     escrow_step(launch_id)
