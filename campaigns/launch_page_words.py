@@ -59,6 +59,7 @@ FIELD_WORDS = {
     ),
 }
 OPTIONAL = {("THRESHOLD", "max_participants")}
+CHAIN_NAMES = {1: _("Ethereum"), 137: _("Polygon")}
 
 STATE_WORDS = {
     S.DRAFT: (_("Preparing"), _("The campaign's escrow is being created on HuFi's chain.")),
@@ -104,16 +105,25 @@ def type_forms() -> list[dict]:
 
 def fund_tokens() -> list[dict]:
     """The tokens a campaign can be funded with here, and whether Mixin can pay them."""
-    return [
-        {
-            "key": key,
-            "chain_id": int(key.split(":", 1)[0]),
-            "symbol": key.split(":", 1)[1],
-            "decimals": decimals,
-            "mixin": key in settings.HUFI_REWARD_ASSETS,
-        }
-        for key, decimals in sorted(settings.HUFI_TOKEN_DECIMALS.items())
-    ]
+    tokens = []
+    for key, decimals in sorted(settings.HUFI_TOKEN_DECIMALS.items()):
+        chain_id, symbol = int(key.split(":", 1)[0]), key.split(":", 1)[1]
+        chain = CHAIN_NAMES.get(chain_id) or _("chain %(id)s") % {"id": chain_id}
+        tokens.append(
+            {
+                "key": key,
+                "chain_id": chain_id,
+                "symbol": symbol,
+                "label": f"{symbol} · {chain}",
+                "decimals": decimals,
+                "mixin": key in settings.HUFI_REWARD_ASSETS,
+            }
+        )
+    return tokens
+
+
+def type_title(campaign_type: str) -> str:
+    return str(TYPE_TITLES.get(campaign_type, campaign_type))
 
 
 def launch_state_words() -> dict[str, dict[str, str]]:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from campaigns.launch_page_words import (
@@ -16,6 +17,7 @@ from campaigns.launch_page_words import (
     fund_tokens,
     launch_page_words,
     type_forms,
+    type_title,
 )
 from campaigns.launch_selectors import launch_detail, launch_get_for_user
 from campaigns.models import LaunchState
@@ -35,6 +37,7 @@ def launch_create_page(request: HttpRequest) -> HttpResponse:
                 "types": type_forms(),
                 "tokens": fund_tokens(),
                 "has_mixin": hasattr(request.user, "mixin"),
+                "summary": gettext("Some fields need a change: see the message next to each."),
             },
         },
     )
@@ -55,6 +58,7 @@ def launch_fund_page(request: HttpRequest, launch_id: uuid.UUID) -> HttpResponse
         "campaigns/fund.html",
         {
             "launch": launch,
+            "type_title": type_title(launch.type),
             "detail": detail,
             "state": {"code": launch.state, "label": label, "sentence": sentence},
             "qr_svg": (

@@ -31,7 +31,7 @@ document.addEventListener("alpine:init", () => {
       isToken(key) { return this.values.fund_token === key; },
       isMethod(method) { return this.values.funding_method === method; },
       token() { return words.tokens.find((t) => t.key === this.values.fund_token); },
-      tokenLabel(token) { return `${token.symbol} · chain ${token.chain_id}`; },
+      tokenLabel(token) { return token.label; },
       tokenUnit() { return this.token()?.symbol || ""; },
       mixinUnavailable() { return !words.has_mixin || !this.token()?.mixin; },
       fieldId(field) { return `f-${field.name}`; },
@@ -40,10 +40,7 @@ document.addEventListener("alpine:init", () => {
       errorsOf(name) { return (this.errors[name] || []).join(" "); },
       invalid(name) { return this.errors[name] ? "true" : "false"; },
       hasErrors() { return Object.keys(this.errors).length > 0; },
-      summary() {
-        const count = Object.values(this.errors).reduce((n, list) => n + list.length, 0);
-        return this.errors.__all__ ? this.errors.__all__.join(" ") : `${count} ✗`;
-      },
+      summary() { return this.errors.__all__ ? this.errors.__all__.join(" ") : words.summary; },
       onType(event) { this.values.type = event.target.value; this.errors = {}; },
       onInput(event) { this.values[event.target.name] = event.target.value; },
       body() {

@@ -2,6 +2,7 @@
 simulators, the product configured against them) plus the HuFi simulator with its chain,
 and the steps the launch's jobs run, called in this process."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -20,24 +21,33 @@ from tests.simulators.hufi.conftest import control
 CHAIN = 137
 
 
-@pytest.fixture
-def hufi_chain(world, settings):
-    url, stop = hufi_start(world=HufiWorld(seed=7, peer_url=world.mixin_url))
+@contextmanager
+def hufi_chain_running(settings, *, mixin_url: str, venue_url: str, chain_id: int, asset: str):
+    """The HuFi simulator paying the Mixin simulator, with the venue as `binance`, USDT on
+    `chain_id` carried by Mixin as `asset`, and the product's settings pointed at it."""
+    url, stop = hufi_start(world=HufiWorld(seed=7, peer_url=mixin_url))
     http = httpx.Client(base_url=url, timeout=20)
-    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": world.venue_url})
-    control(
-        http,
-        "/_sim/tokens",
-        {"chain_id": CHAIN, "symbol": "USDT", "decimals": 6, "mixin_asset_id": USDT},
-    )
+    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": venue_url})
+    token = {"chain_id": chain_id, "symbol": "USDT", "decimals": 6, "mixin_asset_id": asset}
+    control(http, "/_sim/tokens", token)
     settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
     settings.HUFI_ORACLE_URL = f"{url}/oracle"
     settings.HUFI_CHAIN_URL = f"{url}/chain"
-    settings.HUFI_REWARD_ASSETS = {f"{CHAIN}:USDT": USDT}
-    settings.HUFI_TOKEN_DECIMALS = {f"{CHAIN}:USDT": 6}
-    yield http
-    http.close()
-    stop()
+    settings.HUFI_REWARD_ASSETS = {f"{chain_id}:USDT": asset}
+    settings.HUFI_TOKEN_DECIMALS = {f"{chain_id}:USDT": 6}
+    try:
+        yield http
+    finally:
+        http.close()
+        stop()
+
+
+@pytest.fixture
+def hufi_chain(world, settings):
+    with hufi_chain_running(
+        settings, mixin_url=world.mixin_url, venue_url=world.venue_url, chain_id=CHAIN, asset=USDT
+    ) as http:
+        yield http
 
 
 def form(**fields) -> dict:

@@ -7,15 +7,13 @@ through the Mixin simulator's control API and runs the queued jobs as the worker
 
 import re
 
-import httpx
 import pytest
 
 from campaigns.models import CampaignLaunch
 from campaigns.services.launch_wallet import launch_wallet_get
 from demo.services import DEMO_MIXIN_USER_ID
 from ledger.selectors import ledger_violations
-from simulators.hufi.server import start_in_thread as hufi_start
-from simulators.hufi.world import HufiWorld
+from tests.campaigns.launch_world import hufi_chain_running
 from tests.e2e.test_browser_order_from_login_to_exit import _login
 from tests.simulators.hufi.conftest import control
 from wallet.client import mixin_client
@@ -31,22 +29,14 @@ USDT = "4d8c508b-91c5-375b-92b0-ee702ed2dac5"  # the demo's USDT (ERC20, chain 1
 
 @pytest.fixture
 def hufi_chain(demo_world, settings):
-    url, stop = hufi_start(world=HufiWorld(seed=9, peer_url=demo_world.mixin_url))
-    http = httpx.Client(base_url=url, timeout=20)
-    control(http, "/_sim/exchanges", {"name": "binance", "api_base_url": demo_world.venue_url})
-    control(
-        http,
-        "/_sim/tokens",
-        {"chain_id": 1, "symbol": "USDT", "decimals": 6, "mixin_asset_id": USDT},
-    )
-    settings.HUFI_LAUNCHER_URL = f"{url}/launcher"
-    settings.HUFI_ORACLE_URL = f"{url}/oracle"
-    settings.HUFI_CHAIN_URL = f"{url}/chain"
-    settings.HUFI_REWARD_ASSETS = {"1:USDT": USDT}
-    settings.HUFI_TOKEN_DECIMALS = {"1:USDT": 6}
-    yield http
-    http.close()
-    stop()
+    with hufi_chain_running(
+        settings,
+        mixin_url=demo_world.mixin_url,
+        venue_url=demo_world.venue_url,
+        chain_id=1,
+        asset=USDT,
+    ) as http:
+        yield http
 
 
 def _intake() -> None:
