@@ -1,6 +1,7 @@
 """Shapes of the campaign creation API: the create body (kept loose, so the service can
 name every problem under its field at once) and the launch as the pages read it."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import CampaignLaunch, LaunchState
@@ -8,25 +9,38 @@ from campaigns.models import CampaignLaunch, LaunchState
 TEXT = {"required": False, "allow_blank": True, "max_length": 100}
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "array", "items": {}}]}
+)
+class RawField(serializers.Field):
+    """A value as sent (numbers as exact Decimals): the service checks it with the others."""
+
+    def to_internal_value(self, data: object) -> object:
+        return data
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
 class LaunchCreateInputSerializer(serializers.Serializer):
     type = serializers.CharField(**TEXT, help_text="MARKET_MAKING, HOLDING, THRESHOLD, …")
     exchange = serializers.CharField(**TEXT, help_text="The exchange's ccxt id.")
     pair = serializers.CharField(**TEXT, help_text="BASE/QUOTE (market-making types).")
     symbol = serializers.CharField(**TEXT, help_text="One token (holding types).")
-    daily_volume_target = serializers.JSONField(required=False, help_text="Quote units a day.")
-    minimum_volume_required = serializers.JSONField(required=False, help_text="Quote units.")
-    minimum_volume_target = serializers.JSONField(required=False, help_text="Quote units.")
-    daily_balance_target = serializers.JSONField(required=False, help_text="Token units.")
-    minimum_balance_target = serializers.JSONField(required=False, help_text="Token units.")
-    max_participants = serializers.JSONField(required=False, help_text="An integer ≥ 1.")
-    rewards_distribution = serializers.JSONField(
+    daily_volume_target = RawField(required=False, help_text="Quote units a day.")
+    minimum_volume_required = RawField(required=False, help_text="Quote units.")
+    minimum_volume_target = RawField(required=False, help_text="Quote units.")
+    daily_balance_target = RawField(required=False, help_text="Token units.")
+    minimum_balance_target = RawField(required=False, help_text="Token units.")
+    max_participants = RawField(required=False, help_text="An integer ≥ 1.")
+    rewards_distribution = RawField(
         required=False, help_text="Percents per rank, ≥ 1 each, summing to 100."
     )
     start_date = serializers.CharField(**TEXT, help_text="ISO 8601 with a zone.")
     end_date = serializers.CharField(**TEXT, help_text="ISO 8601 with a zone.")
-    chain_id = serializers.JSONField(required=False, help_text="137 Polygon, 1 Ethereum.")
+    chain_id = RawField(required=False, help_text="137 Polygon, 1 Ethereum.")
     fund_token = serializers.CharField(**TEXT, help_text="The reward token's symbol.")
-    fund_amount = serializers.JSONField(required=False, help_text="Decimal text, token units.")
+    fund_amount = RawField(required=False, help_text="Decimal text, token units.")
     funding_method = serializers.CharField(**TEXT, help_text="evm or mixin.")
     funder_address = serializers.CharField(**TEXT, help_text="EVM: your wallet (optional).")
 

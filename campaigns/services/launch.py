@@ -147,6 +147,15 @@ def launch_form_problems(
     return errors, manifest, token
 
 
+def _json_plain(value: object) -> object:
+    """JSON numbers arrive as Decimals (DecimalJSONParser): kept as their exact text."""
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, list):
+        return [_json_plain(item) for item in value]
+    return value
+
+
 def _fingerprint(data: dict) -> str:
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -225,7 +234,7 @@ def _launch_store(
         type=campaign_type,
         exchange_name=str(manifest["exchange"]),
         symbol=str(manifest[market_field]),
-        details={k: v for k, v in manifest.items() if k not in fixed},
+        details={k: _json_plain(v) for k, v in manifest.items() if k not in fixed},
         start_date=datetime.fromisoformat(str(manifest["start_date"]).replace("Z", "+00:00")),
         end_date=datetime.fromisoformat(str(manifest["end_date"]).replace("Z", "+00:00")),
         chain_id=chain_id,

@@ -187,3 +187,18 @@ def test_a_launch_is_only_its_creators(creator, django_user_model):
     cancelled = api.post(f"/api/v1/campaigns/launches/{launch_id}/cancel/")
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     assert api.post(f"/api/v1/campaigns/launches/{launch_id}/cancel/").status_code == 409
+
+
+def test_json_numbers_are_kept_exact(creator):
+    body = base(
+        type="COMPETITIVE_MARKET_MAKING",
+        pair="XIN/USDT",
+        minimum_volume_required=500.5,
+        rewards_distribution=[60, 40],
+    )
+    answer = post(creator, body)
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["details"] == {
+        "minimum_volume_required": "500.5",
+        "rewards_distribution": [60, 40],  # integers stay integers
+    }
