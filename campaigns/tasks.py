@@ -80,7 +80,7 @@ STALLED_AFTER = timedelta(seconds=60)
 @shared_task(base=MrMarketTask)
 def campaign_escrow_create(*, launch_id: str, trace_id: str) -> str:
     from campaigns.hufi import hufi_client
-    from campaigns.services.launch import launch_escrow_create
+    from campaigns.services.launch_funding import launch_escrow_create
 
     with hufi_client() as client:
         return launch_escrow_create(launch_id=launch_id, client=client)

@@ -20,10 +20,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from campaigns.hufi import HufiApi
 from campaigns.launcher_rules import TYPES, manifest_field_problems
-from campaigns.models import CampaignLaunch, CampaignLaunchEvent, LaunchState
+from campaigns.models import CampaignLaunch, CampaignLaunchEvent
 from campaigns.services.launch_wallet import launch_wallet_get
 from core import context
-from core.errors import ApplicationError, ConflictError, ExternalServiceError, RejectedError
+from core.errors import ApplicationError, ConflictError, ExternalServiceError
 from core.money import decimal_text
 
 logger = logging.getLogger(__name__)
@@ -294,42 +294,6 @@ def launch_escrow_ensure(*, launch: CampaignLaunch, client: HufiApi) -> str:
     CampaignLaunch.objects.filter(pk=launch.pk, escrow_address="").update(escrow_address=address)
     launch.escrow_address = address
     return address
-
-
-def launch_escrow_create(*, launch_id: uuid.UUID | str, client: HufiApi) -> str:
-    """Create a draft launch's escrow; a refusal fails it (with a refund if paid)."""
-    from campaigns.services.launch_funding import launch_fail
-
-    launch = CampaignLaunch.objects.get(pk=launch_id)
-    if launch.state not in (LaunchState.DRAFT, LaunchState.PAID):
-        return launch.state
-    try:
-        address = launch_escrow_ensure(launch=launch, client=client)
-    except RejectedError as refusal:
-        problems = refusal.detail.get("details") if isinstance(refusal.detail, dict) else None
-        return launch_fail(
-            launch_id=launch.pk,
-            reason=f"HuFi refused the escrow: {refusal.message}",
-            data={"problems": problems or []},
-        ).state
-    if launch.state == LaunchState.PAID:  # paid before the escrow existed: fund it now
-        launch_job_enqueue(job=ESCROW_FUND, launch=launch)
-        return launch.state
-    with transaction.atomic():
-        locked = CampaignLaunch.objects.select_for_update().get(pk=launch.pk)
-        if locked.state != LaunchState.DRAFT:
-            return locked.state
-        launch_transition(
-            launch=locked,
-            transition=locked.escrow_created,
-            actor="system:campaign_escrow_create",
-            reason="escrow created on HuFi's chain; waiting for the fund",
-            data={"escrow": address},
-            address=address,
-        )
-        if locked.funding_method == CampaignLaunch.Method.EVM:
-            launch_job_enqueue(job=ESCROW_WATCH, launch=locked)
-        return locked.state
 
 
 def launch_cancel(*, launch: CampaignLaunch, user: AbstractBaseUser) -> CampaignLaunch:

@@ -18,7 +18,9 @@ from django.utils import timezone
 from campaigns.hufi import HufiApi
 from campaigns.models import Campaign, CampaignLaunch, LaunchState
 from campaigns.services.launch import (
+    ESCROW_CREATE,
     ESCROW_FUND,
+    ESCROW_WATCH,
     launch_error_text,
     launch_escrow_ensure,
     launch_job_enqueue,
@@ -58,6 +60,40 @@ def launch_account(launch: CampaignLaunch) -> Account:
         asset=launch.asset_id,
         purpose="available",
     )
+
+
+def launch_escrow_create(*, launch_id: uuid.UUID | str, client: HufiApi) -> str:
+    """Create a draft launch's escrow; a refusal fails it (with a refund if paid)."""
+    launch = CampaignLaunch.objects.get(pk=launch_id)
+    if launch.state not in (LaunchState.DRAFT, LaunchState.PAID):
+        return launch.state
+    try:
+        address = launch_escrow_ensure(launch=launch, client=client)
+    except RejectedError as refusal:
+        problems = refusal.detail.get("details") if isinstance(refusal.detail, dict) else None
+        return launch_fail(
+            launch_id=launch.pk,
+            reason=f"HuFi refused the escrow: {refusal.message}",
+            data={"problems": problems or []},
+        ).state
+    if launch.state == LaunchState.PAID:  # paid before the escrow existed: fund it now
+        launch_job_enqueue(job=ESCROW_FUND, launch=launch)
+        return launch.state
+    with transaction.atomic():
+        locked = CampaignLaunch.objects.select_for_update().get(pk=launch.pk)
+        if locked.state != LaunchState.DRAFT:
+            return locked.state
+        launch_transition(
+            launch=locked,
+            transition=locked.escrow_created,
+            actor="system:campaign_escrow_create",
+            reason="escrow created on HuFi's chain; waiting for the fund",
+            data={"escrow": address},
+            address=address,
+        )
+        if locked.funding_method == CampaignLaunch.Method.EVM:
+            launch_job_enqueue(job=ESCROW_WATCH, launch=locked)
+        return locked.state
 
 
 def _payment_refusal(launch: CampaignLaunch | None, snapshot: MixinSnapshot) -> str | None:
@@ -308,8 +344,6 @@ def _in_doubt_funding_settle(launch: CampaignLaunch, client: HufiApi) -> str:
 
 def launches_reconcile(*, client: HufiApi, stalled_after: timedelta) -> dict[str, int]:
     """Periodic: expire what was not funded in time, start again what stalled."""
-    from campaigns.services.launch import ESCROW_CREATE
-
     done: dict[str, int] = {}
     now = timezone.now()
     for launch in CampaignLaunch.objects.filter(

@@ -10,8 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from campaigns.hufi import hufi_client
-from campaigns.services.launch import launch_escrow_create
-from campaigns.services.launch_funding import launch_escrow_fund
+from campaigns.services.launch_funding import launch_escrow_create, launch_escrow_fund
 from campaigns.services.launch_wallet import launch_wallet_get
 from simulators.hufi.server import start_in_thread as hufi_start
 from simulators.hufi.world import HufiWorld
