@@ -113,3 +113,34 @@ def test_create_a_campaign_and_fund_it_on_mixin_in_a_browser(
     escrow = hufi_chain.get(f"/chain/escrows/1-{launch.escrow_address}").json()
     assert (escrow["status"], escrow["balance"]) == ("funded", "30")
     assert ledger_violations() == []
+
+
+def test_fund_a_campaign_from_an_evm_wallet_in_a_browser(
+    live_server, demo_world, hufi_chain, worker, page, look
+):
+    _login(page, live_server, demo_world)
+    page.goto(live_server.url + "/campaigns/new/")
+    page.locator("input[name=type][value=HOLDING]").check()
+    page.fill("#f-symbol", "XIN")
+    page.fill("#f-daily_balance_target", "5")
+    page.fill("#f-fund_amount", "30")
+    page.locator("input[name=funding_method][value=evm]").check()
+    page.get_by_role("button", name="Create and go to funding").click()
+    expect(page).to_have_url(re.compile(r"/campaigns/launches/[0-9a-f-]{36}/$"))
+    launch = CampaignLaunch.objects.get()
+    worker.run_until(lambda: _state(launch) == "awaiting_funding")
+    expect(page.locator("#escrow-address")).to_have_text(launch.escrow_address)
+    expect(page.locator("#evm-funding")).to_contain_text("Send exactly 30 USDT on chain 1")
+    look("campaign-fund-evm")
+
+    # The user's wallet sends the fund (the simulator stands in for their signature).
+    user_wallet = "0x" + "ab" * 20
+    mint = {"chain_id": 1, "token": "USDT", "address": user_wallet, "amount": "30"}
+    control(hufi_chain, "/_sim/chain/mint", mint)
+    transfer = {**mint, "from": user_wallet, "to": launch.escrow_address, "transfer_id": "u-1"}
+    del transfer["address"]
+    control(hufi_chain, "/_sim/chain/transfers", transfer)
+    worker.run_until(lambda: _state(launch) == "funded")
+    expect(page.locator("#state-label")).to_have_text("Live")
+    expect(page.locator("#evm-funding")).to_be_hidden()
+    look("campaign-funded-evm")
