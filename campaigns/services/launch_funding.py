@@ -312,6 +312,12 @@ def launch_fail(*, launch_id: uuid.UUID, reason: str, data: dict | None = None) 
         data=data,
         error=reason,
     )
+    _paid_refund(launch)
+    return launch
+
+
+def _paid_refund(launch: CampaignLaunch) -> None:
+    """What a launch that will not be funded was paid goes back to the payer, once."""
     if launch.amount_paid > 0 and launch.payer_id is not None:
         payout = payout_create(
             idempotency_key=f"campaign-launch:{launch.pk}:refund",
@@ -322,7 +328,6 @@ def launch_fail(*, launch_id: uuid.UUID, reason: str, data: dict | None = None) 
             reason="campaign_not_funded",
         )
         payout_send_enqueue(payout=payout)
-    return launch
 
 
 def _in_doubt_funding_settle(launch: CampaignLaunch, client: HufiApi) -> str:
@@ -347,17 +352,19 @@ def launches_reconcile(*, client: HufiApi, stalled_after: timedelta) -> dict[str
     done: dict[str, int] = {}
     now = timezone.now()
     for launch in CampaignLaunch.objects.filter(
-        state__in=[S.DRAFT, S.AWAITING_FUNDING], expires_at__lte=now, amount_paid=0
+        state__in=[S.DRAFT, S.AWAITING_FUNDING], expires_at__lte=now
     ):
         with transaction.atomic():
             locked = CampaignLaunch.objects.select_for_update().get(pk=launch.pk)
-            if locked.state in (S.DRAFT, S.AWAITING_FUNDING) and locked.amount_paid == 0:
+            if locked.state in (S.DRAFT, S.AWAITING_FUNDING):
                 launch_transition(
                     launch=locked,
                     transition=locked.expire,
                     actor="system:campaign_launches_reconcile",
-                    reason="no fund arrived within the funding window",
+                    reason="the fund did not arrive in full within the funding window",
+                    data={"amount_paid": decimal_text(locked.amount_paid)},
                 )
+                _paid_refund(locked)  # a part paid goes back
                 done["expired"] = done.get("expired", 0) + 1
     stalled = CampaignLaunch.objects.filter(
         state__in=[S.DRAFT, S.AWAITING_FUNDING, S.PAID, S.FUNDING],

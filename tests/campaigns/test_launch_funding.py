@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from campaigns.hufi import hufi_client
@@ -16,6 +17,7 @@ from campaigns.models import Campaign, CampaignLaunch
 from campaigns.services.discovery import campaigns_sync
 from campaigns.services.launch_funding import (
     launch_account,
+    launch_escrow_fund,
     launch_escrow_watch,
     launch_payment_process,
     launches_reconcile,
@@ -23,6 +25,7 @@ from campaigns.services.launch_funding import (
 from core.errors import RetryableError
 from ledger.models import Transaction
 from ledger.selectors import ledger_violations
+from mixin_kernel.invoice import PayRequest
 from orders.models import Payout
 from orders.services import payouts
 from tests.campaigns.launch_world import (
@@ -37,6 +40,7 @@ from tests.campaigns.launch_world import (
 )
 from tests.orders.loop.harness import USDT, world  # noqa: F401 - fixture
 from tests.simulators.hufi.conftest import control
+from wallet.memo import CampaignFundingMemo, campaign_funding_memo_encode
 from wallet.models import MixinSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +119,6 @@ def test_a_retried_funding_job_does_not_fund_twice(world, hufi_chain, django_use
     wallet = stock_launch_wallet(hufi_chain, "100")
     for _ in range(3):  # executed by the chain each time it is asked; the answer lost
         with hufi_client() as client, pytest.raises(RetryableError):
-            from campaigns.services.launch_funding import launch_escrow_fund
-
             launch_escrow_fund(launch_id=launch.pk, client=LostAnswer(client, send=True))
     launch.refresh_from_db()
     assert launch.state == "funding" and launch.funding_attempts == 3
@@ -133,8 +135,6 @@ def test_a_funding_that_never_landed_is_refunded_after_its_deadline(
     user, launch, _ = paid_launch(world, hufi_chain, django_user_model)
     wallet = stock_launch_wallet(hufi_chain, "100")
     with hufi_client() as client, pytest.raises(RetryableError):
-        from campaigns.services.launch_funding import launch_escrow_fund
-
         launch_escrow_fund(launch_id=launch.pk, client=LostAnswer(client, send=False))
     # Every retry gave up; past the signed transfer's deadline the chain never saw its id.
     CampaignLaunch.objects.filter(pk=launch.pk).update(
@@ -235,3 +235,38 @@ def test_an_unfunded_launch_expires(world, hufi_chain, django_user_model):
             "expired": 1
         }
     assert CampaignLaunch.objects.get(pk=launch_id).state == "expired"
+
+
+def test_a_part_paid_launch_expires_and_the_part_is_refunded(world, hufi_chain, django_user_model):
+
+    user = world.mixin_user(django_user_model, **{USDT: "100"})
+    body = create(user).json()
+    escrow_step(body["id"])
+    launch = CampaignLaunch.objects.get(pk=body["id"])
+    part = PayRequest(
+        recipient_id=settings.MIXIN_KEYSTORE.app_id,
+        asset_id=USDT,
+        amount=Decimal("10"),
+        trace_id=str(launch.payment_trace_id),
+        memo=launch_memo(launch),
+    ).url()
+    world.pay(user, part)
+    world.intake()
+    (snapshot,) = MixinSnapshot.objects.filter(direction="incoming")
+    assert launch_payment_process(snapshot_id=snapshot.snapshot_id) == "booked: part of the fund"
+    CampaignLaunch.objects.filter(pk=launch.pk).update(expires_at=timezone.now())
+    with hufi_client() as client:
+        assert launches_reconcile(client=client, stalled_after=timedelta(seconds=60)) == {
+            "expired": 1
+        }
+    for payout in Payout.objects.filter(status="pending"):
+        payouts.payout_send(payout_id=payout.pk)
+    assert world.mixin_balance(user, USDT) == Decimal("100")
+    assert launch_account(launch).balance.amount == 0
+    assert ledger_violations() == []
+
+
+def launch_memo(launch: CampaignLaunch) -> str:
+    return campaign_funding_memo_encode(
+        CampaignFundingMemo(asset_id=launch.asset_id, launch_id=launch.pk)
+    )
