@@ -24,7 +24,7 @@ from campaigns.models import CampaignLaunch, CampaignLaunchEvent
 from campaigns.services.launch_wallet import launch_wallet_get
 from core import context
 from core.errors import ApplicationError, ConflictError, ExternalServiceError
-from core.money import decimal_text
+from core.money import decimal_text, money_from_input
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +128,11 @@ def launch_form_problems(
         manifest, fund_amount=data.get("fund_amount"), token_decimals=decimals, now=now
     ).items():
         errors.setdefault(name, []).extend(texts)
+    if data.get("fund_amount") is not None and not errors.get("fund_amount"):
+        try:
+            money_from_input(data["fund_amount"], places=decimals)
+        except ValueError as error:
+            errors.setdefault("fund_amount", []).append(f"fund_amount {error}")
     method = data.get("funding_method")
     if method not in CampaignLaunch.Method.values:
         errors.setdefault("funding_method", []).append("funding_method must be evm or mixin")

@@ -202,3 +202,11 @@ def test_json_numbers_are_kept_exact(creator):
         "minimum_volume_required": "500.5",
         "rewards_distribution": [60, 40],  # integers stay integers
     }
+
+
+def test_a_fund_no_money_column_holds_is_refused(creator):
+    answer = post(creator, base(type="HOLDING", **GOOD["HOLDING"], fund_amount="1" + "0" * 30))
+    assert answer.status_code == 400
+    assert answer.json()["error"]["detail"]["fund_amount"][0].startswith(
+        "fund_amount must be less than"
+    )
