@@ -312,6 +312,7 @@ def launch_fail(*, launch_id: uuid.UUID, reason: str, data: dict | None = None) 
         data=data,
         error=reason,
     )
+    logger.warning("campaign launch failed", extra={"launch_id": str(launch.pk), "reason": reason})
     _paid_refund(launch)
     return launch
 
