@@ -1,15 +1,18 @@
 """Operators: switch joining off globally or per campaign, and set the read-only key each
 exchange account hands HuFi. Everything else here is read-only (the sync job, the join
-round and the reward pipeline write it)."""
+round, the reward pipeline and the launch jobs write it)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from campaigns.models import (
     Campaign,
+    CampaignLaunch,
+    CampaignLaunchEvent,
     CampaignParticipation,
     HufiIdentity,
     JoinSwitch,
+    LaunchWallet,
     RewardAllocation,
     RewardReceipt,
 )
@@ -85,3 +88,42 @@ class RewardReceiptAdmin(ReadOnlyAdmin):
 @admin.register(RewardAllocation)
 class RewardAllocationAdmin(ReadOnlyAdmin):
     list_display = ["receipt", "order", "user", "score", "amount", "payout_key"]
+
+
+class LaunchEventInline(ReadOnlyInline):
+    model = CampaignLaunchEvent
+    fields = ["created_at", "from_state", "to_state", "actor", "reason", "data", "trace_id"]
+    readonly_fields = fields
+
+
+@admin.register(CampaignLaunch)
+class CampaignLaunchAdmin(ReadOnlyAdmin):
+    """Campaigns users created here, with their state and funding; the jobs move them."""
+
+    list_display = [
+        "id",
+        "created_by",
+        "type",
+        "symbol",
+        "state",
+        "funding_method",
+        "fund_amount",
+        "amount_paid",
+        "escrow_address",
+        "funding_tx_hash",
+        "created_at",
+    ]
+    list_filter = ["state", "funding_method", "type"]
+    search_fields = ["id", "escrow_address", "symbol", "funding_tx_hash"]
+    list_select_related = ["created_by"]
+    raw_id_fields = ["created_by", "campaign"]
+    inlines = [LaunchEventInline]
+
+
+@admin.register(LaunchWallet)
+class LaunchWalletAdmin(ReadOnlyAdmin):
+    """The node's EVM wallet that funds Mixin-paid escrows: its address (keep it stocked
+    with the reward tokens); the key is never shown."""
+
+    list_display = ["address", "created_at"]
+    fields = ["address", "created_at"]

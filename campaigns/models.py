@@ -1,10 +1,13 @@
 """HuFi campaigns as the node knows them: the launcher's campaigns (synced), the node's
-EVM identity per exchange account, its participations, and the rewards it received and
-allocated to orders."""
+EVM identity per exchange account, its participations, the rewards it received and
+allocated to orders, and the campaigns users create and fund here (launches)."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.money import MoneyField
 
@@ -235,3 +238,166 @@ class RewardAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to order {self.order_id}"
+
+
+class LaunchState(models.TextChoices):
+    """A campaign launch from its form to a funded escrow (docs/campaigns.md)."""
+
+    DRAFT = "draft"  # recorded; its escrow is being created
+    AWAITING_FUNDING = "awaiting_funding"  # escrow ready; waiting for the user's funds
+    PAID = "paid"  # Mixin: the payment is booked; the node funds the escrow next
+    FUNDING = "funding"  # Mixin: the node's transfer to the escrow is signed and sent
+    FUNDED = "funded"  # the escrow holds the fund: the campaign is live on the launcher
+    FAILED = "failed"  # the escrow could not be created or funded (Mixin: refunded)
+    EXPIRED = "expired"  # not funded within the funding window
+    CANCELLED = "cancelled"  # the creator gave up before funding
+
+
+class LaunchWallet(models.Model):
+    """One row (pk=1): the node's EVM wallet that funds escrows for Mixin-paid campaigns.
+    Its key is Fernet ciphertext (core.crypto), created on first need, never shown."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID)
+    address = models.CharField(max_length=42, unique=True)
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "campaign launch wallet"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="launch_wallet_singleton")]
+
+    def __str__(self) -> str:
+        return f"launch wallet {self.address}"
+
+
+class CampaignLaunch(ConcurrentTransitionMixin, models.Model):
+    """A campaign a user creates and funds: its manifest, how it is funded, its escrow.
+
+    `state` changes only through the transitions below (services record each as a
+    CampaignLaunchEvent). Every external effect has its key here before the call that
+    makes it: `escrow_request_id` (the escrow's creation) and `funding_transfer_id` (the
+    node's signed transfer to the escrow)."""
+
+    class Method(models.TextChoices):
+        EVM = "evm"  # the user sends the fund to the escrow from their own wallet
+        MIXIN = "mixin"  # the user pays the node on Mixin; the node funds the escrow
+
+    S = LaunchState
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaign_launches"
+    )
+    type = models.CharField(max_length=40, choices=Campaign.Type.choices)
+    exchange_name = models.CharField(max_length=50)
+    symbol = models.CharField(max_length=50, help_text="A pair (BASE/QUOTE) or one symbol.")
+    details = models.JSONField(default=dict, help_text="The type's manifest fields.")
+    start_date = models.DateTimeField()
+    end_date = models.DateTimeField()
+    chain_id = models.PositiveIntegerField()
+    fund_token_symbol = models.CharField(max_length=20)
+    fund_token_decimals = models.PositiveSmallIntegerField()
+    fund_amount = MoneyField()
+    funding_method = models.CharField(max_length=10, choices=Method.choices)
+    funder_address = models.CharField(
+        max_length=42, blank=True, help_text="EVM: the user's wallet the fund comes from."
+    )
+    state = FSMField(default=S.DRAFT, choices=S.choices, protected=True)
+    escrow_request_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    escrow_address = models.CharField(max_length=42, blank=True)
+    # Mixin funding: one invoice entry in the reward token's Mixin asset.
+    asset_id = models.UUIDField(null=True, blank=True)
+    payment_trace_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    amount_paid = MoneyField(default=0)
+    payer_id = models.UUIDField(null=True, blank=True, help_text="Mixin user id of the payer.")
+    funding_transfer_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    funding_deadline = models.DateTimeField(null=True, blank=True)
+    funding_tx_hash = models.CharField(max_length=80, blank=True)
+    funding_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    expires_at = models.DateTimeField(help_text="Unfunded by then, the launch expires.")
+    campaign = models.OneToOneField(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="launch"
+    )
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_sha256 = models.CharField(max_length=64, blank=True)
+    trace_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "campaign launch"
+        verbose_name_plural = "campaign launches"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "state_changed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="campaign_launch_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(fund_amount__gt=0), name="launch_fund_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0), name="launch_paid_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(funding_method="mixin") | Q(asset_id__isnull=False),
+                name="launch_mixin_has_asset",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"launch {self.id} {self.type} {self.symbol} ({self.state})"
+
+    @property
+    def escrow_key(self) -> str:
+        return f"{self.chain_id}-{self.escrow_address}" if self.escrow_address else ""
+
+    @transition(field=state, source=S.DRAFT, target=S.AWAITING_FUNDING)
+    def escrow_created(self, address: str) -> None:
+        self.escrow_address = address
+
+    @transition(field=state, source=[S.DRAFT, S.AWAITING_FUNDING], target=S.PAID)
+    def mark_paid(self) -> None:
+        pass
+
+    @transition(field=state, source=S.PAID, target=S.FUNDING)
+    def start_funding(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.AWAITING_FUNDING, S.FUNDING], target=S.FUNDED)
+    def mark_funded(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PAID, S.FUNDING], target=S.FAILED)
+    def fail(self, error: str) -> None:
+        self.last_error = error
+
+    @transition(field=state, source=[S.DRAFT, S.AWAITING_FUNDING], target=S.EXPIRED)
+    def expire(self) -> None:
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.AWAITING_FUNDING], target=S.CANCELLED)
+    def cancel(self) -> None:
+        pass
+
+
+class CampaignLaunchEvent(models.Model):
+    """One line of a launch's history: a transition with its actor and reason (the audit)."""
+
+    launch = models.ForeignKey(CampaignLaunch, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.CharField(max_length=150, help_text="user:<id>, system:<job> or operator:<id>")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    trace_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.launch_id}: {self.from_state or '·'} → {self.to_state}"

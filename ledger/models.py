@@ -18,6 +18,7 @@ class Account(models.Model):
     class OwnerKind(models.TextChoices):
         USER = "user", "user"
         ORDER = "order", "order"
+        CAMPAIGN = "campaign", "campaign launch"
         SYSTEM = "system", "system"
 
     class Purpose(models.TextChoices):
@@ -103,6 +104,7 @@ class Transaction(models.Model):
         PAYOUT = "payout"
         REFUND = "refund"
         REWARD_CREDIT = "reward_credit"
+        CAMPAIGN_FUND = "campaign_fund"
         REVERSAL = "reversal"
 
     idempotency_key = models.CharField(max_length=200, unique=True)

@@ -72,6 +72,11 @@ PERIODIC_JOBS = [
         every_seconds=15,
     ),
     PeriodicJob(
+        name="Expire unfunded campaign launches, restart stalled funding steps",
+        task="campaigns.tasks.campaign_launches_reconcile",
+        every_seconds=30,
+    ),
+    PeriodicJob(
         name="Snapshot markets with running orders (one task per market)",
         task="reports.tasks.reports_snapshot_all",
         every_seconds=settings.REPORTS_SNAPSHOT_INTERVAL_SECONDS,

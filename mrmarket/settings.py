@@ -398,6 +398,16 @@ HUFI_ORACLE_URL = env_str(
     "HUFI_ORACLE_URL", f"{_HUFI_DEFAULT_BASE}/oracle" if _HUFI_DEFAULT_BASE else ""
 )
 HUFI_HTTP_TIMEOUT_MS = env_int("HUFI_HTTP_TIMEOUT_MS", 10_000)
+# The chain HuFi's escrows live on (the simulator's /chain: escrow factory, transfers).
+HUFI_CHAIN_URL = env_str(
+    "HUFI_CHAIN_URL", f"{_HUFI_DEFAULT_BASE}/chain" if _HUFI_DEFAULT_BASE else ""
+)
+# Creating a campaign here: how long a launch waits for its fund, and how long the node's
+# signed transfer to an escrow stays valid (past it, an unanswered transfer never lands).
+CAMPAIGN_LAUNCH_FUNDING_WINDOW_SECONDS = env_int("CAMPAIGN_LAUNCH_FUNDING_WINDOW_SECONDS", 3600)
+CAMPAIGN_FUNDING_TRANSFER_DEADLINE_SECONDS = env_int(
+    "CAMPAIGN_FUNDING_TRANSFER_DEADLINE_SECONDS", 600
+)
 # The platform's published share of every campaign reward, in basis points (0 allowed).
 CAMPAIGN_REWARD_FEE_BPS = env_int("CAMPAIGN_REWARD_FEE_BPS", 0)
 if not 0 <= CAMPAIGN_REWARD_FEE_BPS <= 10_000:
@@ -408,6 +418,13 @@ HUFI_REWARD_ASSETS: dict[str, str] = {
     "1:USDT": "4d8c508b-91c5-375b-92b0-ee702ed2dac5",
     "137:USDT": "b91e18ff-a9ae-3dc7-8679-e935d9a4b34b",
     **json.loads(env_str("HUFI_REWARD_ASSETS", "{}")),
+}
+# The decimals of each token a campaign can be funded with (same keys): the fund amount is
+# checked against them before any escrow exists.
+HUFI_TOKEN_DECIMALS: dict[str, int] = {
+    "1:USDT": 6,
+    "137:USDT": 6,
+    **json.loads(env_str("HUFI_TOKEN_DECIMALS", "{}")),
 }
 # System status (the admin's status page and /admin/status.json; docs/operations.md). A
 # source over a warning threshold is a warning, over a critical one critical; /healthz's

@@ -1,5 +1,5 @@
-"""The payment request of a market-making order: one MIN invoice, one entry per asset,
-each carrying the order's memo, all paid to the bot."""
+"""Payment requests paid to the bot: a market-making order's MIN invoice (one entry per
+asset, each carrying the order's memo) and a campaign launch's (one entry, its memo)."""
 
 import uuid
 from dataclasses import dataclass
@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from mixin_kernel.invoice import Invoice, InvoiceEntry, MixAddress
 from wallet.errors import WalletNotConfiguredError
-from wallet.memo import MarketMakingMemo, market_making_memo_encode
+from wallet.memo import (
+    CampaignFundingMemo,
+    MarketMakingMemo,
+    campaign_funding_memo_encode,
+    market_making_memo_encode,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,19 @@ def market_making_invoice(
     *, pair_id: uuid.UUID, order_id: uuid.UUID, legs: list[InvoiceLeg]
 ) -> Invoice:
     memo = market_making_memo_encode(MarketMakingMemo(pair_id=pair_id, order_id=order_id))
+    return memo_invoice(memo=memo, legs=legs)
+
+
+def campaign_funding_invoice(*, launch_id: uuid.UUID, leg: InvoiceLeg) -> Invoice:
+    """The invoice of a HuFi campaign paid for on Mixin: one entry, the reward token."""
+    memo = campaign_funding_memo_encode(
+        CampaignFundingMemo(asset_id=leg.asset_id, launch_id=launch_id)
+    )
+    return memo_invoice(memo=memo, legs=[leg])
+
+
+def memo_invoice(*, memo: str, legs: list[InvoiceLeg]) -> Invoice:
+    """One entry per leg, each carrying `memo`, all paid to the bot."""
     return Invoice(
         recipient=bot_mix_address(),
         entries=tuple(

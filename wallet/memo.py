@@ -1,7 +1,10 @@
-"""The market-making memo the TypeScript Mr.Market puts on each invoice entry.
+"""The market-making memo the TypeScript Mr.Market puts on each invoice entry, and the
+campaign-funding memo of a HuFi campaign paid for on Mixin, in the same layout.
 
 Binary layout, then base58: version (1) | trading type (1) | action (1) | pair id (16-byte
 UUID) | order id (16-byte UUID) | checksum (first 4 bytes of SHA-256(SHA-256(all before))).
+A campaign-funding memo has trading type 3 and carries the reward token's asset id and the
+campaign launch's id in the two UUID places.
 A snapshot carries the memo as hex of its UTF-8 text. Every way a memo can be wrong has
 its own error, so the order flow can refund with the reason.
 """
@@ -24,6 +27,7 @@ class TradingType(IntEnum):
     SPOT = 0
     MARKET_MAKING = 1
     SIMPLY_GROW = 2
+    CAMPAIGN_FUNDING = 3
 
 
 class MarketMakingAction(IntEnum):
@@ -63,17 +67,56 @@ class MarketMakingMemo:
     version: int = MEMO_VERSION
 
 
+@dataclass(frozen=True)
+class CampaignFundingMemo:
+    asset_id: uuid.UUID
+    launch_id: uuid.UUID
+    version: int = MEMO_VERSION
+
+
 def memo_checksum(body: bytes) -> bytes:
     return hashlib.sha256(hashlib.sha256(body).digest()).digest()[:CHECKSUM_LENGTH]
 
 
-def market_making_memo_encode(memo: MarketMakingMemo) -> str:
-    body = (
-        bytes([memo.version, TradingType.MARKET_MAKING, memo.action])
-        + memo.pair_id.bytes
-        + memo.order_id.bytes
-    )
+def _memo_encode(
+    version: int, trading_type: int, action: int, first: uuid.UUID, second: uuid.UUID
+) -> str:
+    body = bytes([version, trading_type, action]) + first.bytes + second.bytes
     return base58.b58encode(body + memo_checksum(body)).decode("ascii")
+
+
+def market_making_memo_encode(memo: MarketMakingMemo) -> str:
+    return _memo_encode(
+        memo.version, TradingType.MARKET_MAKING, memo.action, memo.pair_id, memo.order_id
+    )
+
+
+def campaign_funding_memo_encode(memo: CampaignFundingMemo) -> str:
+    return _memo_encode(
+        memo.version,
+        TradingType.CAMPAIGN_FUNDING,
+        MarketMakingAction.CREATE,
+        memo.asset_id,
+        memo.launch_id,
+    )
+
+
+def campaign_funding_memo_of(memo_hex: str) -> CampaignFundingMemo | None:
+    """The campaign-funding memo of a snapshot, or None when its memo is anything else."""
+    try:
+        raw = base58.b58decode(snapshot_memo_text(memo_hex).strip().encode("ascii"))
+    except (MemoError, ValueError):
+        return None
+    if len(raw) != _BODY_LENGTH + CHECKSUM_LENGTH:
+        return None
+    body, checksum = raw[:_BODY_LENGTH], raw[_BODY_LENGTH:]
+    if memo_checksum(body) != checksum or body[0] != MEMO_VERSION:
+        return None
+    if body[1] != TradingType.CAMPAIGN_FUNDING:
+        return None
+    return CampaignFundingMemo(
+        asset_id=uuid.UUID(bytes=body[3:19]), launch_id=uuid.UUID(bytes=body[19:35])
+    )
 
 
 def market_making_memo_decode(text: str) -> MarketMakingMemo:

@@ -43,8 +43,10 @@ class HufiClient:
         oracle_url: str,
         timeout_seconds: float,
         signer: HufiSigner | None = None,
+        chain_url: str = "",
     ) -> None:
         self.launcher_url = launcher_url.rstrip("/")
+        self.chain_url = chain_url.rstrip("/")
         self.oracle_url = oracle_url.rstrip("/")
         self.signer = signer
         self._http = httpx.Client(timeout=timeout_seconds)
@@ -219,6 +221,43 @@ class HufiClient:
         body = {"chain_id": chain_id, "address": address}
         return cast(HufiObject, self._oracle("POST", "/campaigns/check-join-status", body=body))
 
+    # -- the chain: escrows and transfers ---------------------------------------------------
+
+    def _chain(self, method: str, path: str, *, body: object = None) -> Any:
+        if not self.chain_url:
+            raise HufiNotConfiguredError("HuFi's chain is not configured: set HUFI_CHAIN_URL.")
+        url = self.chain_url + path
+        return self._decoded(self._send(method, url, body=body), method=method, url=url)
+
+    def escrow_create(
+        self,
+        *,
+        chain_id: int,
+        token: str,
+        fund_amount: str,
+        manifest: HufiObject,
+        launcher: str,
+        request_id: str,
+    ) -> HufiObject:
+        body = {
+            "chain_id": chain_id,
+            "token": token,
+            "fund_amount": fund_amount,
+            "manifest": manifest,
+            "launcher": launcher,
+            "request_id": request_id,
+        }
+        return cast(HufiObject, self._chain("POST", "/escrows", body=body))
+
+    def escrow(self, *, chain_id: int, address: str) -> HufiObject:
+        return cast(HufiObject, self._chain("GET", f"/escrows/{chain_id}-{address}"))
+
+    def transfer_send(self, *, transfer: HufiObject) -> HufiObject:
+        return cast(HufiObject, self._chain("POST", "/transfers", body=transfer))
+
+    def transfer(self, *, transfer_id: str) -> HufiObject:
+        return cast(HufiObject, self._chain("GET", f"/transfers/{transfer_id}"))
+
 
 def hufi_client(*, signer: HufiSigner | None = None) -> HufiClient:
     if not settings.HUFI_LAUNCHER_URL or not settings.HUFI_ORACLE_URL:
@@ -230,4 +269,5 @@ def hufi_client(*, signer: HufiSigner | None = None) -> HufiClient:
         oracle_url=settings.HUFI_ORACLE_URL,
         timeout_seconds=settings.HUFI_HTTP_TIMEOUT_MS / 1000,
         signer=signer,
+        chain_url=settings.HUFI_CHAIN_URL,
     )

@@ -92,3 +92,30 @@ class HufiApi(Protocol):
         ...
 
     def campaign_join_status(self, *, chain_id: int, address: str) -> HufiObject: ...
+
+    # -- the chain: campaign escrows and token transfers ----------------------------------
+
+    def escrow_create(
+        self,
+        *,
+        chain_id: int,
+        token: str,
+        fund_amount: str,
+        manifest: HufiObject,
+        launcher: str,
+        request_id: str,
+    ) -> HufiObject:
+        """The escrow for a campaign; the same `request_id` answers the same escrow."""
+        ...
+
+    def escrow(self, *, chain_id: int, address: str) -> HufiObject:
+        """`{address, status: pending|funded, balance, fund_amount, transfers}`."""
+        ...
+
+    def transfer_send(self, *, transfer: HufiObject) -> HufiObject:
+        """Send a signed transfer; the same `transfer_id` answers the first transfer."""
+        ...
+
+    def transfer(self, *, transfer_id: str) -> HufiObject:
+        """The transfer the chain holds under that id (RemoteNotFoundError: never sent)."""
+        ...

@@ -22,6 +22,9 @@ CONFIRM_EXCHANGE_DEPOSIT = "orders.tasks.confirm_exchange_deposit"
 START_MM = "orders.tasks.start_mm"
 EXIT_MM = "orders.tasks.exit_mm"
 PAYOUT_SEND = "orders.tasks.payout_send"
+# A campaign's funding payment (its memo says so) belongs to the campaigns app, above this
+# one: handed to its job by name.
+CAMPAIGN_LAUNCH_PAYMENT = "campaigns.tasks.campaign_launch_payment"
 
 # Entering a state (or finding an order stalled in it) starts the state's first step.
 ENTERED = ""
@@ -60,3 +63,10 @@ def order_next_step_enqueue(*, order: MarketMakingOrder, done: str = ENTERED) ->
 def payout_send_enqueue(*, payout: Payout) -> None:
     """A recorded payout or refund is sent by its own job, once its row has committed."""
     _send_on_commit(PAYOUT_SEND, {"payout_id": payout.pk, "trace_id": payout.trace_id})
+
+
+def campaign_payment_enqueue(*, snapshot_id: object, trace_id: str) -> None:
+    """Hand a campaign-funding payment to the campaigns app's job, once this commits."""
+    _send_on_commit(
+        CAMPAIGN_LAUNCH_PAYMENT, {"snapshot_id": str(snapshot_id), "trace_id": trace_id}
+    )

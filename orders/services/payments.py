@@ -14,10 +14,14 @@ from ledger.selectors import order_balances
 from ledger.services import Leg, account_get_or_create, ledger_post, order_account, system_account
 from orders.models import FundsLoopConfig, MarketMakingOrder, PaymentEntry, Payout
 from orders.services.lifecycle import order_transition
-from orders.services.loop import order_next_step_enqueue, payout_send_enqueue
+from orders.services.loop import (
+    campaign_payment_enqueue,
+    order_next_step_enqueue,
+    payout_send_enqueue,
+)
 from orders.services.payouts import payout_create
 from orders.states import AWAITING_PAYMENT, OrderState
-from wallet.memo import MemoError, snapshot_memo_decode
+from wallet.memo import MemoError, campaign_funding_memo_of, snapshot_memo_decode
 from wallet.models import MixinSnapshot
 from wallet.services.intake import snapshot_cursor_get, snapshot_mark_processed
 
@@ -34,8 +38,9 @@ def _external(asset_id: uuid.UUID) -> Account:
     return system_account(asset=asset_id, purpose="external")
 
 
-def _refund(snapshot: MixinSnapshot, *, reason: str, order: MarketMakingOrder | None) -> str:
-    """Book the payment to the payer and pay it straight back, with the reason in the memo."""
+def payment_refund(snapshot: MixinSnapshot, *, reason: str, order: MarketMakingOrder | None) -> str:
+    """Book the payment to the payer and pay it straight back, with the reason in the memo
+    (also for the campaigns app, whose funding payments arrive through the same intake)."""
     payer_account = account_get_or_create(
         owner_kind="user",
         owner_id=str(snapshot.opponent_id),
@@ -117,10 +122,13 @@ def payment_snapshot_process(*, snapshot_id: uuid.UUID) -> str:
     if snapshot.opponent_id is None:
         snapshot_mark_processed(snapshot_id=snapshot.snapshot_id, note="no payer to refund")
         return "ignored: no payer"
+    if campaign_funding_memo_of(snapshot.memo) is not None:
+        campaign_payment_enqueue(snapshot_id=snapshot.snapshot_id, trace_id=snapshot.trace_id)
+        return "handed to campaigns"
     try:
         memo = snapshot_memo_decode(snapshot.memo)
     except MemoError as error:
-        return _refund(snapshot, reason=error.code, order=None)
+        return payment_refund(snapshot, reason=error.code, order=None)
     order = (
         MarketMakingOrder.objects.select_for_update(of=("self",))
         .select_related("pair", "user__mixin")
@@ -129,10 +137,10 @@ def payment_snapshot_process(*, snapshot_id: uuid.UUID) -> str:
     )
     refusal = _refusal(order, memo.pair_id, snapshot)
     if refusal is not None:
-        return _refund(snapshot, reason=refusal, order=order)
+        return payment_refund(snapshot, reason=refusal, order=order)
     entry = _match_entry(order, snapshot)
     if entry is None:
-        return _refund(snapshot, reason="asset_not_in_order", order=order)
+        return payment_refund(snapshot, reason="asset_not_in_order", order=order)
     _book_payment(order, entry, snapshot)
     snapshot_mark_processed(
         snapshot_id=snapshot.snapshot_id, note=f"paid {entry.purpose} of order {order.pk}"

@@ -247,3 +247,7 @@ def apply_setup(world: HufiWorld, setup: dict) -> None:
     for name in ("tokens", "exchanges", "campaigns"):
         for body in setup.get(name, []):
             dispatch(world, Request("POST", f"/_sim/{name}", {}, body, ""))
+
+
+# The chain's routes register themselves on import (simulators/hufi/chain_api.py).
+from simulators.hufi import chain_api  # noqa: E402, F401

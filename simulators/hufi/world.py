@@ -14,6 +14,7 @@ import uuid
 from decimal import Decimal
 
 from simulators.hufi import auth
+from simulators.hufi.chain import Chain
 from simulators.hufi.exchange_reader import ExchangeAccess, ExchangeReadError, balances_read
 from simulators.hufi.manifest import (
     ManifestError,
@@ -64,6 +65,7 @@ class HufiWorld:
         self.campaigns: dict[str, Campaign] = {}  # by "chain-address" (lower-case address)
         self.results_files: dict[str, bytes] = {}  # by sha256 hex
         self.transfers: list[Transfer] = []
+        self.chain = Chain(seed)  # token balances, signed transfers, campaign escrows
         self._ids = itertools.count(1)
 
     # -- control: tokens, exchanges, campaigns, clock ------------------------------------
@@ -108,7 +110,9 @@ class HufiWorld:
             self.exchanges[name] = exchange
         return exchange
 
-    def campaign_create(self, body: dict) -> Campaign:
+    def campaign_create(self, body: dict, *, checked_at_ms: int | None = None) -> Campaign:
+        """A funded campaign on the launcher; `checked_at_ms` is when its manifest was
+        checked (an escrow's creation), if not now."""
         chain_id = int(body.get("chain_id") or 0)
         raw_manifest = body.get("manifest")
         if not isinstance(raw_manifest, dict):
@@ -127,7 +131,10 @@ class HufiWorld:
             now = self.clock.now_ms()
             try:
                 manifest = manifest_validate(
-                    raw_manifest, now_ms=now, fund_amount=fund, exchanges=self.exchanges
+                    raw_manifest,
+                    now_ms=now if checked_at_ms is None else checked_at_ms,
+                    fund_amount=fund,
+                    exchanges=self.exchanges,
                 )
             except ManifestError as exc:
                 raise HufiError(
@@ -433,4 +440,6 @@ class HufiWorld:
                 ],
                 "results_files": sorted(self.results_files),
                 "transfers": [t.as_json() for t in self.transfers],
+                "escrows": [e.as_json() for e in self.chain.escrows.values()],
+                "chain_transfers": [t.as_json() for t in self.chain.transfers.values()],
             }
