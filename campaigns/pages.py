@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
+from campaigns.launch_page_words import STATE_WORDS
 from campaigns.models import Campaign
 from campaigns.page_words import STATUS_WORDS, TYPE_WORDS, campaign_page_words, chain_name
 from campaigns.selectors import campaign_get
@@ -27,11 +28,17 @@ def _urls() -> dict[str, str]:
         "mineUrl": reverse("campaign-mine"),
         "pageUrl": reverse("campaign-page", args=["KEY"]),
         "orderUrl": reverse("order-page", args=[ANY_ORDER]),
+        "launchesUrl": reverse("campaign-launches"),
+        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ORDER]),
     }
 
 
 def _words() -> dict:
-    return {**campaign_page_words(), "order_states": all_state_words()}
+    return {
+        **campaign_page_words(),
+        "order_states": all_state_words(),
+        "launch_states": {str(state): str(label) for state, (label, _) in STATE_WORDS.items()},
+    }
 
 
 @require_GET

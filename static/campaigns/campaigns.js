@@ -147,4 +147,27 @@ document.addEventListener("alpine:init", () => {
       empty() { return this.loaded && !this.failed && !this.campaigns.length; },
     };
   });
+
+  // The campaigns I created on this node, funded or not yet (the launches API).
+  Alpine.data("myLaunches", () => {
+    const urls = MrMarketCampaigns.config();
+    return {
+      launches: [],
+      loaded: false,
+      failed: false,
+      failedText: words.failed,
+      async init() {
+        try {
+          this.launches = await MrMarket.getJson(urls.launchesUrl);
+        } catch (error) {
+          this.failed = true;
+        }
+        this.loaded = true;
+      },
+      launchUrl(launch) { return urls.launchPageUrl.replace("00000000-0000-0000-0000-000000000000", launch.id); },
+      stateLabel(launch) { return words.launch_states[launch.state] || launch.state; },
+      fundText(launch) { return `${launch.fund_amount} ${launch.fund_token_symbol}`; },
+      empty() { return this.loaded && !this.failed && !this.launches.length; },
+    };
+  });
 });

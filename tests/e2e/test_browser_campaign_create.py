@@ -114,6 +114,14 @@ def test_create_a_campaign_and_fund_it_on_mixin_in_a_browser(
     assert (escrow["status"], escrow["balance"]) == ("funded", "30")
     assert ledger_violations() == []
 
+    # "My campaigns" lists it under the campaigns I created, in its state's words.
+    page.goto(live_server.url + "/campaigns/mine/")
+    created = page.locator("#created-campaigns li")
+    expect(created).to_have_count(1)
+    expect(created).to_contain_text("Live")
+    created.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(rf"/campaigns/launches/{launch.pk}/$"))
+
 
 def test_fund_a_campaign_from_an_evm_wallet_in_a_browser(
     live_server, demo_world, hufi_chain, worker, page, look
