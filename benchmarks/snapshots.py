@@ -106,6 +106,9 @@ def main() -> None:
         default=settings.REPORTS_SNAPSHOT_MARKETS_PER_TASK,
         help="markets per snapshot task (REPORTS_SNAPSHOT_MARKETS_PER_TASK)",
     )
+    parser.add_argument(
+        "--cost-only", action="store_true", help="the cost per slot, not the storage"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/snapshots.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -155,6 +158,8 @@ def main() -> None:
             f"  CPU mean: worker {cpu * 1000:.0f} ms + its PostgreSQL backend "
             f"{db_cpu * 1000:.0f} ms = {(cpu + db_cpu) / interval:.1%} of one CPU at {interval} s"
         )
+        if args.cost_only:
+            return
 
         sizes = {
             "market raw": bytes_per_row(MarketSnapshot),
