@@ -16,6 +16,7 @@ from core.api import error_responses
 from core.errors import ApplicationError
 from orders.selectors import order_get_for_user, timeline_page_from
 from reports.access import order_for_proof
+from reports.api_schema import OrderPnlSerializer, ProofAnswerSerializer
 from reports.bundle.build import bundle_sign, report_document
 from reports.bundle.csv_export import bundle_csv_zip
 from reports.bundle.window import report_window
@@ -41,7 +42,7 @@ class OrderLifecycleApi(APIView):
 class OrderPnlApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **error_responses(404)})
+    @extend_schema(responses={200: OrderPnlSerializer, **error_responses(404)})
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_for_proof(user=request.user, order_id=order_id)
         return Response(order_pnl(order=order))
@@ -113,7 +114,7 @@ class OrderProofApi(APIView):
 
     @extend_schema(
         request=ProofInputSerializer,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(404)},
+        responses={200: ProofAnswerSerializer, **error_responses(400, 404)},
     )
     def post(self, request: Request, order_id: uuid.UUID) -> Response:
         data = ProofInputSerializer(data=request.data)

@@ -8,6 +8,7 @@ from reports.api import (
     ReportKeyApi,
     UserPnlApi,
 )
+from reports.series_api import OrderSeriesApi
 from reports.stability_api import StabilityApi
 
 api_urlpatterns = [
@@ -21,6 +22,11 @@ api_urlpatterns = [
         "market-making/orders/<uuid:order_id>/pnl/",
         OrderPnlApi.as_view(),
         name="market-making-order-pnl",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/series/",
+        OrderSeriesApi.as_view(),
+        name="market-making-order-series",
     ),
     path(
         "market-making/orders/<uuid:order_id>/report/",
