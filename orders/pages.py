@@ -173,8 +173,11 @@ def order_pay(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
             "qr_svg": segno.make(pay_url, error="m").svg_inline(scale=4, border=2),
             "entries": entries,
             "totals": _totals(entries),
-            "words": pay_page_words(),
-            "done_word": gettext("done"),
+            "words": {**pay_page_words(), "done": gettext("done")},
+            "pay_config": {
+                "detailUrl": reverse("market-making-order", args=[order.pk]),
+                "state": order.state,
+            },
         },
     )
 
@@ -196,17 +199,30 @@ def order_page(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
             "state": state_words(order.state),
             "controls": order_controls(order),
             "words": order_page_words(),
+            "report": {
+                "json": reverse("market-making-order-report", args=[order.pk]),
+                "key": reverse("report-key"),
+                "file": f"report-{order.pk}.json",
+            },
             "config": {
                 "detail": detail,
                 "assets": order_assets(order=order),
+                "baseAsset": str(order.pair.base_asset_id),
+                "quoteAsset": str(order.pair.quote_asset_id),
                 "pair": {
+                    "base_symbol": order.pair.base_symbol,
+                    "quote_symbol": order.pair.quote_symbol,
                     "price_precision": order.pair.price_precision,
                     "amount_precision": order.pair.amount_precision,
                 },
+                "proofPublic": order.proof_public,
                 "detailUrl": reverse("market-making-order", args=[order.pk])
                 + f"?timeline_page={timeline_page}",
                 "activityUrl": reverse("market-making-order-activity", args=[order.pk]),
                 "resultUrl": reverse("market-making-order-result", args=[order.pk]),
+                "seriesUrl": reverse("market-making-order-series", args=[order.pk]),
+                "pnlUrl": reverse("market-making-order-pnl", args=[order.pk]),
+                "proofUrl": reverse("market-making-order-proof", args=[order.pk]),
             },
         },
     )

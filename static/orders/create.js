@@ -43,6 +43,23 @@ document.addEventListener("alpine:init", () => {
         return field.unit;
       },
       errorsOf(name) { return this.errors[name] || []; },
+      hasErrors(name) { return this.errorsOf(name).length > 0; },
+      errorText(name) { return this.errorsOf(name).join(" "); },
+      get baseSymbol() { return this.pair?.base_symbol || ""; },
+      get quoteSymbol() { return this.pair?.quote_symbol || ""; },
+      get baseShown() { return this.baseAmount || "0"; },
+      get quoteShown() { return this.quoteAmount || "0"; },
+      get firstFields() { return this.preset ? this.preset.fields.first : []; },
+      get advancedFields() { return this.preset ? this.preset.fields.advanced : []; },
+      get hasDropped() { return Boolean(this.book && this.book.dropped.length); },
+      get invoiceLines() { return this.invoice?.lines || []; },
+      get invoiceTotals() { return this.invoice?.totals || []; },
+      get noInvoice() { return !this.invoice; },
+      fieldKey(field) { return `${this.presetName}-${field.name}`; },
+      fieldId(field) { return `f-${field.name}`; },
+      isType(field, type) { return field.type === type; },
+      isNumber(field) { return field.type === "decimal" || field.type === "integer"; },
+      inputMode(field) { return field.type === "integer" ? "numeric" : "decimal"; },
       get errorList() {
         return Object.entries(this.errors).flatMap(([name, messages]) =>
           messages.map((message) => ({name, label: config.labels[name] || "", message})));

@@ -125,9 +125,11 @@ def test_rolled_up_rows_keep_the_prices_and_the_position():
 def test_a_stranger_gets_a_404_until_the_proof_is_public():
     _, order, slots = sampled_order()
     stranger = get_user_model().objects.create_user("stranger")
-    # From the order's creation (the default) to past the harness's clock.
-    end = (slots[-1] + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
-    url = f"/api/v1/market-making/orders/{order.pk}/series/?to={end}"
+    start, end = (
+        (at + timedelta(minutes=m)).isoformat().replace("+00:00", "Z")
+        for at, m in ((slots[0], -1), (slots[-1], 1))
+    )
+    url = f"/api/v1/market-making/orders/{order.pk}/series/?from={start}&to={end}"
 
     assert client_of(stranger).get(url).status_code == 404
     assert client_of().get(url).status_code == 404
