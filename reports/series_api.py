@@ -20,9 +20,7 @@ from reports.series import order_series, series_window
 
 
 def _column(help_text: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.CharField(allow_null=True), help_text=help_text
-    )
+    return serializers.ListField(child=serializers.CharField(allow_null=True), help_text=help_text)
 
 
 class BandColumnsSerializer(serializers.Serializer):

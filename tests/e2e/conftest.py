@@ -59,7 +59,9 @@ def page(chromium):
     messages: list[str] = []
     page.on(
         "console",
-        lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        lambda m: (
+            messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
     )
     page.on("pageerror", lambda error: messages.append(f"uncaught: {error}"))
     yield page

@@ -124,6 +124,7 @@ def test_create_pay_run_pause_exit_in_a_browser(
     # A few ticks place quotes and the beat samples the market: the order page draws the
     # chart from the series API (the stored snapshots) and lists the open quotes.
     worker.run_until(lambda: order.exchange_orders.filter(status="open").exists(), beat=_beat)
+
     # The market's other traders move the price until one of our quotes fills, and the
     # beat takes snapshots in at least two slots, so the chart has lines to draw.
     def _market_beat() -> None:
@@ -131,8 +132,10 @@ def test_create_pay_run_pause_exit_in_a_browser(
         _beat()
 
     worker.run_until(
-        lambda: order.exchange_orders.filter(fills__isnull=False).exists()
-        and OrderSnapshot.objects.filter(order=order, own_bid__isnull=False).count() >= 2,
+        lambda: (
+            order.exchange_orders.filter(fills__isnull=False).exists()
+            and OrderSnapshot.objects.filter(order=order, own_bid__isnull=False).count() >= 2
+        ),
         beat=_market_beat,
         timeout_s=90,
     )
@@ -151,7 +154,7 @@ def test_create_pay_run_pause_exit_in_a_browser(
     expect(page.locator("#timeline")).to_contain_text("Quoting")
     expect(page.get_by_role("button", name="Resume")).to_be_disabled()
     expect(page.locator("#pnl-placed")).to_have_text(re.compile(r"^[1-9]"))
-    fill = ExchangeFill.objects.filter(tracked_order__order=order).first()
+    fill = ExchangeFill.objects.filter(tracked_order__order=order).order_by("-traded_at", "-id")[0]
     expect(page.locator("#fills")).to_contain_text(fill.trade_id)
     look("order-running")
 

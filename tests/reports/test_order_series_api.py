@@ -49,7 +49,9 @@ def client_of(user=None):
 def test_raw_points_carry_the_snapshots_and_the_fills_of_the_window():
     _, order, slots = sampled_order()
     start = slots[0] - timedelta(minutes=1)
-    answer = series(client_of(order.user), order, **{"from": start, "to": start + timedelta(hours=1)})
+    answer = series(
+        client_of(order.user), order, **{"from": start, "to": start + timedelta(hours=1)}
+    )
 
     assert answer.status_code == 200, answer.content
     body = answer.json()
@@ -149,9 +151,7 @@ def test_a_stranger_gets_a_404_until_the_proof_is_public():
 )
 def test_a_bad_window_is_a_400_naming_the_field(query, field):
     _, order = traded_order()
-    answer = client_of(order.user).get(
-        f"/api/v1/market-making/orders/{order.pk}/series/?{query}"
-    )
+    answer = client_of(order.user).get(f"/api/v1/market-making/orders/{order.pk}/series/?{query}")
     assert answer.status_code == 400, answer.content
     error = answer.json()["error"]
     assert error["code"] == "invalid" and field in error["detail"]
