@@ -35,8 +35,12 @@ document.addEventListener("alpine:init", () => {
         MrMarket.follow(config.pnlUrl, (pnl) => { this.pnl = pnl; },
           {intervalMs: 5000, keepGoing: () => !finished(this.detail.state)});
         this.followActivity();
-        MrMarket.follow(this.seriesUrl(), (series) => this.showSeries(series),
-          {intervalMs: 10000, keepGoing: () => !finished(this.detail.state)});
+        // The series of the window chosen now, every sampling slot or so while it runs.
+        const poll = async () => {
+          await this.loadSeries();
+          if (!finished(this.detail.state)) setTimeout(poll, 10000);
+        };
+        poll();
       },
       followActivity() {
         MrMarket.follow(`${config.activityUrl}?fills_page=${this.fillsPage}`, (activity) => {

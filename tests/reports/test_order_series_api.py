@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
 
 from executor.models import ExchangeFill
 from reports.models import MarketSnapshot, OrderRollup, OrderSnapshot
@@ -16,6 +15,7 @@ from reports.rollups import snapshots_roll_up
 from reports.series import series_resolution
 from reports.services import order_proof_visibility_set
 from reports.snapshots import market_snapshot_take, slot_of
+from tests.reports.test_order_lifecycle_and_report_api import client_of
 from tests.reports.world import traded_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,13 +37,6 @@ def sampled_order():
 def series(client, order, **window):
     query = "&".join(f"{k}={v.isoformat().replace('+00:00', 'Z')}" for k, v in window.items())
     return client.get(f"/api/v1/market-making/orders/{order.pk}/series/?{query}")
-
-
-def client_of(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def test_raw_points_carry_the_snapshots_and_the_fills_of_the_window():
