@@ -43,6 +43,7 @@ from orders.selectors import (
     timeline_page_from,
 )
 from orders.states import AWAITING_PAYMENT
+from orders.templatetags.order_pages import amount
 from wallet.invoices import invoice_pay_link
 
 mixin_login_required = login_required(login_url=reverse_lazy("mixin-login"))
@@ -177,6 +178,10 @@ def order_pay(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
             "pay_config": {
                 "detailUrl": reverse("market-making-order", args=[order.pk]),
                 "state": order.state,
+                "entries": [
+                    {"paid": amount(item["entry"].amount_paid), "status": item["status"]}
+                    for item in entries
+                ],
             },
         },
     )

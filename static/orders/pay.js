@@ -20,13 +20,14 @@ document.addEventListener("alpine:init", () => {
       get stateClass() { return `state ${this.state}`; },
       running() { return this.state === "running"; },
       awaiting() { return ["payment_pending", "payment_incomplete"].includes(this.state); },
-      paid(index, fallback) {
+      // Until the first answer, each entry as the server rendered it.
+      paid(index) {
         const entry = this.entries[index];
-        return entry ? MrMarket.amount(entry.paid) : fallback;
+        return entry ? MrMarket.amount(entry.paid) : config.entries[index].paid;
       },
-      entryStatus(index, fallback) {
+      entryStatus(index) {
         const entry = this.entries[index];
-        if (!entry) return fallback;
+        if (!entry) return config.entries[index].status;
         const due = Number(entry.amount), paid = Number(entry.paid);  // only compared, never shown
         if (paid >= due) return words.entry.paid;
         if (paid > 0) return words.entry.partly;
