@@ -93,13 +93,13 @@ def order_quotes_resting(*, order_id: object) -> list[TrackedOrder]:
     return sorted(resting, key=lambda q: (q.side, -q.price if q.side == "buy" else q.price))
 
 
-def order_fills(*, order_id: object, limit: int) -> list[ExchangeFill]:
-    """The order's latest `limit` trades as the exchange reported them, newest first."""
-    return list(
-        ExchangeFill.objects.filter(tracked_order__order_id=order_id).order_by("-traded_at", "-id")[
-            :limit
-        ]
+def order_fills(*, order_id: object, limit: int, offset: int = 0) -> list[ExchangeFill]:
+    """`limit` of the order's trades as the exchange reported them, newest first, after
+    skipping the newest `offset`."""
+    newest = ExchangeFill.objects.filter(tracked_order__order_id=order_id).order_by(
+        "-traded_at", "-id"
     )
+    return list(newest[offset : offset + limit])
 
 
 def risk_rules_in_force(*, order_id: object) -> dict[str, object]:

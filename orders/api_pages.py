@@ -5,7 +5,7 @@ an order from the ledger. Kept apart from orders/api.py, whose views write."""
 import uuid
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,12 @@ from orders.api_schema import (
     PayoutSerializer,
 )
 from orders.order_activity import order_activity, order_assets, order_result
-from orders.selectors import order_get_for_user, pair_list_for_orders, pair_market_for_preview
+from orders.selectors import (
+    order_get_for_user,
+    pair_list_for_orders,
+    pair_market_for_preview,
+    timeline_page_from,
+)
 from orders.serializers import DecimalJSONParser
 from orders.services.intents import order_invoice_quote
 
@@ -86,18 +91,28 @@ class SeriesSerializer(serializers.Serializer):
     fills = SeriesFillSerializer(many=True)
 
 
+class FillsPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    has_more = serializers.BooleanField(help_text="An older page exists.")
+
+
 class OrderActivityOutputSerializer(serializers.Serializer):
     pair = PairDisplaySerializer()
     open_quotes = QuoteSerializer(many=True)
-    fills = FillSerializer(many=True)
+    fills = FillSerializer(many=True, help_text="The page's fills, newest first.")
+    fills_page = FillsPageSerializer()
     series = SeriesSerializer()
 
 
 class OrderActivityApi(APIView):
-    @extend_schema(responses={200: OrderActivityOutputSerializer, **error_responses(404)})
+    @extend_schema(
+        parameters=[OpenApiParameter("fills_page", int, description="From 1, newest first.")],
+        responses={200: OrderActivityOutputSerializer, **error_responses(400, 404)},
+    )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id)
-        return Response(order_activity(order=order))
+        page = timeline_page_from(request.query_params.get("fills_page"), name="fills_page")
+        return Response(order_activity(order=order, fills_page=page))
 
 
 class AssetDisplaySerializer(serializers.Serializer):

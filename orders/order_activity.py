@@ -24,6 +24,7 @@ MIXIN_SNAPSHOT_URL = "https://mixin.one/snapshots/{snapshot_id}"
 MIXIN_PLACES = 8
 SERIES_QUOTES = 500
 FILLS_SHOWN = 100
+FILLS_PER_PAGE = 25
 
 
 def order_assets(*, order: MarketMakingOrder) -> dict[str, dict]:
@@ -47,15 +48,19 @@ def _quote_row(quote) -> dict:
     }
 
 
-def order_activity(*, order: MarketMakingOrder) -> dict:
-    """Open quotes now, the latest fills with the exchange's trade ids, and the chart's
-    series: our best bid and ask over time, their midpoint, and the fills.
+def order_activity(*, order: MarketMakingOrder, fills_page: int = 1) -> dict:
+    """Open quotes now, a page of the fills with the exchange's trade ids (newest first),
+    and a series of our best bid and ask as placed, their midpoint, and the latest fills.
 
-    The midpoint is of our own quotes (the market's mid comes from the metric snapshots,
-    which will add their series here)."""
+    The order page draws the market's mid, spread, depth and inventory from the metric
+    snapshots (reports.series); this series is what the placements alone tell."""
     pair = order.pair
     quotes = list(reversed(order_quotes(order_id=order.pk, limit=SERIES_QUOTES)))
     fills = order_fills(order_id=order.pk, limit=FILLS_SHOWN)
+    # The fills table's page: FILLS_PER_PAGE a page, newest first (one more read tells
+    # whether an older page exists).
+    skip = (fills_page - 1) * FILLS_PER_PAGE
+    page = order_fills(order_id=order.pk, limit=FILLS_PER_PAGE + 1, offset=skip)
     return {
         "pair": {
             "symbol": pair.symbol,
@@ -76,8 +81,9 @@ def order_activity(*, order: MarketMakingOrder) -> dict:
                 "is_maker": f.is_maker,
                 "traded_at": f.traded_at.isoformat(),
             }
-            for f in fills
+            for f in page[:FILLS_PER_PAGE]
         ],
+        "fills_page": {"page": fills_page, "has_more": len(page) > FILLS_PER_PAGE},
         "series": _quote_series(quotes, fills),
     }
 

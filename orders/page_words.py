@@ -384,8 +384,22 @@ def order_page_words() -> dict:
         "chart": {
             "bid": str(_("our best buy")),
             "ask": str(_("our best sell")),
-            "mid": str(_("midpoint of our quotes")),
+            "mid": str(_("market midpoint")),
             "buy_fill": str(_("buy fill")),
             "sell_fill": str(_("sell fill")),
+            "spread": str(_("our spread (bps)")),
+            "market_spread": str(_("market spread (bps)")),
+            "depth_bid": str(_("our buy depth")),
+            "depth_ask": str(_("our sell depth")),
+            "equity": str(_("equity at mid")),
+            "points": str(_("%(points)s points, one per %(seconds)s s.")),
+        },
+        "pnl": {
+            "fills_split": str(_("%(buy)s buys, %(sell)s sells; %(maker)s maker, %(taker)s taker")),
+        },
+        "fills_page": str(_("Page %(page)s, newest first")),
+        "proof": {
+            "public": str(_("Public: anyone with the link can read this order's report.")),
+            "private": str(_("Private: only you can read this order's report.")),
         },
     }

@@ -43,6 +43,7 @@ from orders.selectors import (
     timeline_page_from,
 )
 from orders.states import AWAITING_PAYMENT
+from orders.templatetags.order_pages import amount
 from wallet.invoices import invoice_pay_link
 
 mixin_login_required = login_required(login_url=reverse_lazy("mixin-login"))
@@ -173,8 +174,15 @@ def order_pay(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
             "qr_svg": segno.make(pay_url, error="m").svg_inline(scale=4, border=2),
             "entries": entries,
             "totals": _totals(entries),
-            "words": pay_page_words(),
-            "done_word": gettext("done"),
+            "words": {**pay_page_words(), "done": gettext("done")},
+            "pay_config": {
+                "detailUrl": reverse("market-making-order", args=[order.pk]),
+                "state": order.state,
+                "entries": [
+                    {"paid": amount(item["entry"].amount_paid), "status": item["status"]}
+                    for item in entries
+                ],
+            },
         },
     )
 
@@ -196,17 +204,30 @@ def order_page(request: HttpRequest, order: MarketMakingOrder) -> HttpResponse:
             "state": state_words(order.state),
             "controls": order_controls(order),
             "words": order_page_words(),
+            "report": {
+                "json": reverse("market-making-order-report", args=[order.pk]),
+                "key": reverse("report-key"),
+                "file": f"report-{order.pk}.json",
+            },
             "config": {
                 "detail": detail,
                 "assets": order_assets(order=order),
+                "baseAsset": str(order.pair.base_asset_id),
+                "quoteAsset": str(order.pair.quote_asset_id),
                 "pair": {
+                    "base_symbol": order.pair.base_symbol,
+                    "quote_symbol": order.pair.quote_symbol,
                     "price_precision": order.pair.price_precision,
                     "amount_precision": order.pair.amount_precision,
                 },
+                "proofPublic": order.proof_public,
                 "detailUrl": reverse("market-making-order", args=[order.pk])
                 + f"?timeline_page={timeline_page}",
                 "activityUrl": reverse("market-making-order-activity", args=[order.pk]),
                 "resultUrl": reverse("market-making-order-result", args=[order.pk]),
+                "seriesUrl": reverse("market-making-order-series", args=[order.pk]),
+                "pnlUrl": reverse("market-making-order-pnl", args=[order.pk]),
+                "proofUrl": reverse("market-making-order-proof", args=[order.pk]),
             },
         },
     )

@@ -22,7 +22,11 @@ from reports.bundle.window import report_window
 from reports.keys import report_public_key
 from reports.lifecycle import order_lifecycle
 from reports.selectors import order_pnl, pnl_per_user
-from reports.serializers import LifecyclePageSerializer, OrderPnlSerializer
+from reports.serializers import (
+    LifecyclePageSerializer,
+    OrderPnlSerializer,
+    ProofAnswerSerializer,
+)
 from reports.services import order_proof_visibility_set
 
 
@@ -114,7 +118,7 @@ class OrderProofApi(APIView):
 
     @extend_schema(
         request=ProofInputSerializer,
-        responses={200: OpenApiTypes.OBJECT, **error_responses(404)},
+        responses={200: ProofAnswerSerializer, **error_responses(400, 404)},
     )
     def post(self, request: Request, order_id: uuid.UUID) -> Response:
         data = ProofInputSerializer(data=request.data)

@@ -116,6 +116,10 @@ class OrderSnapshot(SampleColumns):
 class MarketRollup(RollupColumns):
     pk = models.CompositePrimaryKey("pair", "resolution_seconds", "at")
     pair = models.ForeignKey(TradingPair, on_delete=models.CASCADE, related_name="+")
+    # The book at the bucket's last snapshot: what a chart over a long window draws.
+    best_bid = MoneyField(null=True)
+    best_ask = MoneyField(null=True)
+    mid = MoneyField(null=True)
 
     class Meta:
         ordering = ["pair", "resolution_seconds", "at"]
@@ -129,7 +133,9 @@ class OrderRollup(RollupColumns):
     order = models.ForeignKey(
         "orders.MarketMakingOrder", on_delete=models.CASCADE, related_name="+"
     )
-    # The order's position at the bucket's last snapshot.
+    # The order's position and best quotes at the bucket's last snapshot.
+    own_bid = MoneyField(null=True)
+    own_ask = MoneyField(null=True)
     base_inventory = MoneyField()
     quote_inventory = MoneyField()
     equity = MoneyField(null=True)

@@ -108,9 +108,20 @@ def _rollup_columns(bucket: stability.Bucket) -> dict[str, object]:
     return columns
 
 
+def _last(rows: Sequence[Any]) -> Any:
+    return max(rows, key=lambda row: getattr(row, "last_at", None) or row.at)
+
+
+def _market_prices(rows: Sequence[Any]) -> dict[str, object]:
+    last = _last(rows)
+    return {"best_bid": last.best_bid, "best_ask": last.best_ask, "mid": last.mid}
+
+
 def _order_position(rows: Sequence[Any]) -> dict[str, object]:
-    last = max(rows, key=lambda row: getattr(row, "last_at", None) or row.at)
+    last = _last(rows)
     return {
+        "own_bid": last.own_bid,
+        "own_ask": last.own_ask,
         "base_inventory": last.base_inventory,
         "quote_inventory": last.quote_inventory,
         "equity": last.equity,
@@ -176,6 +187,8 @@ def _level_roll_up(level: Level, *, cutoff: datetime) -> int:
         columns = _rollup_columns(stability.buckets_merge([bucket_of_row(p) for p in parts]))
         if level.target is OrderRollup:
             columns.update(_order_position(parts))
+        else:
+            columns.update(_market_prices(parts))
         written.append(
             level.target(**{level.subject: subject}, resolution_seconds=level.resolution, at=at)
         )

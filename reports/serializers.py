@@ -183,3 +183,8 @@ class LifecyclePageSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     has_more = serializers.BooleanField()
+
+
+class ProofAnswerSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    proof_public = serializers.BooleanField()

@@ -13,6 +13,7 @@ from reports.api import (
 from reports.dashboard_api import DashboardApi
 from reports.dashboard_page import dashboard
 from reports.proof_api import PublicOrderProofApi
+from reports.series_api import OrderSeriesApi
 from reports.stability_api import StabilityApi
 
 api_urlpatterns = [
@@ -28,6 +29,11 @@ api_urlpatterns = [
         "market-making/orders/<uuid:order_id>/pnl/",
         OrderPnlApi.as_view(),
         name="market-making-order-pnl",
+    ),
+    path(
+        "market-making/orders/<uuid:order_id>/series/",
+        OrderSeriesApi.as_view(),
+        name="market-making-order-series",
     ),
     path(
         "market-making/orders/<uuid:order_id>/report/",

@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from orders.models import MarketMakingOrder
 
 
-def _moment(value: str | None, *, name: str) -> datetime | None:
+def moment_read(value: str | None, *, name: str) -> datetime | None:
     if value is None or value == "":
         return None
     try:
@@ -30,8 +30,8 @@ def report_window(
     *, order: MarketMakingOrder, since: str | None, until: str | None
 ) -> tuple[datetime, datetime]:
     """[from, to): from the order's creation to now unless given; `to` must follow `from`."""
-    start = _moment(since, name="from") or order.created_at
-    end = _moment(until, name="to") or timezone.now()
+    start = moment_read(since, name="from") or order.created_at
+    end = moment_read(until, name="to") or timezone.now()
     if end <= start:
         raise ApplicationError(
             "The report's window must end after it starts.",

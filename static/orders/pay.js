@@ -3,35 +3,38 @@
 "use strict";
 
 document.addEventListener("alpine:init", () => {
-  Alpine.data("payPage", (url, initialState) => {
+  Alpine.data("payPage", () => {
     const words = MrMarket.words();
+    const config = JSON.parse(document.getElementById("pay-config").textContent);
     return {
-      state: initialState,
+      state: config.state,
       entries: [],
       init() {
-        MrMarket.follow(url, (detail) => {
+        MrMarket.follow(config.detailUrl, (detail) => {
           this.state = detail.state;
           this.entries = detail.payment.entries;
         }, {keepGoing: (detail) => !words.settled.includes(detail.state)});
       },
       label() { return words.states[this.state]?.label ?? ""; },
       sentence() { return words.states[this.state]?.sentence ?? ""; },
+      get stateClass() { return `state ${this.state}`; },
+      running() { return this.state === "running"; },
       awaiting() { return ["payment_pending", "payment_incomplete"].includes(this.state); },
-      paid(index, fallback) {
+      // Until the first answer, each entry as the server rendered it.
+      paid(index) {
         const entry = this.entries[index];
-        return entry ? MrMarket.amount(entry.paid) : fallback;
+        return entry ? MrMarket.amount(entry.paid) : config.entries[index].paid;
       },
-      entryStatus(index, fallback) {
+      entryStatus(index) {
         const entry = this.entries[index];
-        if (!entry) return fallback;
+        if (!entry) return config.entries[index].status;
         const due = Number(entry.amount), paid = Number(entry.paid);  // only compared, never shown
         if (paid >= due) return words.entry.paid;
         if (paid > 0) return words.entry.partly;
         return this.awaiting() ? words.entry.waiting : words.entry.unpaid;
       },
-      running() { return this.state === "running"; },
       stepClass(step) { return this.stepDone(step) ? "done" : ""; },
-      stepWord(step, doneWord) { return this.stepDone(step) ? doneWord : ""; },
+      stepWord(step) { return this.stepDone(step) ? words.done : ""; },
       stepDone(step) {
         if (words.after_funding.includes(this.state)) return true;
         const order = words.funding_order;

@@ -42,13 +42,32 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+# What a page may not print: the Content-Security-Policy refusing something (an eval, an
+# inline script) or Alpine failing on an expression its CSP build cannot read.
+CSP_TROUBLE = ("Content Security Policy", "Content-Security-Policy", "unsafe-eval", "CSP")
+
+
+def page_trouble(messages: list[str]) -> list[str]:
+    return [m for m in messages if any(word in m for word in CSP_TROUBLE) or "Alpine" in m]
+
+
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
+    page.on("pageerror", lambda error: messages.append(f"uncaught: {error}"))
     yield page
     context.close()
+    trouble = page_trouble(messages)
+    assert not trouble, f"the pages printed CSP or Alpine errors: {trouble}"
 
 
 class WorkerStandIn:

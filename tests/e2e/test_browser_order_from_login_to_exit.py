@@ -1,8 +1,10 @@
 """A person's path through the pages, in a real browser: log in with Mixin (on the Mixin
 simulator's consent page), see every error of a bad form at once, dry-run the quotes,
 create the order through the API, pay it, watch the payment page follow the order to
-quoting; on the order page see the quotes on the chart, pause (a second pause is not
-offered) and exit: the result summary matches the ledger and the funds come back.
+quoting; on the order page see the chart drawn from the metric snapshots, the trading
+figures, make the report public, pause (a second pause is not offered) and exit: the
+result summary and the figures match the ledger and the PnL selector, the funds come
+back, and the report downloaded from the page verifies.
 
 Every page is looked at 1280 and 390 px wide (no sideways scroll, screenshots under
 var/screenshots/) and checked by axe-core (no serious or critical violation).
@@ -14,9 +16,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from demo.services import DEMO_MIXIN_USER_ID
+from executor.models import ExchangeFill
 from orders.models import MarketMakingOrder
+from reports.models import OrderSnapshot
+from reports.selectors import order_pnl
 from wallet.client import mixin_client
 from wallet.services.intake import snapshots_poll
 
@@ -28,12 +34,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _beat() -> None:
-    """The periodic jobs this path needs: payment intake and the executor's ticks."""
+    """The periodic jobs this path needs: payment intake, the executor's ticks and the
+    metric snapshots (one per slot: a repeat in the same slot changes nothing)."""
     from executor.tasks import executor_tick_all
+    from reports.tasks import reports_snapshot_all
 
     with mixin_client() as client:
         snapshots_poll(client=client)
     executor_tick_all()
+    reports_snapshot_all()
 
 
 def _state(order: MarketMakingOrder) -> str:
@@ -51,7 +60,7 @@ def _login(page, live_server, demo_world) -> None:
 
 
 def test_create_pay_run_pause_exit_in_a_browser(
-    presets_seeded, live_server, demo_world, worker, page, look
+    presets_seeded, live_server, demo_world, worker, page, look, tmp_path
 ):
     page.goto(live_server.url + "/")
     look("home-anonymous")
@@ -112,14 +121,48 @@ def test_create_pay_run_pause_exit_in_a_browser(
     expect(page.locator("#invoice")).to_be_hidden()
     look("pay-running")
 
-    # A few ticks place quotes: the order page draws them and lists the open ones.
+    # A few ticks place quotes and the beat samples the market: the order page draws the
+    # chart from the series API (the stored snapshots) and lists the open quotes.
     worker.run_until(lambda: order.exchange_orders.filter(status="open").exists(), beat=_beat)
+
+    # The market's other traders move the price until one of our quotes fills, and the
+    # beat takes snapshots in at least two slots, so the chart has lines to draw.
+    def _market_beat() -> None:
+        demo_world.venue_control.market_step(symbol=pair.symbol, rounds=3)
+        _beat()
+
+    worker.run_until(
+        lambda: (
+            order.exchange_orders.filter(fills__isnull=False).exists()
+            and OrderSnapshot.objects.filter(order=order, own_bid__isnull=False).count() >= 2
+        ),
+        beat=_market_beat,
+        timeout_s=90,
+    )
+    series_points = []
+    page.on(
+        "response",
+        lambda r: series_points.append(r.json()["points"]) if "/series/" in r.url else None,
+    )
     page.get_by_role("link", name="follow it on its page").click()
     expect(page.locator("#open-quotes")).to_contain_text(re.compile("buy|sell"), timeout=15_000)
     expect(page.locator("#chart canvas")).to_be_visible()
+    for chart in ("spread", "depth", "inventory", "equity"):
+        expect(page.locator(f"#{chart}-chart canvas")).to_be_visible()
+    expect(page.locator("#series-points")).to_have_text(re.compile(r"^[1-9]\d* points"))
+    assert series_points and series_points[0] > 0
     expect(page.locator("#timeline")).to_contain_text("Quoting")
     expect(page.get_by_role("button", name="Resume")).to_be_disabled()
+    expect(page.locator("#pnl-placed")).to_have_text(re.compile(r"^[1-9]"))
+    fill = ExchangeFill.objects.filter(tracked_order__order=order).order_by("-traded_at", "-id")[0]
+    expect(page.locator("#fills")).to_contain_text(fill.trade_id)
     look("order-running")
+
+    # The owner makes the report public from the page.
+    page.locator("#proof-public").check()
+    expect(page.locator("#proof-answer")).to_contain_text("Public")
+    order.refresh_from_db()
+    assert order.proof_public
 
     page.get_by_role("button", name="Pause").click()
     expect(page.locator("#action-answer")).to_have_text("Paused. The order is now: Paused.")
@@ -149,12 +192,34 @@ def test_create_pay_run_pause_exit_in_a_browser(
         expect(cells.nth(1)).to_have_text(_shown(paid_in))
         expect(cells.nth(2)).to_have_text(_shown(paid_back))
     expect(page.locator("#payout-receipts li")).to_have_count(len(payouts))
+    # The trading figures are the PnL selector's, to the quote asset's places.
+    figures = order_pnl(order=order)
+    quote = order.pair.quote_symbol
+    shown = {
+        "#pnl-realized": figures["realized_pnl"],
+        "#pnl-fees": figures["activity"]["fees"]["in_quote"],
+        "#pnl-total": figures["total_pnl"],
+        "#pnl-volume-quote": figures["activity"]["volume"]["quote"],
+        "#result-pnl": figures["total_pnl"],
+    }
+    for selector, value in shown.items():
+        expect(page.locator(selector)).to_have_text(f"{_shown(Decimal(value))} {quote}")
+    expect(page.locator("#pnl-fills")).to_have_text(str(figures["activity"]["fills"]["count"]))
     # Once intake has seen the payouts' snapshots, each payout links to its snapshot.
     _beat()
     page.reload()
     snapshot_links = page.locator("#payout-receipts a[href^='https://mixin.one/snapshots/']")
     expect(snapshot_links).to_have_count(len(payouts))
     look("order-exited")
+
+    # The report bundle downloaded from the page verifies.
+    with page.expect_download() as download:
+        page.locator("#report-download").click()
+    bundle = tmp_path / download.value.suggested_filename
+    download.value.save_as(bundle)
+    call_command("report_verify", str(bundle))
+    page.locator("#report-verify summary").click()
+    expect(page.locator("#report-verify")).to_contain_text(f"report_verify {bundle.name}")
 
     balances = demo_world.demo_user_balances()
     for payout in payouts:  # what came back is on the demo user's Mixin balance

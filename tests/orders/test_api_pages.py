@@ -20,6 +20,8 @@ def test_the_pages_reads_have_response_schemas(client, demo_world):
         "/api/v1/market-making/pairs/{pair_id}/market/",
         "/api/v1/market-making/orders/{order_id}/activity/",
         "/api/v1/market-making/orders/{order_id}/result/",
+        "/api/v1/market-making/orders/{order_id}/series/",
+        "/api/v1/market-making/orders/{order_id}/pnl/",
     ):
         answer = schema["paths"][path]["get"]["responses"]["200"]
         assert answer["content"]["application/json"]["schema"]["$ref"], path
@@ -76,3 +78,32 @@ def test_the_invoice_quote_refuses_what_the_order_api_refuses(client, demo_world
     answer = client.post(reverse("market-making-invoice-quote"), body, "application/json")
     assert answer.status_code == 400
     assert set(answer.json()["error"]["detail"]) == {"base_amount", "order_amount"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fills_table_is_paged_newest_first(monkeypatch):
+    from rest_framework.test import APIClient
+
+    from executor.models import ExchangeFill
+    from orders import order_activity
+    from tests.reports.world import traded_order
+
+    monkeypatch.setattr(order_activity, "FILLS_PER_PAGE", 2)
+    _, order = traded_order()
+    client = APIClient()
+    client.force_authenticate(order.user)
+    url = reverse("market-making-order-activity", args=[order.pk])
+    newest_first = [
+        f.trade_id
+        for f in ExchangeFill.objects.filter(tracked_order__order=order).order_by(
+            "-traded_at", "-id"
+        )
+    ]
+    first, second = (client.get(f"{url}?fills_page={n}").json() for n in (1, 2))
+
+    assert [f["trade_id"] for f in first["fills"]] == newest_first[:2]
+    assert first["fills_page"] == {"page": 1, "has_more": True}
+    assert [f["trade_id"] for f in second["fills"]] == newest_first[2:] != []
+    assert second["fills_page"] == {"page": 2, "has_more": False}
+    refused = client.get(f"{url}?fills_page=0")
+    assert refused.status_code == 400 and "fills_page" in refused.json()["error"]["detail"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = {
-    "static/vendor/alpinejs/alpine.min.js": "static/vendor/alpinejs/LICENSE.md",
+    "static/vendor/alpinejs-csp/alpine-csp.min.js": "static/vendor/alpinejs-csp/LICENSE.md",
     "static/vendor/uplot/uPlot.iife.min.js": "static/vendor/uplot/LICENSE",
     "static/vendor/uplot/uPlot.min.css": "static/vendor/uplot/LICENSE",
     "tests/e2e/vendor/axe-core/axe.min.js": "tests/e2e/vendor/axe-core/LICENSE",
