@@ -13,7 +13,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale"
 CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
 
-def po_messages(path: Path) -> dict[str, str]:
+def po_messages(path: Path) -> dict[object, str]:
     """msgid (with its context as gettext keys it: "context\\x04msgid") → msgstr; a fuzzy
     entry (msgmerge's guess, which compilemessages leaves out) counts as untranslated."""
     messages: dict[str, str] = {}
@@ -26,7 +26,14 @@ def po_messages(path: Path) -> dict[str, str]:
             key = entry["msgid"]
             if "msgctxt" in entry:
                 key = f"{entry['msgctxt']}\x04{key}"
-            messages[key] = "" if fuzzy else entry.get("msgstr", "")
+            if "msgid_plural" in entry:
+                # One message per plural form, keyed as Python's gettext keys them.
+                forms = sorted(k for k in entry if k.startswith("msgstr["))
+                for form in forms or ["msgstr[0]"]:
+                    index = int(form[len("msgstr[") : -1])
+                    messages[(key, index)] = "" if fuzzy else entry.get(form, "")
+            else:
+                messages[key] = "" if fuzzy else entry.get("msgstr", "")
 
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -76,3 +83,14 @@ def test_a_fuzzy_guess_counts_as_untranslated(tmp_path):
         encoding="utf-8",
     )
     assert po_messages(po) == {"New": "", "unit\x04seconds": "秒"}
+
+
+def test_plural_forms_are_read_one_by_one(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: zh_Hans\\n"\n\n'
+        'msgid "%(n)d field"\nmsgid_plural "%(n)d fields"\nmsgstr[0] "%(n)d 个字段"\n\n'
+        'msgid "%(n)d day"\nmsgid_plural "%(n)d days"\nmsgstr[0] ""\n',
+        encoding="utf-8",
+    )
+    assert po_messages(po) == {("%(n)d field", 0): "%(n)d 个字段", ("%(n)d day", 0): ""}
