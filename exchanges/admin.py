@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import amount_column, audited_action
 from core.money import decimal_text
 from exchanges.models import Exchange, ExchangeAPIKey, NetworkMapping, TradingPair
-from exchanges.services import api_key_request_validation, api_key_set_secret
+from exchanges.services import (
+    api_key_request_validation,
+    api_key_set_secret,
+    api_keys_revalidate_unknown,
+)
 
 
 class PlainDecimalsForm(forms.ModelForm):
@@ -81,7 +85,9 @@ class ExchangeAPIKeyInline(UsePermissionsShown, admin.StackedInline):
     ]
 
 
-class NetworkMappingInline(admin.TabularInline):
+class NetworkMappingInline(admin.StackedInline):
+    # Stacked: each field keeps its own label (a tabular row has only column headers,
+    # which screen readers do not tie to the inputs).
     model = NetworkMapping
     extra = 0
 
@@ -99,6 +105,11 @@ class ExchangeAdmin(admin.ModelAdmin):
         for inline_form in formset.forms:
             if getattr(inline_form, "secret_changed", False):
                 api_key_request_validation(api_key=inline_form.instance)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A new network mapping may be the route a key's deposit address needed.
+        api_keys_revalidate_unknown(exchange=form.instance)
 
 
 @admin.register(ExchangeAPIKey)
@@ -175,6 +186,11 @@ class TradingPairAdmin(admin.ModelAdmin):
     list_select_related = ["exchange"]
     sortable_by = ["symbol", "exchange", "kind", "enabled", "min_order_amount_shown"]
     ordering = ["exchange__name", "symbol"]
+
+    def save_model(self, request: HttpRequest, obj: TradingPair, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The pair's chains are routes for the exchange's keys' deposit address check.
+        api_keys_revalidate_unknown(exchange=obj.exchange)
 
 
 @admin.register(NetworkMapping)

@@ -19,10 +19,17 @@ def validation_outcome(permissions: KeyPermissions) -> tuple[str, str]:
     if permissions.usable:
         return status.VALID, ""
     use = "market making" if permissions.needed == MARKET_MAKING_NEEDS else "its use"
-    return status.INSUFFICIENT, (
-        f"The exchange accepted the key, but for {use} it {permissions.shortfall} "
+    message = (
+        f"The exchange accepted the key, but for {use} it is short: {permissions.shortfall} "
         "(an unknown permission is not counted as granted)."
     )
+    if "deposit_address" in permissions.unknown:
+        # The usual first-setup case: nothing to read a deposit address for yet.
+        message += (
+            " A deposit address is read for each chain of an enabled pair with a network "
+            "mapping on this exchange; adding one asks the exchange again."
+        )
+    return status.INSUFFICIENT, message
 
 
 def deposit_routes(*, exchange_id: int) -> list[tuple[str, str]]:

@@ -21,6 +21,22 @@ def api_key_request_validation(*, api_key: ExchangeAPIKey) -> None:
     transaction.on_commit(lambda: api_key_validate.delay(api_key_id=api_key.pk, trace_id=trace_id))
 
 
+def api_keys_revalidate_unknown(*, exchange: Exchange) -> int:
+    """Ask again about the exchange's keys that could not tell whether a deposit address is
+    readable: a pair or a network mapping saved on the exchange gives them a route to try,
+    so the operator does not wait for the hourly revalidation (or press "validate now")."""
+    keys = [
+        key
+        for key in ExchangeAPIKey.objects.filter(exchange=exchange, enabled=True).exclude(
+            validation_status=ExchangeAPIKey.ValidationStatus.PENDING  # already asked
+        )
+        if "deposit_address" in key.loop_permissions().unknown
+    ]
+    for key in keys:
+        api_key_request_validation(api_key=key)
+    return len(keys)
+
+
 def _api_key_taken(exchange: Exchange) -> ApplicationError:
     # Names neither the key nor its secret: the caller knows which key they sent.
     return ApplicationError(

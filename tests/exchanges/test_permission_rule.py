@@ -21,7 +21,7 @@ def test_an_unknown_withdraw_is_not_counted_as_granted():
     assert permissions.as_states()["withdraw"] == "unknown"
     status, message = validation_outcome(permissions)
     assert status == ExchangeAPIKey.ValidationStatus.INSUFFICIENT
-    assert "market making it unknown: withdraw" in message
+    assert "market making it is short: unknown: withdraw" in message
 
 
 def test_refused_and_unknown_are_named_apart():
