@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
+from campaigns.launch_page_words import STATE_WORDS
 from campaigns.launcher_rules import TYPES
-from campaigns.models import CampaignLaunch
+from campaigns.models import CampaignLaunch, LaunchState
 from core.errors import NotFoundError
 from core.money import decimal_text
 from wallet.invoices import InvoiceLeg, campaign_funding_invoice, invoice_pay_link
@@ -61,6 +62,7 @@ def launch_detail(*, launch: CampaignLaunch) -> dict:
     return {
         "id": str(launch.pk),
         "state": launch.state,
+        "state_label": str(STATE_WORDS[LaunchState(launch.state)][0]),
         "type": launch.type,
         "exchange": launch.exchange_name,
         "market_field": market_field,

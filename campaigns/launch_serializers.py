@@ -73,6 +73,7 @@ class LaunchEventSerializer(serializers.Serializer):
 class LaunchSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     state = serializers.ChoiceField(choices=LaunchState.choices)
+    state_label = serializers.CharField(help_text="The state in words, in the reader's language.")
     type = serializers.CharField()
     exchange = serializers.CharField()
     market_field = serializers.CharField(help_text="pair or symbol, by type.")

@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
-from campaigns.launch_page_words import STATE_WORDS
 from campaigns.models import Campaign
 from campaigns.page_words import STATUS_WORDS, TYPE_WORDS, campaign_page_words, chain_name
 from campaigns.selectors import campaign_get
@@ -34,11 +33,7 @@ def _urls() -> dict[str, str]:
 
 
 def _words() -> dict:
-    return {
-        **campaign_page_words(),
-        "order_states": all_state_words(),
-        "launch_states": {str(state): str(label) for state, (label, _) in STATE_WORDS.items()},
-    }
+    return {**campaign_page_words(), "order_states": all_state_words()}
 
 
 @require_GET

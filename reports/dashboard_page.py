@@ -38,6 +38,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dashboardUrl": reverse("reports-dashboard"),
         "reputationUrl": reverse("node-reputation"),
         "campaignsUrl": reverse("campaign-mine"),
+        "launchesUrl": reverse("campaign-launches"),
+        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ORDER]),
         "orderUrl": reverse("order-page", args=[ANY_ORDER]),
         "campaignUrl": reverse("campaign-page", args=["KEY"]),
         "windows": list(WINDOWS),

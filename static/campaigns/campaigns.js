@@ -165,7 +165,7 @@ document.addEventListener("alpine:init", () => {
         this.loaded = true;
       },
       launchUrl(launch) { return urls.launchPageUrl.replace("00000000-0000-0000-0000-000000000000", launch.id); },
-      stateLabel(launch) { return words.launch_states[launch.state] || launch.state; },
+      stateLabel(launch) { return launch.state_label; },
       fundText(launch) { return `${launch.fund_amount} ${launch.fund_token_symbol}`; },
       empty() { return this.loaded && !this.failed && !this.launches.length; },
     };

@@ -13,6 +13,7 @@ document.addEventListener("alpine:init", () => {
       window: "24h",
       figures: {times: [], orders: [], rewards_received: [], depth: [], volume: []},
       campaigns: [],
+      launches: [],
       reputation: {},
       loaded: false,
       failed: false,
@@ -22,6 +23,7 @@ document.addEventListener("alpine:init", () => {
         if (config.windows.includes(asked)) this.window = asked;
         this.load();
         MrMarket.getJson(config.campaignsUrl).then((list) => { this.campaigns = list; }).catch(() => {});
+        MrMarket.getJson(config.launchesUrl).then((list) => { this.launches = list; }).catch(() => {});
         MrMarket.getJson(config.reputationUrl).then((body) => { this.reputation = body; }).catch(() => {});
         window.addEventListener("resize", () => this.draw());
       },
@@ -62,6 +64,12 @@ document.addEventListener("alpine:init", () => {
       },
       orders() { return this.figures.orders; },
       rewards() { return this.figures.rewards_received; },
+      // Reward funds I put into campaigns I created: what each escrow was funded with.
+      launchText(launch) {
+        return `${launch.fund_amount} ${launch.fund_token_symbol} · ${launch.symbol} · ${launch.exchange} · ${launch.state_label}`;
+      },
+      launchUrl(launch) { return config.launchPageUrl.replace("00000000-0000-0000-0000-000000000000", launch.id); },
+      noLaunches() { return !this.launches.length; },
       noOrders() { return this.loaded && !this.figures.orders.length; },
       noRewards() { return this.loaded && !this.figures.rewards_received.length; },
       noCampaigns() { return this.loaded && !this.campaigns.length; },
