@@ -125,7 +125,10 @@ def chaos_run(
     kill_every: tuple[float, float] = (3, 8),
     timeout: float = 600,
     seed: int = 1,
+    min_kills: int = 0,
 ) -> ChaosReport:
+    """`min_kills`: exits are asked only once that many kills happened, so a run that goes
+    fast still has workers dying under it."""
     chaos = {"rate": fault_rate, "seed": seed, "delay_ms": 200}
     world.venue.call("POST", "/_sim/chaos", chaos)
     world.mixin("POST", "/_sim/chaos", chaos)
@@ -167,7 +170,7 @@ def chaos_run(
                 )
                 if state in FINAL:
                     order.done_at = time.monotonic()
-                elif state == "running" and not order.exit_asked:
+                elif state == "running" and not order.exit_asked and killer.kills >= min_kills:
                     with_retries(
                         lambda order=order: api_for(order.user).post(
                             f"/api/v1/market-making/orders/{order.order_id}/exit/",

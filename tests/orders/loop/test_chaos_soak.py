@@ -17,7 +17,7 @@ def test_orders_end_well_under_faults_and_kills(world, django_user_model, tmp_pa
     purge_broker()
     processes = Processes(world, tmp_path)
     try:
-        report = chaos_run(world, processes, django_user_model, orders=5, timeout=150)
+        report = chaos_run(world, processes, django_user_model, orders=5, min_kills=3, timeout=150)
         chaos_checks(world, report)
     except AssertionError:
         print(processes.logs()[-20000:])
