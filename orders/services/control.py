@@ -6,8 +6,9 @@ and a replay of the key gets the same answer without touching the order again.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from core.transactions import atomic_with_deadlock_retry
 from orders.models import MarketMakingOrder, OrderActionRequest
 from orders.services.lifecycle import TransitionRefused, order_lock, order_transition
 from orders.services.loop import order_next_step_enqueue
@@ -98,37 +99,40 @@ def order_control(
 ) -> ControlAnswer:
     key = {"order_id": order_id, "action": action, "idempotency_key": idempotency_key}
     user_id = MarketMakingOrder.objects.values_list("user_id", flat=True).get(pk=order_id)
-    try:
-        with transaction.atomic():
-            replayed = _replay(user_id=user_id, **key)
-            if replayed is not None:
-                return replayed
-            order = order_lock(order_id)
-            replayed = _replay(user_id=user_id, **key)  # sent again while we waited
-            if replayed is not None:
-                return replayed
-            try:
-                _apply(order, action, actor)
-                answer = ControlAnswer(200, {"id": str(order.pk), "state": order.state})
-            except TransitionRefused as refused:
-                answer = ControlAnswer(
-                    409,
-                    {
-                        "error": {
-                            "code": refused.code,
-                            "message": refused.message,
-                            "detail": refused.detail,
-                        }
-                    },
-                )
-            OrderActionRequest.objects.create(
-                order=order,
-                idempotency_key=idempotency_key,
-                action=action,
-                status_code=answer.status_code,
-                response=answer.body,
+
+    def attempt() -> ControlAnswer:
+        replayed = _replay(user_id=user_id, **key)
+        if replayed is not None:
+            return replayed
+        order = order_lock(order_id)
+        replayed = _replay(user_id=user_id, **key)  # sent again while we waited
+        if replayed is not None:
+            return replayed
+        try:
+            _apply(order, action, actor)
+            answer = ControlAnswer(200, {"id": str(order.pk), "state": order.state})
+        except TransitionRefused as refused:
+            answer = ControlAnswer(
+                409,
+                {
+                    "error": {
+                        "code": refused.code,
+                        "message": refused.message,
+                        "detail": refused.detail,
+                    }
+                },
             )
-            return answer
+        OrderActionRequest.objects.create(
+            order=order,
+            idempotency_key=idempotency_key,
+            action=action,
+            status_code=answer.status_code,
+            response=answer.body,
+        )
+        return answer
+
+    try:
+        return atomic_with_deadlock_retry(attempt)
     except IntegrityError:
         # The same key arrived twice at once; the other request's answer stands.
         replayed = _replay(user_id=user_id, **key)
