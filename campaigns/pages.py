@@ -17,8 +17,7 @@ from campaigns.page_words import STATUS_WORDS, TYPE_WORDS, campaign_page_words, 
 from campaigns.selectors import campaign_get
 from core.errors import NotFoundError
 from orders.page_words import all_state_words
-
-ANY_ORDER = "00000000-0000-0000-0000-000000000000"
+from orders.pages import ANY_ID
 
 
 def _urls() -> dict[str, str]:
@@ -26,9 +25,9 @@ def _urls() -> dict[str, str]:
         "listUrl": reverse("campaign-list"),
         "mineUrl": reverse("campaign-mine"),
         "pageUrl": reverse("campaign-page", args=["KEY"]),
-        "orderUrl": reverse("order-page", args=[ANY_ORDER]),
+        "orderUrl": reverse("order-page", args=[ANY_ID]),
         "launchesUrl": reverse("campaign-launches"),
-        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ORDER]),
+        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ID]),
     }
 
 

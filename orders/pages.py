@@ -46,6 +46,10 @@ from orders.states import AWAITING_PAYMENT
 from orders.templatetags.order_pages import amount
 from wallet.invoices import invoice_pay_link
 
+# Reversed into a page's per-row URLs, which its script fills with the row's id
+# (MrMarket.withId in static/orders/pages.js).
+ANY_ID = str(uuid.UUID(int=0))
+
 mixin_login_required = login_required(login_url=reverse_lazy("mixin-login"))
 
 
@@ -117,7 +121,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
         "marketUrl": reverse("market-making-pair-market", args=[0]),
         "previewUrl": reverse("strategy-preview"),
         "createUrl": reverse("market-making-orders"),
-        "payUrl": reverse("order-pay", args=[uuid.UUID(int=0)]),
+        "payUrl": reverse("order-pay", args=[ANY_ID]),
     }
     return render(
         request,

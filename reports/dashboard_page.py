@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from orders.page_words import all_state_words
+from orders.pages import ANY_ID
 from reports.dashboard import WINDOWS
-
-ANY_ORDER = "00000000-0000-0000-0000-000000000000"
 
 
 def dashboard_words() -> dict:
@@ -39,8 +38,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reputationUrl": reverse("node-reputation"),
         "campaignsUrl": reverse("campaign-mine"),
         "launchesUrl": reverse("campaign-launches"),
-        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ORDER]),
-        "orderUrl": reverse("order-page", args=[ANY_ORDER]),
+        "launchPageUrl": reverse("campaign-launch-page", args=[ANY_ID]),
+        "orderUrl": reverse("order-page", args=[ANY_ID]),
         "campaignUrl": reverse("campaign-page", args=["KEY"]),
         "windows": list(WINDOWS),
     }

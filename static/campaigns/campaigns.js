@@ -23,7 +23,7 @@ const MrMarketCampaigns = (() => {
         {year: "numeric", month: "short", day: "numeric"});
     },
     pageUrl(campaign) { return urls.pageUrl.replace("KEY", campaign.key); },
-    orderUrl(order) { return urls.orderUrl.replace("00000000-0000-0000-0000-000000000000", order.id); },
+    orderUrl(order) { return MrMarket.withId(urls.orderUrl, order.id); },
     orderName(order) { return `${order.symbol} · ${order.exchange}`; },
     orderState(order) { return words.order_states[order.state]?.label ?? order.state; },
   });
@@ -164,7 +164,7 @@ document.addEventListener("alpine:init", () => {
         }
         this.loaded = true;
       },
-      launchUrl(launch) { return urls.launchPageUrl.replace("00000000-0000-0000-0000-000000000000", launch.id); },
+      launchUrl(launch) { return MrMarket.withId(urls.launchPageUrl, launch.id); },
       stateLabel(launch) { return launch.state_label; },
       fundText(launch) { return `${launch.fund_amount} ${launch.fund_token_symbol}`; },
       empty() { return this.loaded && !this.failed && !this.launches.length; },

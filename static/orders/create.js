@@ -146,7 +146,7 @@ document.addEventListener("alpine:init", () => {
         try {
           const answer = await MrMarket.send(config.createUrl, {body: this.requestBody()});
           if (answer.status === 201) {
-            window.location.assign(config.payUrl.replace("00000000-0000-0000-0000-000000000000", answer.body.id));
+            window.location.assign(MrMarket.withId(config.payUrl, answer.body.id));
             return;
           }
           this.errors = MrMarket.fieldErrors(answer.body);

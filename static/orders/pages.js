@@ -145,7 +145,11 @@ const MrMarket = (() => {
     return out;
   };
 
-  return {amount, percentOf, fractionOf, moment, localizeTimes, getJson, send, follow, fieldErrors, newKey, words};
+  // A page's config holds each per-row URL reversed with the nil UUID (pages.ANY_ID);
+  // the row's own id takes its place.
+  const ANY_ID = "00000000-0000-0000-0000-000000000000";
+  const withId = (url, id) => url.replace(ANY_ID, id);
+  return {amount, percentOf, fractionOf, moment, localizeTimes, getJson, send, follow, fieldErrors, newKey, words, withId};
 })();
 
 document.addEventListener("DOMContentLoaded", () => MrMarket.localizeTimes());

@@ -68,12 +68,12 @@ document.addEventListener("alpine:init", () => {
       launchText(launch) {
         return `${launch.fund_amount} ${launch.fund_token_symbol} · ${launch.symbol} · ${launch.exchange} · ${launch.state_label}`;
       },
-      launchUrl(launch) { return config.launchPageUrl.replace("00000000-0000-0000-0000-000000000000", launch.id); },
+      launchUrl(launch) { return MrMarket.withId(config.launchPageUrl, launch.id); },
       noLaunches() { return !this.launches.length; },
       noOrders() { return this.loaded && !this.figures.orders.length; },
       noRewards() { return this.loaded && !this.figures.rewards_received.length; },
       noCampaigns() { return this.loaded && !this.campaigns.length; },
-      orderUrl(order) { return config.orderUrl.replace("00000000-0000-0000-0000-000000000000", order.id); },
+      orderUrl(order) { return MrMarket.withId(config.orderUrl, order.id); },
       orderName(order) { return `${order.symbol} · ${order.exchange}`; },
       orderState(order) { return words.order_states[order.state]?.label ?? order.state; },
       campaignUrl(campaign) { return config.campaignUrl.replace("KEY", campaign.key); },
