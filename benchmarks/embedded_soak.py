@@ -87,6 +87,7 @@ class Procfile:
     web_url: str
     venue_url: str
     mixin_url: str
+    hufi_url: str
 
 
 def procfile_on_free_ports(*, source: Path) -> Procfile:
@@ -108,13 +109,14 @@ def procfile_on_free_ports(*, source: Path) -> Procfile:
 
     web_url, venue_url = url_of("runserver"), url_of("run_venue_simulator")
     mixin_url = url_of("run_mixin_simulator")
+    hufi_url = url_of("run_hufi_simulator")
     lines = [
         f"{line} --venue-url {venue_url} --web-url {web_url}"
         if "demo_seed" in line and "--venue-url" not in line
         else line
         for line in lines
     ]
-    return Procfile("\n".join(lines) + "\n", ports, web_url, venue_url, mixin_url)
+    return Procfile("\n".join(lines) + "\n", ports, web_url, venue_url, mixin_url, hufi_url)
 
 
 def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
@@ -361,6 +363,11 @@ def child_env(*, args: argparse.Namespace, var_dir: Path, procfile: Procfile) ->
         MRMARKET_VAR_DIR=str(var_dir),
         MIXIN_API_BASE=procfile.mixin_url,
         MIXIN_OAUTH_BASE=procfile.mixin_url,
+        # The product's HuFi client (campaign sync, joins, the demo's payout) finds the moved
+        # simulator here; its defaults name the usual port.
+        HUFI_LAUNCHER_URL=f"{procfile.hufi_url}/launcher",
+        HUFI_ORACLE_URL=f"{procfile.hufi_url}/oracle",
+        HUFI_CHAIN_URL=f"{procfile.hufi_url}/chain",
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         PYTHONUNBUFFERED="1",
     )
@@ -417,7 +424,14 @@ def chain_delays_set(*, venue_url: str, delay_ms: int) -> None:
 def demo_user_ready(*, procfile: Procfile, env: dict[str, str], args, count: int) -> DemoUser:
     from demo.services import DEMO_MIXIN_USER_ID, DEMO_USERNAME
 
-    token = manage("drf_create_token", DEMO_USERNAME, env=env).split()[2]
+    # The token a Mixin login would issue the demo user (wallet.auth keeps only its hash).
+    token = manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from wallet.auth import api_token_issue; "
+        f"print(api_token_issue(user=get_user_model().objects.get(username={DEMO_USERNAME!r})))",
+        env=env,
+    ).split()[-1]
     user = DemoUser(
         api=httpx.Client(
             base_url=procfile.web_url, headers={"Authorization": f"Token {token}"}, timeout=60
