@@ -209,9 +209,7 @@ def executor_order_cancel_all(
             return True
         gateway = gateway_for(state.api_key_id)
         trace_id = context.current_trace_id() or state.trace_id
-        accounts = LedgerAccounts(
-            order_ids=[state.order_id], pair=pair, traces={str(state.order_id): state.trace_id}
-        )
+        accounts = LedgerAccounts(pair=pair, traces={str(state.order_id): state.trace_id})
         cancel_reason = CancelReason.EXIT if stop_quoting else CancelReason.PAUSE
         cancelled = []
         for t in tracked:

@@ -72,9 +72,7 @@ def tick_run(
     # The market's tick has its own trace id (its logs); each order's rows and postings
     # carry the order's own.
     accounts = LedgerAccounts(
-        order_ids=list(ticks),
-        pair=pair,
-        traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()},
+        pair=pair, traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()}
     )
     synced_keys = set()
     for key, group in by_key.items():
