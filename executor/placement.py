@@ -179,6 +179,7 @@ def _reserve(
     """Persist the tracked rows and lock their reservations, committed before any call:
     one ledger batch for the reservations, one insert for the rows that got theirs."""
     drafts = []
+    accounts.prepare(tick.order_id for tick, _ in planned)
     for tick, quote in planned:
         state = tick.state
         sequence = state.next_sequence

@@ -55,11 +55,12 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
     """Lease the market for the block; `won` is False while another holds it."""
 
     def take() -> bool:
-        return bool(
-            MarketTickSchedule.objects.filter(
-                pair_id=pair_id, leased_until__lte=timezone.now()
-            ).update(leased_until=timezone.now() + LEASE)
-        )
+        # Raw: the ORM's UPDATE costs more to compile than to run, on every tick.
+        moment = timezone.now()
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.execute(_take_sql(), [adapt(moment + LEASE), pair_id, adapt(moment)])
+            return cursor.rowcount == 1
 
     won = take()
     if not won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
@@ -77,6 +78,22 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
                 MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
             else:
                 _lease_end_with(pair_id=pair_id, done=done, write=lease.write)
+
+
+_SQL: dict[str, str] = {}
+
+
+def _take_sql() -> str:
+    sql = _SQL.get("take")
+    if sql is None:
+        meta = MarketTickSchedule._meta
+        quote = connection.ops.quote_name
+        leased = quote(meta.get_field("leased_until").column)
+        sql = _SQL["take"] = (
+            f"UPDATE {quote(meta.db_table)} SET {leased} = %s "  # noqa: S608 - names from the model
+            f"WHERE {quote(meta.get_field('pair').column)} = %s AND {leased} <= %s"
+        )
+    return sql
 
 
 def _lease_end_with(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core import context
 from core.errors import RetryableError
 from exchanges.gateway import gateway_for_api_key
+from exchanges.models import TradingPair
 from executor import risk, selectors
 from executor.events import executor_event_record
 from executor.exchange_sync import SyncResult, pending_resolve, trades_sync
@@ -30,9 +31,11 @@ from executor.models import (
 )
 from executor.placement import tracked_cancel
 from executor.schedule import market_lease, market_schedule_ensure
-from executor.settlement import LedgerAccounts
+from executor.settlement import ORDER_PURPOSES, LedgerAccounts
 from executor.tick import tick_run
 from executor.timing import TickReport
+from ledger.models import Account
+from ledger.services import accounts_get_or_create_many
 from strategy import state_from_dict, state_to_dict, validate_params
 
 logger = logging.getLogger(__name__)
@@ -87,7 +90,22 @@ def executor_order_register(
             at=now,
         )
         market_schedule_ensure(pair_id=pair_id, now=now)
+        _order_accounts_open(order_id=order_id, pair_id=pair_id)
     return state
+
+
+def _order_accounts_open(*, order_id: UUID | str, pair_id: int) -> None:
+    """The ledger accounts the order's quotes and fills post to, opened with the order
+    rather than by its first tick: when many orders start together, their first tick only
+    places quotes."""
+    pair = TradingPair.objects.only("base_asset_id", "quote_asset_id").get(pk=pair_id)
+    accounts_get_or_create_many(
+        identities=[
+            (Account.OwnerKind.ORDER, str(order_id), asset, purpose)
+            for asset in (pair.base_asset_id, pair.quote_asset_id)
+            for purpose in ORDER_PURPOSES
+        ]
+    )
 
 
 def executor_order_quoting_stop(*, order_id: UUID | str) -> None:
@@ -191,9 +209,7 @@ def executor_order_cancel_all(
             return True
         gateway = gateway_for(state.api_key_id)
         trace_id = context.current_trace_id() or state.trace_id
-        accounts = LedgerAccounts(
-            order_ids=[state.order_id], pair=pair, traces={str(state.order_id): state.trace_id}
-        )
+        accounts = LedgerAccounts(pair=pair, traces={str(state.order_id): state.trace_id})
         cancel_reason = CancelReason.EXIT if stop_quoting else CancelReason.PAUSE
         cancelled = []
         for t in tracked:

@@ -99,61 +99,70 @@ AccountKey = tuple[str, str, UUID, str]
 
 
 class LedgerAccounts:
-    """The ledger accounts of a set of orders on one pair, read in one query on first use
-    (the missing ones created together), so that a fill or a reservation does not look each
-    of its accounts up again; and each order's trace id, which its postings carry."""
+    """The ledger accounts of a set of orders on one pair, read on first use in one query
+    for the orders a batch posts for (`prepare`), so that a fill or a reservation does not
+    look each of its accounts up again; and each order's trace id, which its postings carry.
+    Only the orders that post are read: a tick with one fill among twenty orders reads that
+    order's accounts, not the market's."""
 
-    def __init__(
-        self,
-        *,
-        order_ids: Iterable[object],
-        pair: TradingPair,
-        traces: dict[str, str] | None = None,
-    ) -> None:
-        self._order_ids = [str(order_id) for order_id in order_ids]
+    def __init__(self, *, pair: TradingPair, traces: dict[str, str] | None = None) -> None:
         self._assets = [pair.base_asset_id, pair.quote_asset_id]
-        self._accounts: dict[AccountKey, Account] | None = None
+        self._accounts: dict[AccountKey, Account] = {}
+        self._read_orders: set[str] = set()
+        self._system_read = False
         self._traces = traces or {}
 
     def trace(self, order_id: object, default: str) -> str:
         """The order's own trace id (its rows and postings carry it), else `default`."""
         return self._traces.get(str(order_id), default)
 
-    def _load(self) -> dict[AccountKey, Account]:
-        if self._accounts is None:
-            kinds = Account.OwnerKind
-            wanted: list[AccountKey] = [
+    def prepare(self, order_ids: Iterable[object]) -> None:
+        """Read the accounts of these orders and the system's external ones (one query),
+        opening any that are missing; orders read before are not read again."""
+        orders = {str(order_id) for order_id in order_ids} - self._read_orders
+        if not orders and self._system_read:
+            return
+        kinds = Account.OwnerKind
+        wanted: list[AccountKey] = [
+            (kinds.ORDER, order_id, asset, purpose)
+            for order_id in sorted(orders)
+            for asset in self._assets
+            for purpose in ORDER_PURPOSES
+        ]
+        of_orders = Q(owner_kind=kinds.ORDER, owner_id__in=sorted(orders))
+        if not self._system_read:
+            wanted += [
                 (kinds.SYSTEM, "", asset, Account.Purpose.EXTERNAL) for asset in self._assets
-            ] + [
-                (kinds.ORDER, order_id, asset, purpose)
-                for order_id in self._order_ids
-                for asset in self._assets
-                for purpose in ORDER_PURPOSES
             ]
-            rows = Account.objects.filter(asset__in=self._assets).filter(
-                Q(owner_kind=kinds.ORDER, owner_id__in=self._order_ids)
-                | Q(owner_kind=kinds.SYSTEM, purpose=Account.Purpose.EXTERNAL)
-            )
-            self._accounts = {(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows}
-            missing = [key for key in wanted if key not in self._accounts]
-            if missing:
-                self._accounts.update(accounts_get_or_create_many(identities=missing))
-        return self._accounts
+            of_orders |= Q(owner_kind=kinds.SYSTEM, purpose=Account.Purpose.EXTERNAL)
+        rows = Account.objects.filter(asset__in=self._assets).filter(of_orders)
+        self._accounts.update({(a.owner_kind, a.owner_id, a.asset, a.purpose): a for a in rows})
+        missing = [key for key in wanted if key not in self._accounts]
+        if missing:
+            self._accounts.update(accounts_get_or_create_many(identities=missing))
+        self._read_orders |= orders
+        self._system_read = True
 
     def order(self, *, order_id: object, asset: UUID, purpose: str) -> Account:
         key = (Account.OwnerKind.ORDER, str(order_id), asset, purpose)
-        account = self._load().get(key)
+        account = self._accounts.get(key)
         if account is None:
-            account = self._load()[key] = order_account(
+            self.prepare([order_id])
+            account = self._accounts.get(key)
+        if account is None:
+            account = self._accounts[key] = order_account(
                 order_id=str(order_id), asset=asset, purpose=purpose
             )
         return account
 
     def external(self, *, asset: UUID) -> Account:
         key = (Account.OwnerKind.SYSTEM, "", asset, Account.Purpose.EXTERNAL)
-        account = self._load().get(key)
+        account = self._accounts.get(key)
         if account is None:
-            account = self._load()[key] = system_account(
+            self.prepare([])
+            account = self._accounts.get(key)
+        if account is None:
+            account = self._accounts[key] = system_account(
                 asset=asset, purpose=Account.Purpose.EXTERNAL
             )
         return account
@@ -202,7 +211,7 @@ def fills_settle(
             trade_id__in=[fill.trade_id for fill in fills],
         ).values_list("trade_id", flat=True)
     )
-    planned: list[tuple[TrackedOrder, venue.Fill, Posting]] = []
+    ours: list[tuple[TrackedOrder, venue.Fill]] = []
     for fill in fills:
         tracked = tracked_by_exchange_id.get(fill.exchange_order_id)
         if tracked is None:
@@ -220,8 +229,16 @@ def fills_settle(
         if fill.trade_id in known:
             continue
         known.add(fill.trade_id)
-        trace = accounts.trace(tracked.order_id, trace_id)
-        planned.append((tracked, fill, fill_posting(pair, tracked, fill, accounts, trace)))
+        ours.append((tracked, fill))
+    accounts.prepare(tracked.order_id for tracked, _ in ours)
+    planned = [
+        (
+            tracked,
+            fill,
+            fill_posting(pair, tracked, fill, accounts, accounts.trace(tracked.order_id, trace_id)),
+        )
+        for tracked, fill in ours
+    ]
     posted_or_raise(ledger_post_batch(postings=[posting for *_, posting in planned]))
     rows = []
     for tracked, fill, posting in planned:
@@ -365,6 +382,7 @@ def _releases_post(
     done: list[TrackedOrder], *, pair: TradingPair, accounts: LedgerAccounts, trace_id: str
 ) -> list[TrackedOrder]:
     postings = []
+    accounts.prepare(t.order_id for t in done if t.reserved_amount > t.consumed_amount)
     for t in done:
         rest = t.reserved_amount - t.consumed_amount
         if rest > 0:

@@ -54,13 +54,14 @@ def tick_run(
     """The tick itself; returns when the market is next due, and the tick's last write
     when it is left for the lease's end to send (executor.state_store.tick_persist)."""
     limits = risk.risk_limits()
-    states = selectors.quoting_states_of_market(pair_id=pair_id)
+    reads = selectors.market_tick_reads(pair_id=pair_id)
+    states = reads.states
     if not states:
         return now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS), None
     pair = states[0].pair
     ticks = {str(state.order_id): OrderTick.of(state) for state in states}
     report.orders = len(ticks)
-    for tracked in selectors.unreleased_tracked_orders(order_ids=list(ticks)):
+    for tracked in reads.tracked:
         ticks[str(tracked.order_id)].tracked.append(tracked)
     by_key: dict[int, list[OrderTick]] = defaultdict(list)
     for tick in ticks.values():
@@ -71,9 +72,7 @@ def tick_run(
     # The market's tick has its own trace id (its logs); each order's rows and postings
     # carry the order's own.
     accounts = LedgerAccounts(
-        order_ids=list(ticks),
-        pair=pair,
-        traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()},
+        pair=pair, traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()}
     )
     synced_keys = set()
     for key, group in by_key.items():
@@ -98,7 +97,7 @@ def tick_run(
     book = book_read(gateways.values(), pair)
     reference_books = reference_books_read((t.params for t in ticks.values()), gateway_for, report)
     market = market_rules_read(gateways.values(), pair)
-    balances = selectors.free_balances(order_ids=list(ticks), pair=pair)
+    balances = reads.balances
     switch = bool(getattr(states[0], "global_switch_engaged", False))
 
     for tick in ticks.values():

@@ -37,9 +37,7 @@ def settle_with_fee(market: Market, order, fee_asset: str):
         is_maker=True,
         at=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    accounts = LedgerAccounts(
-        order_ids=[order.pk], pair=market.pair, traces={str(order.pk): order.trace_id}
-    )
+    accounts = LedgerAccounts(pair=market.pair, traces={str(order.pk): order.trace_id})
     settled = fills_settle(
         pair=market.pair,
         api_key_id=order.api_key_id,

@@ -17,10 +17,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Statements (BEGIN / COMMIT / SAVEPOINT included) of one market tick on PostgreSQL:
 # placing every quote, a tick with nothing to do, a tick settling a fill and replacing it.
-# Quiet: the lease, the states, their tracked orders, the free balances, and the states'
-# UPDATE sent with the lease's end (one statement). Fill: the sync's changes to the tracked
-# orders are saved in the settlement's transaction, with the settled ones.
-PINNED_POSTGRES = {"first": 23, "quiet": 5, "fill": 15}
+# Quiet: the lease, the tick's reads (the states, their tracked orders and their free
+# balances: three statements sent in one round trip, executor.selectors.market_tick_reads),
+# and the states' UPDATE sent with the lease's end (one statement). Fill: the sync's changes
+# to the tracked orders are saved in the settlement's transaction, with the settled ones.
+# First: the orders' ledger accounts exist from their registration (no account read or
+# insert in the tick).
+PINNED_POSTGRES = {"first": 17, "quiet": 3, "fill": 13}
 # The log fields' lookup of a market's exchange (exchanges.apps, core.context).
 EXCHANGE_NAME = '"exchanges_exchange"."name"'
 
