@@ -14,6 +14,7 @@ bytes), when the owner makes it public and then every minute while the order run
 Requests only read the stored row; before the first build they answer `proof_pending`.
 """
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,8 @@ from orders.states import TERMINAL_STATES
 from reports.bundle.build import BUNDLE_FORMAT, SignedBundle, bundle_sign, report_document
 from reports.facts import time_text
 from reports.models import PublishedProof
+
+logger = logging.getLogger(__name__)
 
 MINUTE = timedelta(minutes=1)
 # What a visitor is told to wait before asking again for a proof not built yet: the
@@ -191,8 +194,14 @@ def published_proofs_refresh(*, now: datetime | None = None, limit: int) -> int:
     now = now or window_clock()
     built = 0
     for order in proofs_due(now=now, limit=limit):
-        if published_proof_build(order=order, now=now) is not None:
-            built += 1
+        try:
+            proof = published_proof_build(order=order, now=now)
+        except Exception:
+            # One order's failing build must not hold back the others' in this run; it stays
+            # due (the stalest), so the next runs retry it and the log says why.
+            logger.exception("public proof build failed", extra={"order_id": str(order.pk)})
+            continue
+        built += proof is not None
     return built
 
 

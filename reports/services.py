@@ -17,7 +17,7 @@ def order_proof_visibility_set(
     """Switch the order's proof public or private; a change is an event on its timeline
     (who, old and new value), a repeat of the current value changes nothing. Public: the
     proof's first build is sent once this commits, so its page need not wait for the
-    beat. Private: its stored proof is deleted with the switch, so nothing serves it."""
+    beat. Either way its stored proof is deleted with the switch, so nothing serves it."""
     locked = order_lock(order.pk)
     if locked.proof_public == public:
         return locked
@@ -30,10 +30,11 @@ def order_proof_visibility_set(
         reason="proof made public" if public else "proof made private",
         data={"from": locked.proof_public, "to": public},
     )
+    # Either way no stored proof survives the switch: private, nothing is served at once;
+    # public again, a row a build stored while the proof was private is not served stale.
+    PublishedProof.objects.filter(order_id=locked.pk).delete()
     if public:
         kwargs = {"order_id": str(locked.pk), "trace_id": locked.trace_id}
         transaction.on_commit(lambda: current_app.send_task(PROOF_BUILD, kwargs=kwargs))
-    else:
-        PublishedProof.objects.filter(order_id=locked.pk).delete()
     locked.proof_public = public
     return locked

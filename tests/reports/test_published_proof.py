@@ -260,3 +260,19 @@ def test_a_row_left_from_a_private_order_is_never_served(public_order):
     MarketMakingOrder.objects.filter(pk=order.pk).update(proof_public=False)
     assert APIClient().get(f"/api/v1/proof/orders/{order.pk}/").status_code == 404
     assert APIClient().get(report_url(order)).status_code == 404
+
+
+def test_one_failing_build_does_not_hold_back_the_others(public_order, monkeypatch, sent_tasks):
+    market, order, _, _ = public_order
+    other = market.running_order(xin="1", usdt="100")
+    made_public(other, sent_tasks)
+    from reports.bundle import build
+
+    def failing_for_the_first(**kwargs):
+        if kwargs["order"].pk == order.pk:
+            raise RuntimeError("the database went away")
+        return build.report_document(**kwargs)
+
+    monkeypatch.setattr("reports.public_proof.report_document", failing_for_the_first)
+    assert reports_proofs_refresh() == 1
+    assert list(PublishedProof.objects.values_list("order_id", flat=True)) == [other.pk]
