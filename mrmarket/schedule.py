@@ -87,6 +87,11 @@ PERIODIC_JOBS = [
         every_seconds=60,
     ),
     PeriodicJob(
+        name="Build the public proofs that are missing or behind the minute",
+        task="reports.tasks.reports_proofs_refresh",
+        every_seconds=60,
+    ),
+    PeriodicJob(
         name="Rebuild and verify a few running orders' report bundles (self-check)",
         task="reports.tasks.reports_self_check",
         every_seconds=900,

@@ -303,6 +303,8 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.reports_snapshot_markets": {"queue": "ticks"},
     "reports.tasks.reports_roll_up": {"queue": "ticks"},
     "reports.tasks.reports_self_check": {"queue": "ticks"},
+    "reports.tasks.reports_proofs_refresh": {"queue": "ticks"},
+    "reports.tasks.reports_proof_build": {"queue": "ticks"},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -368,10 +370,16 @@ REPORTS_SNAPSHOT_INTERVAL_SECONDS = env_int("REPORTS_SNAPSHOT_INTERVAL_SECONDS",
 # Markets sampled by one snapshot task: a batch costs a fixed number of database round
 # trips, whatever its orders; its book reads run one after the other (benchmarks/snapshots.py).
 REPORTS_SNAPSHOT_MARKETS_PER_TASK = env_int("REPORTS_SNAPSHOT_MARKETS_PER_TASK", 25)
+# Public proofs (reports/public_proof.py) built by one run of the minute's refresh job: a
+# bundle of 100,000 fills costs 3–5 s of CPU, so a run stays well inside its minute; the
+# stalest proofs go first and the others wait for the next run.
+REPORTS_PROOFS_PER_TASK = env_int("REPORTS_PROOFS_PER_TASK", 5)
 REPORTS_RAW_RETENTION_HOURS = env_int("REPORTS_RAW_RETENTION_HOURS", 12)
 REPORTS_MINUTE_RETENTION_DAYS = env_int("REPORTS_MINUTE_RETENTION_DAYS", 3)
 if REPORTS_SNAPSHOT_MARKETS_PER_TASK < 1:
     raise ImproperlyConfigured("REPORTS_SNAPSHOT_MARKETS_PER_TASK must be 1 or more.")
+if REPORTS_PROOFS_PER_TASK < 1:
+    raise ImproperlyConfigured("REPORTS_PROOFS_PER_TASK must be 1 or more.")
 if REPORTS_SNAPSHOT_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("REPORTS_SNAPSHOT_INTERVAL_SECONDS must be 1 or more.")
 

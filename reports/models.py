@@ -175,3 +175,31 @@ class ReportSelfCheck(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id} checked {self.checked_at:%Y-%m-%d %H:%M}: {self.verified}"
+
+
+class PublishedProof(models.Model):
+    """An order's public proof as a worker built it (reports/public_proof.py): the signed
+    bundle of the proof window, byte for byte, and the summary the proof page shows, so no
+    visitor's request ever builds a bundle. One row per public order, rebuilt each minute
+    while it runs; a finished order's final window is built once (`final`). Deleted when
+    the owner makes the proof private again."""
+
+    order = models.OneToOneField(
+        "orders.MarketMakingOrder",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="published_proof",
+    )
+    since = models.DateTimeField()
+    until = models.DateTimeField(db_index=True)
+    final = models.BooleanField(
+        default=False, help_text="The finished order's last window: never rebuilt."
+    )
+    summary = models.JSONField(help_text="What GET /api/v1/proof/orders/{id}/ answers.")
+    # The exact bundle file (tens of MB for 100,000 fills): read only for a download.
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64, help_text="The bundle's sha256 (of its report).")
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"proof of order {self.order_id} until {self.until:%Y-%m-%d %H:%M}"

@@ -1,18 +1,20 @@
 """The public proof of an order over HTTP: GET /api/v1/proof/orders/{id}/ (anyone, for an
 order whose owner made its proof public; 404 otherwise). Figures are the bundle's own
-text, unrounded (reports/public_proof.py)."""
+text, unrounded, as a worker stored them (reports/public_proof.py): the request builds
+nothing, and answers 503 `proof_pending` with Retry-After until the first build is in."""
 
 import uuid
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import error_responses
-from reports.public_proof import order_proof_summary, public_order_get
+from core.api import ErrorSerializer, error_response, error_responses
+from reports.public_proof import ProofPendingError, order_proof_summary, public_order_get
 from reports.stability import BANDS_BPS
 
 
@@ -99,12 +101,46 @@ class OrderProofSerializer(serializers.Serializer):
     bundle = ProofBundleSerializer()
 
 
+PROOF_PENDING = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "`proof_pending`: the proof is public but its signed report is not built yet (a "
+        "worker builds it within a minute); ask again after `Retry-After` seconds "
+        "(also `detail.retry_after_seconds`)."
+    ),
+)
+
+
+def proof_pending_response(error: ProofPendingError) -> Response:
+    """The 503 in the error shape, with the Retry-After header a client waits by."""
+    response = error_response(error.code, error.message, error.detail, error.status_code)
+    response["Retry-After"] = str(error.detail["retry_after_seconds"])
+    return response
+
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[503],
+    description="Seconds to wait before asking again.",
+)
+
+
 class PublicOrderProofApi(APIView):
     """An order's measured figures and its signed bundle's hash, for anyone."""
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: OrderProofSerializer, **error_responses(404)}, tags=["proof"])
+    @extend_schema(
+        parameters=[RETRY_AFTER],
+        responses={200: OrderProofSerializer, **error_responses(404), 503: PROOF_PENDING},
+        tags=["proof"],
+    )
     def get(self, request: Request, order_id: uuid.UUID) -> Response:
         order = public_order_get(order_id=order_id)
-        return Response(OrderProofSerializer(order_proof_summary(order=order)).data)
+        try:
+            summary = order_proof_summary(order=order)
+        except ProofPendingError as error:
+            return proof_pending_response(error)
+        return Response(OrderProofSerializer(summary).data)

@@ -6,26 +6,51 @@ last whole minute, or past its end once it is finished), with the bundle's hash 
 signature: the page links the download of that same window, so the file a visitor gets
 hashes to what the page shows. It carries no personal data: no user, no Mixin id, no
 amounts funded and no PnL (those stay in the bundle, which the owner chose to publish).
+
+A bundle of a busy order costs seconds of CPU, so no visitor's request builds one: a
+worker builds the proof and stores it (`PublishedProof`: the summary and the bundle's exact
+bytes), when the owner makes it public and then every minute while the order runs
+(`reports.tasks.reports_proofs_refresh`); a finished order's final window is built once.
+Requests only read the stored row; before the first build they answer `proof_pending`.
 """
 
-from __future__ import annotations
-
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
-from core.errors import NotFoundError
+from core.errors import ApplicationError, NotFoundError
 from orders.models import MarketMakingOrder
 from orders.states import TERMINAL_STATES
-from reports.bundle.build import BUNDLE_FORMAT, bundle_sign, report_document
+from reports.bundle.build import BUNDLE_FORMAT, SignedBundle, bundle_sign, report_document
 from reports.facts import time_text
+from reports.models import PublishedProof
+
+logger = logging.getLogger(__name__)
 
 MINUTE = timedelta(minutes=1)
-# A summary is built once per order and window end (a minute); a busy page builds no more.
-SUMMARY_CACHE_SECONDS = 120
+# What a visitor is told to wait before asking again for a proof not built yet: the
+# build is enqueued when the owner makes it public, the beat catches up within a minute.
+PROOF_PENDING_RETRY_SECONDS = 15
+# The summary's fields, read without the bundle's bytes (tens of MB for a busy order).
+_SUMMARY_FIELDS = ("since", "until", "final", "summary", "sha256", "built_at")
+
+
+class ProofPendingError(ApplicationError):
+    """The order's proof is public but its first build is not stored yet (503)."""
+
+    code = "proof_pending"
+    status_code = 503
+
+    def __init__(self, order_id: object) -> None:
+        super().__init__(
+            "The signed report of this order is being prepared; try again shortly.",
+            detail={"id": str(order_id), "retry_after_seconds": PROOF_PENDING_RETRY_SECONDS},
+        )
 
 
 def public_order_get(*, order_id: object) -> MarketMakingOrder:
@@ -85,19 +110,109 @@ def _activity(pnl: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def order_proof_summary(*, order: MarketMakingOrder, now: datetime | None = None) -> dict[str, Any]:
+def published_proof_get(*, order: MarketMakingOrder, content: bool = False) -> PublishedProof:
+    """The stored proof of a public order (`content`: with the bundle's bytes), or
+    ProofPendingError before its first build. A row left over from before the owner made
+    the proof private is never served: the order must be public now (public_order_get)."""
+    query = PublishedProof.objects.filter(order_id=order.pk, order__proof_public=True)
+    if not content:
+        query = query.only(*_SUMMARY_FIELDS)
+    proof = query.first()
+    if proof is None:
+        raise ProofPendingError(order.pk)
+    return proof
+
+
+def order_proof_summary(*, order: MarketMakingOrder) -> dict[str, Any]:
+    """The stored summary; no bundle is built here (see the module's docstring)."""
+    return published_proof_get(order=order).summary
+
+
+def _window_is_final(order: MarketMakingOrder, until: datetime) -> bool:
+    """The window of a finished order that reaches the minute after its last change: the
+    order will do nothing more, so this proof is never rebuilt."""
+    return (
+        order.state in TERMINAL_STATES and until >= _minute_floor(order.state_changed_at) + MINUTE
+    )
+
+
+def published_proof_build(
+    *, order: MarketMakingOrder, now: datetime | None = None
+) -> PublishedProof | None:
+    """Build and store the order's proof for its current window (proof_window). Idempotent:
+    the same window gives the same bytes (the bundle does not depend on when it is built)
+    and one row per order is overwritten. Returns None, storing nothing, when the order is
+    not public (any more)."""
+    order = MarketMakingOrder.objects.select_related("pair__exchange").get(pk=order.pk)
+    if not order.proof_public:
+        return None
     since, until = proof_window(order=order, now=now)
-    key = f"order-proof:{order.pk}:{until.isoformat()}:{order.state}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = _summary(order, since, until)
-        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
-    return summary
-
-
-def _summary(order: MarketMakingOrder, since: datetime, until: datetime) -> dict[str, Any]:
     report = report_document(order=order, since=since, until=until)
     bundle = bundle_sign(report)
+    row = PublishedProof(
+        order=order,
+        since=since,
+        until=until,
+        final=_window_is_final(order, until),
+        summary=_summary(order, since, until, report, bundle),
+        content=bundle.content,
+        sha256=bundle.sha256,
+        built_at=timezone.now(),
+    )
+    with transaction.atomic():
+        # Made private while the bundle was built: store nothing (the switch deleted the row).
+        if not MarketMakingOrder.objects.filter(pk=order.pk, proof_public=True).exists():
+            return None
+        # One upsert: the beat's run and the build enqueued by the switch may race.
+        PublishedProof.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["order"],
+            update_fields=[*_SUMMARY_FIELDS, "content"],
+        )
+    return row
+
+
+def proofs_due(*, now: datetime, limit: int) -> list[MarketMakingOrder]:
+    """Public orders whose stored proof is missing, or behind the current minute and not a
+    finished order's final window: never built first, then the stalest."""
+    query = (
+        MarketMakingOrder.objects.filter(proof_public=True)
+        .filter(
+            Q(published_proof__isnull=True)
+            | Q(published_proof__final=False, published_proof__until__lt=_minute_floor(now))
+        )
+        .select_related("pair__exchange")
+        # Never built first (PostgreSQL would put the NULLs last).
+        .order_by(F("published_proof__until").asc(nulls_first=True), "created_at")
+    )
+    return list(query[:limit])
+
+
+def published_proofs_refresh(*, now: datetime | None = None, limit: int) -> int:
+    """Build up to `limit` due proofs (proofs_due); returns how many were built."""
+    now = now or window_clock()
+    built = 0
+    for order in proofs_due(now=now, limit=limit):
+        try:
+            proof = published_proof_build(order=order, now=now)
+        except Exception:
+            # One order's failing build must not hold back the others' in this run; it stays
+            # due (the stalest), so the next runs retry it and the log says why.
+            logger.exception("public proof build failed", extra={"order_id": str(order.pk)})
+            continue
+        built += proof is not None
+    return built
+
+
+def _summary(
+    order: MarketMakingOrder,
+    since: datetime,
+    until: datetime,
+    report: dict[str, Any],
+    bundle: SignedBundle,
+) -> dict[str, Any]:
+    """The summary as JSON (stored, and answered as is): times as the API writes them."""
     figures = report["figures"]
     market = report["order"]["market"]
     return {
@@ -108,7 +223,7 @@ def _summary(order: MarketMakingOrder, since: datetime, until: datetime) -> dict
             "base": market["base"],
             "quote": market["quote"],
             "state": order.state,
-            "created_at": order.created_at,
+            "created_at": DateTimeField().to_representation(order.created_at),
             "config_hash": report["order"]["config_hash"],
         },
         "window": {"from": time_text(since), "to": time_text(until)},

@@ -12,6 +12,10 @@ const MrMarketProof = (() => {
   return {config, percent, bps, value};
 })();
 
+// How often a shown proof is re-read, and a pending one asked for when the API names no time.
+const REFRESH_SECONDS = 60;
+const PENDING_RETRY_SECONDS = 15;
+
 document.addEventListener("alpine:init", () => {
   Alpine.data("orderProof", () => {
     const config = MrMarketProof.config("proof-config");
@@ -21,21 +25,38 @@ document.addEventListener("alpine:init", () => {
       failed: false,
       waiting: true,
       pending: true,
+      preparing: false,
       hasStability: false,
       noStability: false,
       bands: [],
-      async init() {
+      init() { this.load(); },
+      // The proof is built by a worker and stored (refreshed every minute while the order
+      // runs); the API answers 503 proof_pending until its first build is in, with when to
+      // ask again. Once shown, the page re-reads it each minute so its figures and download
+      // link follow the stored window (a visitor may download only that window).
+      async load() {
+        let retrySeconds = REFRESH_SECONDS;
         try {
-          this.proof = await MrMarket.getJson(config.summaryUrl);
-          this.bands = this.proof.stability ? this.proof.stability.depth : [];
-          this.hasStability = Boolean(this.proof.stability);
+          const proof = await MrMarket.getJson(config.summaryUrl);
+          this.proof = proof;
+          this.bands = proof.stability ? proof.stability.depth : [];
+          this.hasStability = Boolean(proof.stability);
           this.noStability = !this.hasStability;
           this.loaded = true;
           this.waiting = false;
+          this.preparing = false;
+          this.failed = false;
         } catch (error) {
-          this.failed = true;
+          const body = error.body && error.body.error;
+          if (error.status === 503 && body && body.code === "proof_pending") {
+            this.preparing = !this.loaded;
+            retrySeconds = Number(body.detail && body.detail.retry_after_seconds) || PENDING_RETRY_SECONDS;
+          } else if (!this.loaded) {
+            this.failed = true;
+          }
         }
         this.pending = false;
+        window.setTimeout(() => this.load(), retrySeconds * 1000);
       },
       bandLabel(band) { return `± ${band.band_bps} bps`; },
       stability(name) { return this.proof && this.proof.stability ? this.proof.stability[name] : null; },
@@ -59,7 +80,6 @@ document.addEventListener("alpine:init", () => {
         return `from=${encodeURIComponent(window.from)}&to=${encodeURIComponent(window.to)}`;
       },
       downloadUrl() { return this.proof ? `${config.reportUrl}?${this.query()}` : "#"; },
-      csvUrl() { return this.proof ? `${config.reportUrl}?${this.query()}&export=csv` : "#"; },
       configHash() { return this.proof ? this.proof.order.config_hash : ""; },
       fileName() { return this.proof ? `report-${this.proof.order.id}.json` : ""; },
       verifyCommand() {

@@ -1,5 +1,6 @@
 """The public proof pages in a real browser, without logging in: an order's liquidity proof
-shows the figures of its signed report bundle, and the bundle downloaded from the page
+says it is being prepared until a worker stored its bundle, then shows that bundle's figures
+without reloading, and the bundle downloaded from the page
 verifies (report_verify's checks, on the downloaded bytes) and hashes to what the page
 shows; the pair's depth page shows the stability figures the API gives; the node's proof
 page links both. Each page at 1280 and 390 px: no sideways scroll, no serious or critical
@@ -17,6 +18,7 @@ from django.utils import timezone
 from orders.models import MarketMakingOrder
 from reports.bundle.verify import bundle_problems
 from reports.keys import report_public_key
+from reports.public_proof import published_proof_build
 from reports.snapshots import market_snapshot_take, slot_of
 from tests.reports.world import traded_order
 
@@ -55,8 +57,14 @@ def test_the_public_proof_shows_the_bundle_and_the_bundle_verifies(
     live_server, page, look, monkeypatch
 ):
     market, order = _public_sampled_order(monkeypatch)
+    # The page asks again after the API's Retry-After; a second here, 15 in production.
+    monkeypatch.setattr("reports.public_proof.PROOF_PENDING_RETRY_SECONDS", 1)
 
     page.goto(f"{live_server.url}/proof/orders/{order.pk}/")
+    expect(page.locator("#proof-preparing")).to_be_visible()
+    expect(page.locator("#proof-preparing")).to_contain_text("being prepared")
+    published_proof_build(order=order)  # what the worker does
+    expect(page.locator("#proof-preparing")).to_be_hidden()
     sha = page.locator("#bundle-sha256")
     expect(sha).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     shown_sha = sha.inner_text()

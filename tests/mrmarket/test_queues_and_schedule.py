@@ -56,6 +56,8 @@ def test_setup_periodic_tasks_restores_an_expiry_cleared_in_the_admin():
         ("reports.tasks.reports_snapshot_all", "ticks"),
         ("reports.tasks.reports_snapshot_markets", "ticks"),
         ("reports.tasks.reports_roll_up", "ticks"),
+        ("reports.tasks.reports_proofs_refresh", "ticks"),
+        ("reports.tasks.reports_proof_build", "ticks"),
         ("orders.tasks.process_payment_snapshot", "loop"),
         ("orders.tasks.withdraw_to_exchange", "loop"),
         ("orders.tasks.monitor_mixin_withdrawal", "loop"),

@@ -14,9 +14,10 @@ from orders.models import OrderEvent
 from orders.services.lifecycle import order_event_record
 from reports.bundle.verify import bundle_problems
 from reports.keys import report_public_key
+from reports.public_proof import published_proof_build
 from tests.reports.world import traded_order
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sent_tasks")]
 
 
 def client_of(user=None):
@@ -125,13 +126,17 @@ def test_a_stranger_sees_nothing_until_the_owner_makes_the_proof_public():
     event = OrderEvent.objects.get(order=order, kind="proof_visibility")
     assert event.actor == f"user:{order.user.pk}" and event.data == {"from": False, "to": True}
 
+    # A visitor downloads the stored bundle of the published window (the worker builds it).
+    published_proof_build(order=order)
     report = anonymous.get(f"/api/v1/market-making/orders/{order.pk}/report/")
     assert report.status_code == 200
     assert bundle_problems(report.content, public_key=report_public_key()) == []
     assert report["X-Report-SHA256"] == json.loads(report.content)["sha256"]
     assert anonymous.get(f"/api/v1/market-making/orders/{order.pk}/pnl/").status_code == 200
-    archive = anonymous.get(f"/api/v1/market-making/orders/{order.pk}/report/?export=csv")
-    assert archive["Content-Type"] == "application/zip"
+    # The CSV zip is built on request: its owner's alone.
+    csv_url = f"/api/v1/market-making/orders/{order.pk}/report/?export=csv"
+    assert anonymous.get(csv_url).status_code == 403
+    assert owner.get(csv_url)["Content-Type"] == "application/zip"
 
     owner.post(f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": False}, format="json")
     assert anonymous.get(f"/api/v1/market-making/orders/{order.pk}/report/").status_code == 404

@@ -12,17 +12,17 @@ from rest_framework.test import APIClient
 from orders.models import MarketMakingOrder
 from reports.bundle.verify import bundle_problems
 from reports.keys import report_public_key
-from reports.public_proof import proof_window
+from reports.public_proof import proof_window, published_proof_build
 from reports.snapshots import market_snapshot_take, slot_of
 from tests.reports.world import traded_order
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sent_tasks")]
 
 
 def sampled_public_order(monkeypatch):
-    """A traded order with three snapshots of its quotes, made public by its owner; the
-    clock of the proof window is two minutes on, so the window (to the last whole minute)
-    holds every fill and snapshot."""
+    """A traded order with three snapshots of its quotes, made public by its owner and its
+    proof built (as the worker does); the clock of the proof window is two minutes on, so
+    the window (to the last whole minute) holds every fill and snapshot."""
     market, order = traded_order()
     for step in range(1, 4):
         at = slot_of(market.now) + timedelta(seconds=10 * step)
@@ -35,6 +35,7 @@ def sampled_public_order(monkeypatch):
         f"/api/v1/market-making/orders/{order.pk}/proof/", {"public": True}, format="json"
     )
     assert answer.status_code == 200
+    assert published_proof_build(order=order) is not None
     return market, order
 
 
