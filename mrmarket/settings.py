@@ -287,10 +287,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     )
 
 # Queues by role, each consumed by its own worker in the Procfile (README, process model),
-# so the funds loop never waits behind the snapshot poll or the market ticks. A worker
-# started without -Q consumes all three.
+# so the funds loop never waits behind the snapshot poll or the market ticks, and neither
+# waits behind a public proof's bundle (seconds of CPU for a busy order). A worker started
+# without -Q consumes them all.
 CELERY_TASK_QUEUES = [
-    Queue(name, Exchange(name), routing_key=name) for name in ("loop", "intake", "ticks")
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("loop", "intake", "ticks", "proofs")
 ]
 # The funds loop, payments, payouts, expiry, reconcile and key checks.
 CELERY_TASK_DEFAULT_QUEUE = "loop"
@@ -303,8 +305,8 @@ CELERY_TASK_ROUTES = {
     "reports.tasks.reports_snapshot_markets": {"queue": "ticks"},
     "reports.tasks.reports_roll_up": {"queue": "ticks"},
     "reports.tasks.reports_self_check": {"queue": "ticks"},
-    "reports.tasks.reports_proofs_refresh": {"queue": "ticks"},
-    "reports.tasks.reports_proof_build": {"queue": "ticks"},
+    "reports.tasks.reports_proofs_refresh": {"queue": "proofs"},
+    "reports.tasks.reports_proof_build": {"queue": "proofs"},
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

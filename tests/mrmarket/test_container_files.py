@@ -35,6 +35,7 @@ def test_the_node_runs_every_role_and_the_demo_is_a_profile():
         "web",
         "worker-loop",
         "worker-pollers",
+        "worker-proofs",
         "beat",
         "flower",
     }

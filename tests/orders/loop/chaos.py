@@ -33,7 +33,7 @@ from wallet.models import MixinSnapshot
 
 FINAL = ("exited", "refunded")
 START = {XIN: Decimal("10"), USDT: Decimal("1000")}
-QUEUE_SPLIT = ("loop", "intake,ticks")  # the Procfile's two workers
+QUEUE_SPLIT = ("loop", "intake,ticks,proofs")  # the Procfile's workers (proofs with pollers)
 
 
 @dataclass
