@@ -120,7 +120,10 @@ _SQL_CACHE: dict[str, str] = {}
 
 
 def _tick_reads_sql() -> str:
-    """The three statements, written once per process from the models' tables and columns."""
+    """The three statements, written once per process from the models' tables and columns.
+    The quoting orders' ids are read once into an array (ARRAY (subquery)) and matched with
+    `= ANY`, so the tracked orders and the accounts are found through their indexes; an
+    `IN (subquery)` let the planner join against every row of both tables."""
     sql = _SQL_CACHE.get("tick_reads")
     if sql is not None:
         return sql
@@ -140,14 +143,14 @@ def _tick_reads_sql() -> str:
             f"FROM {table(ExecutorState)} s JOIN {table(TradingPair)} p ON p.id = s.pair_id "
             "WHERE s.pair_id = %s AND s.quoting ORDER BY s.registered_at, s.order_id",
             f"SELECT {columns(TrackedOrder, 't')} FROM {table(TrackedOrder)} t "  # noqa: S608
-            f"WHERE NOT t.released AND t.order_id IN ({quoting}) "
+            f"WHERE NOT t.released AND t.order_id = ANY (ARRAY ({quoting})) "
             "ORDER BY t.order_id, t.sequence",
             "SELECT a.owner_id, b.asset, b.amount "  # noqa: S608
             f"FROM {table(Balance)} b JOIN {table(Account)} a ON a.id = b.account_id "
             f"JOIN {table(TradingPair)} p ON p.id = %s "
             f"WHERE a.owner_kind = '{Account.OwnerKind.ORDER.value}' "
             f"AND a.purpose = '{Account.Purpose.ON_EXCHANGE.value}' "
-            f"AND a.owner_id IN (SELECT order_id::text FROM ({quoting}) q) "
+            f"AND a.owner_id = ANY (ARRAY (SELECT order_id::text FROM ({quoting}) q)) "
             "AND b.asset IN (p.base_asset_id, p.quote_asset_id)",
         ]
     )
