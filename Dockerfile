@@ -9,7 +9,7 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # Dependencies first: this layer is rebuilt only when pyproject.toml changes.
 COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip setuptools && pip install .
 COPY . .
 # Static files collected once, hashed and compressed for whitenoise. The settings need a
 # key to load; these build-time values never reach a running container.

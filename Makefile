@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Reinstalled when the dependencies or these steps change.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | cksum | cut -d' ' -f1)
 
 # The embedded default runs in debug mode, which lets settings generate the demo's
 # SECRET_KEY and encryption key once under var/. Production sets DEBUG=false.
@@ -10,9 +11,11 @@ export DEBUG ?= true
 
 .PHONY: install run test lint format benchmarks clean
 
-$(STAMP): pyproject.toml
+# setuptools is upgraded with pip: a venv's own is as old as the Python that made it
+# (65.5.0 with 3.11.7, affected by PYSEC-2022-43012), and the audit covers it too.
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip setuptools
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
