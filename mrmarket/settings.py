@@ -291,8 +291,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # waits behind a public proof's bundle (seconds of CPU for a busy order). A worker started
 # without -Q consumes them all.
 CELERY_TASK_QUEUES = [
-    Queue(name, Exchange(name), routing_key=name)
-    for name in ("loop", "intake", "ticks", "proofs")
+    Queue(name, Exchange(name), routing_key=name) for name in ("loop", "intake", "ticks", "proofs")
 ]
 # The funds loop, payments, payouts, expiry, reconcile and key checks.
 CELERY_TASK_DEFAULT_QUEUE = "loop"
