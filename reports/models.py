@@ -7,16 +7,21 @@ the stability figures need (reports.stability.Bucket), so the figures of a windo
 change when its rows are rolled up.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 
 from core.money import MoneyField
+
+if TYPE_CHECKING:
+    from core.money import DecimalColumn
 from exchanges.models import TradingPair
 from reports.stability import BANDS_BPS
 
 SIDES = ("bid", "ask")
 
 
-def depth_column(**kwargs: object) -> models.DecimalField:
+def depth_column(**kwargs: object) -> "DecimalColumn":
     """A quote value (reports.stability.DEPTH_PLACES)."""
     return models.DecimalField(max_digits=30, decimal_places=8, **kwargs)  # type: ignore[arg-type]
 
