@@ -160,10 +160,19 @@ def published_proof_build(
         built_at=timezone.now(),
     )
     with transaction.atomic():
-        # Made private while the bundle was built: store nothing (the switch deleted the row).
-        if not MarketMakingOrder.objects.filter(pk=order.pk, proof_public=True).exists():
-            return None
-        # One upsert: the beat's run and the build enqueued by the switch may race.
+        # The order's row, locked, orders this write after the switch's and after any other
+        # build of the same order (the beat's run and the build the switch sent may race).
+        public = (
+            MarketMakingOrder.objects.select_for_update()
+            .filter(pk=order.pk, proof_public=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if public is None:
+            return None  # made private while the bundle was built: the switch deleted the row
+        stored = PublishedProof.objects.filter(order_id=order.pk).values_list("until", flat=True)
+        if (stored_until := stored.first()) is not None and stored_until > until:
+            return None  # a later window was stored while this one was built: keep it
         PublishedProof.objects.bulk_create(
             [row],
             update_conflicts=True,

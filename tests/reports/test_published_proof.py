@@ -276,3 +276,15 @@ def test_one_failing_build_does_not_hold_back_the_others(public_order, monkeypat
     monkeypatch.setattr("reports.public_proof.report_document", failing_for_the_first)
     assert reports_proofs_refresh() == 1
     assert list(PublishedProof.objects.values_list("order_id", flat=True)) == [other.pk]
+
+
+def test_an_older_build_finishing_last_keeps_the_later_window(public_order, monkeypatch):
+    _, order, _, clock = public_order
+    older_now = clock.now
+    clock.advance(minutes=1)
+    newer = published_proof_build(order=order)
+    # A build of the minute before (the switch's, slower) ends after the beat's newer one.
+    assert published_proof_build(order=order, now=older_now) is None
+    stored = PublishedProof.objects.get(order=order)
+    assert stored.until == newer.until
+    assert stored.sha256 == newer.sha256
