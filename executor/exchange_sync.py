@@ -45,6 +45,7 @@ class SyncResult:
     filled: list[TrackedOrder] = field(default_factory=list)  # became completely filled
     settled: list[SettledFill] = field(default_factory=list)
     given_up: list[TrackedOrder] = field(default_factory=list)  # in doubt too long: failed
+    released: list[TrackedOrder] = field(default_factory=list)  # reservations given back
 
 
 def account_sync(
@@ -165,7 +166,9 @@ def trades_sync(
             if len(fills) < 500:
                 break
             cursor = fills[-1].trade_id
-    reservations_release_done(pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id)
+    result.released += reservations_release_done(
+        pair=pair, tracked=tracked, accounts=accounts, trace_id=trace_id
+    )
 
 
 def _settling(tracked: list[TrackedOrder]) -> bool:

@@ -75,6 +75,7 @@ def tick_run(
         pair=pair, traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()}
     )
     synced_keys = set()
+    ledger_moved = False
     for key, group in by_key.items():
         try:
             sync = account_sync(
@@ -92,12 +93,19 @@ def tick_run(
             logger.warning("sync failed", extra={"api_key_id": key, "error": str(error)})
             continue
         synced_keys.add(key)
+        ledger_moved = ledger_moved or bool(sync.settled or sync.released)
         _after_sync(group, sync, now=now, report=report)
 
     book = book_read(gateways.values(), pair)
     reference_books = reference_books_read((t.params for t in ticks.values()), gateway_for, report)
     market = market_rules_read(gateways.values(), pair)
-    balances = reads.balances
+    # The reads came before the sync: when it settled fills or released reservations, the
+    # free balances are read again, so the strategy quotes what the fills brought in.
+    balances = (
+        selectors.free_balances(order_ids=list(ticks), pair=pair)
+        if ledger_moved
+        else reads.balances
+    )
     switch = bool(getattr(states[0], "global_switch_engaged", False))
 
     for tick in ticks.values():
