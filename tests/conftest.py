@@ -61,3 +61,18 @@ def presets_seeded(db) -> None:
     from django.apps import apps
 
     importlib.import_module("orders.migrations.0001_initial").seed_presets(apps, None)
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch) -> list[tuple[str, dict]]:
+    """The tasks the product sends by name (the funds loop's jobs, the wallet's hand-overs,
+    the proof builds), by registered name and kwargs, kept instead of sent to a broker."""
+    from mrmarket.celery import app as celery_app
+
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(
+        celery_app,
+        "send_task",
+        lambda name, args=None, kwargs=None, **_: sent.append((name, kwargs)),
+    )
+    return sent

@@ -89,15 +89,3 @@ def mixin(keystore, mixin_sim):
     client = MixinClient(base_url=mixin_sim.url, keystore=keystore, timeout_seconds=1)
     yield client
     client.close()
-
-
-@pytest.fixture
-def sent_tasks(monkeypatch):
-    """Tasks the wallet sends by name to other apps (the orders flow), as they were sent."""
-    from mrmarket.celery import app as celery_app
-
-    sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        celery_app, "send_task", lambda name, kwargs=None, **_: sent.append((name, kwargs))
-    )
-    return sent

@@ -147,10 +147,10 @@ def test_withdrawal_gate_holds_paid_orders(world, django_user_model):
 
 
 def test_queue_gate_leaves_the_withdrawal_to_an_operator(
-    world, django_user_model, django_capture_on_commit_callbacks, jobs_sent
+    world, django_user_model, django_capture_on_commit_callbacks, sent_tasks
 ):
     def queued() -> list[dict]:
-        return [kwargs for name, kwargs in jobs_sent if name == WITHDRAW_TO_EXCHANGE]
+        return [kwargs for name, kwargs in sent_tasks if name == WITHDRAW_TO_EXCHANGE]
 
     FundsLoopConfig.objects.update_or_create(
         pk=1, defaults={"queue_withdraw_on_payment_complete": False}

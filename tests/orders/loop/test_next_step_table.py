@@ -67,7 +67,7 @@ def test_no_service_imports_a_task_module():
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ENTRY_STATES)
 def test_reconcile_enqueues_the_tables_job_for_a_stalled_order(
-    state, presets_seeded, jobs_sent, django_capture_on_commit_callbacks
+    state, presets_seeded, sent_tasks, django_capture_on_commit_callbacks
 ):
     order = MarketMakingOrderFactory()
     MarketMakingOrder.objects.filter(pk=order.pk).update(
@@ -77,28 +77,28 @@ def test_reconcile_enqueues_the_tables_job_for_a_stalled_order(
         report = reconcile_run(older_than=timedelta(0))
     job = NEXT_JOB[(state, ENTERED)]
     assert report.rerun == [(str(order.pk), job)]
-    assert jobs_sent == [(job, {"order_id": str(order.pk), "trace_id": order.trace_id})]
+    assert sent_tasks == [(job, {"order_id": str(order.pk), "trace_id": order.trace_id})]
 
 
 class Steps:
     """Runs one step of an order as its task would and answers the jobs it enqueued for
     the order, once its transaction committed."""
 
-    def __init__(self, order, jobs_sent, capture) -> None:
+    def __init__(self, order, sent_tasks, capture) -> None:
         self.order = order
-        self.jobs_sent = jobs_sent
+        self.sent_tasks = sent_tasks
         self.capture = capture
         self.order_kwargs = {"order_id": str(order.pk), "trace_id": order.trace_id}
 
     def run(self, step, *, until_done: bool = False) -> list[str]:
-        self.jobs_sent.clear()
+        self.sent_tasks.clear()
         deadline = time.monotonic() + 20
         with self.capture(execute=True):
             # A waiting step is polled again by its own task: it hands nothing on.
             while step() is Step.WAITING and until_done:
                 assert time.monotonic() < deadline, "still waiting"
                 time.sleep(0.05)
-        return [name for name, kwargs in self.jobs_sent if kwargs == self.order_kwargs]
+        return [name for name, kwargs in self.sent_tasks if kwargs == self.order_kwargs]
 
     def tables_job(self, done: str = ENTERED) -> list[str]:
         self.order.refresh_from_db()
@@ -106,13 +106,13 @@ class Steps:
 
 
 def test_each_funding_step_hands_the_order_to_the_tables_job(
-    world, django_user_model, django_capture_on_commit_callbacks, jobs_sent
+    world, django_user_model, django_capture_on_commit_callbacks, sent_tasks
 ):
     user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
     body = create_order(world, user)
     world.pay(user, body["payment"]["url"])
     order = MarketMakingOrder.objects.get(pk=body["id"])
-    steps = Steps(order, jobs_sent, django_capture_on_commit_callbacks)
+    steps = Steps(order, sent_tasks, django_capture_on_commit_callbacks)
 
     assert steps.run(world.intake) == steps.tables_job()
     assert order.state == S.PAYMENT_COMPLETE
@@ -132,13 +132,13 @@ def test_each_funding_step_hands_the_order_to_the_tables_job(
 
 
 def test_each_exit_step_hands_the_order_to_the_tables_job(
-    world, django_user_model, django_capture_on_commit_callbacks, jobs_sent
+    world, django_user_model, django_capture_on_commit_callbacks, sent_tasks
 ):
     user = world.mixin_user(django_user_model, **{XIN: "10", USDT: "1000"})
     body = create_order(world, user)
     world.pay(user, body["payment"]["url"])
     order = world.drive(MarketMakingOrder.objects.get(pk=body["id"]), until="running")
-    steps = Steps(order, jobs_sent, django_capture_on_commit_callbacks)
+    steps = Steps(order, sent_tasks, django_capture_on_commit_callbacks)
     exit_advance = lambda: exit_service.exit_advance(order_id=order.pk)  # noqa: E731
 
     exit_request = lambda: order_control(  # noqa: E731
@@ -146,7 +146,7 @@ def test_each_exit_step_hands_the_order_to_the_tables_job(
     )
     assert steps.run(exit_request) == steps.tables_job()
     # exit_mm's own cancel-all takes the quotes off: no second cancel job races it.
-    assert [name for name, kwargs in jobs_sent if kwargs["order_id"] == str(order.pk)] == (
+    assert [name for name, kwargs in sent_tasks if kwargs["order_id"] == str(order.pk)] == (
         steps.tables_job()
     )
     assert not ExecutorState.objects.get(order=order).quoting
@@ -169,7 +169,7 @@ def test_each_exit_step_hands_the_order_to_the_tables_job(
         steps.run(exit_advance)
         time.sleep(0.05)
     payouts_made = list(Payout.objects.filter(order=order).order_by("pk"))
-    payout_jobs = [kwargs for name, kwargs in jobs_sent if name == PAYOUT_SEND]
+    payout_jobs = [kwargs for name, kwargs in sent_tasks if name == PAYOUT_SEND]
     assert sorted(payout_jobs, key=lambda kwargs: kwargs["payout_id"]) == [
         {"payout_id": p.pk, "trace_id": p.trace_id} for p in payouts_made
     ]
