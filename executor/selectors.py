@@ -162,9 +162,9 @@ def _models_from_rows(model: type[Model], rows: Sequence[Sequence[Any]]) -> list
     field's converters (a JSON text becomes its value), as the ORM builds them."""
     fields = model._meta.concrete_fields
     converters = [
-        (n, f.get_db_converters(connection))
+        (n, field_converters)
         for n, f in enumerate(fields)
-        if f.get_db_converters(connection)
+        if (field_converters := f.get_db_converters(connection))
     ]
     names = [f.attname for f in fields]
     alias = connection.alias
