@@ -8,6 +8,7 @@ exchange calls.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,20 +81,15 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
                 _lease_end_with(pair_id=pair_id, done=done, write=lease.write)
 
 
-_SQL: dict[str, str] = {}
-
-
+@functools.cache
 def _take_sql() -> str:
-    sql = _SQL.get("take")
-    if sql is None:
-        meta = MarketTickSchedule._meta
-        quote = connection.ops.quote_name
-        leased = quote(meta.get_field("leased_until").column)
-        sql = _SQL["take"] = (
-            f"UPDATE {quote(meta.db_table)} SET {leased} = %s "  # noqa: S608 - names from the model
-            f"WHERE {quote(meta.get_field('pair').column)} = %s AND {leased} <= %s"
-        )
-    return sql
+    meta = MarketTickSchedule._meta
+    quote = connection.ops.quote_name
+    leased = quote(meta.get_field("leased_until").column)
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {leased} = %s "  # noqa: S608 - names from the model
+        f"WHERE {quote(meta.get_field('pair').column)} = %s AND {leased} <= %s"
+    )
 
 
 def _lease_end_with(

@@ -1,6 +1,7 @@
 """The executor's reads: its hot path's, each one query for a whole market, and an
 order's executor events for the order's timeline."""
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -116,17 +117,12 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
     return MarketTickReads(states=states, tracked=tracked, balances=balances)
 
 
-_SQL_CACHE: dict[str, str] = {}
-
-
+@functools.cache
 def _tick_reads_sql() -> str:
     """The three statements, written once per process from the models' tables and columns.
     The quoting orders' ids are read once into an array (ARRAY (subquery)) and matched with
     `= ANY`, so the tracked orders and the accounts are found through their indexes; an
     `IN (subquery)` let the planner join against every row of both tables."""
-    sql = _SQL_CACHE.get("tick_reads")
-    if sql is not None:
-        return sql
     quote = connection.ops.quote_name
 
     def columns(model: type[Model], alias: str) -> str:
@@ -136,7 +132,7 @@ def _tick_reads_sql() -> str:
         return quote(model._meta.db_table)
 
     quoting = f"SELECT order_id FROM {table(ExecutorState)} WHERE pair_id = %s AND quoting"  # noqa: S608
-    sql = _SQL_CACHE["tick_reads"] = ";\n".join(
+    return ";\n".join(
         [
             f"SELECT {columns(ExecutorState, 's')}, {columns(TradingPair, 'p')}, "  # noqa: S608
             f"EXISTS (SELECT 1 FROM {table(GlobalKillSwitch)} WHERE engaged) "
@@ -154,7 +150,6 @@ def _tick_reads_sql() -> str:
             "AND b.asset IN (p.base_asset_id, p.quote_asset_id)",
         ]
     )
-    return sql
 
 
 def _models_from_rows(model: type[Model], rows: Sequence[Sequence[Any]]) -> list[Any]:
