@@ -1,11 +1,22 @@
-"""A transaction PostgreSQL aborted to break a deadlock is safe to run again from the
+"""Two things about transactions that more than one app needs.
+
+A transaction PostgreSQL aborted to break a deadlock is safe to run again from the
 start: nothing of it was kept. Two writers that lock the same rows in opposite orders (a
 user's control locks the order, then the executor's state; a tick holds the state while
 a row it inserts checks its key against the locked order) can meet this way; the one
-PostgreSQL picks is run again instead of answering 500."""
+PostgreSQL picks is run again instead of answering 500.
 
-from collections.abc import Callable
-from typing import TypeVar
+A commit that need not wait for its WAL flush (PostgreSQL's asynchronous commit): for
+writes that a database crash may lose because they are derived again from their source
+(the exchange's orders and trades, a market snapshot's gap). It is asked for per
+transaction, never left on a connection. A later synchronous commit flushes the WAL up to
+its own record, so every asynchronous commit before it is durable by then: a write that
+precedes an external call commits synchronously and makes everything before it durable too.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.db import OperationalError, connection, transaction
 
@@ -13,6 +24,8 @@ DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 ATTEMPTS = 3
 
 T = TypeVar("T")
+
+_ASYNC_COMMIT = "SET LOCAL synchronous_commit TO OFF"
 
 
 def is_deadlock(error: OperationalError) -> bool:
@@ -32,3 +45,30 @@ def atomic_with_deadlock_retry(work: Callable[[], T], *, attempts: int = ATTEMPT
             if not (retry and is_deadlock(error)) or attempt == attempts:
                 raise
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+@contextmanager
+def atomic_unflushed() -> Iterator[None]:
+    """transaction.atomic() whose commit does not wait for the WAL flush on PostgreSQL.
+    Inside a caller's transaction the setting covers the caller's commit too, so it is
+    only asked for by the outermost block."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_ASYNC_COMMIT)
+        yield
+
+
+def execute_unflushed(sql: str, params: Sequence[Any]) -> int:
+    """Run one statement, outside a transaction, as a commit that does not wait for the WAL
+    flush; returns its row count. On PostgreSQL the setting and the statement go as one
+    implicit transaction in one round trip. Inside a caller's transaction (or elsewhere)
+    the statement runs as it is: the caller's commit decides."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            cursor.execute(sql, params)
+            return int(cursor.rowcount)
+        cursor.execute(f"{_ASYNC_COMMIT}; {sql}", params)
+        cursor.nextset()
+        return int(cursor.rowcount)

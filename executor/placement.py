@@ -23,6 +23,7 @@ from core.errors import (
     RetryableError,
 )
 from core.faults import crash_point
+from core.transactions import atomic_unflushed
 from exchanges.gateway import ExchangeGateway
 from exchanges.models import TradingPair
 from executor import risk
@@ -99,9 +100,11 @@ def key_orders_execute(
         report.created += 1
         _place(tick, tracked, gateway=gateway, pair=pair, now=now, limits=limits)
     # Saved together, one commit: a crash before it leaves them pending_create, which the
-    # next tick resolves by client id. Refused creates give their reservation back.
+    # next tick resolves by client id. Refused creates give their reservation back. The
+    # same holds for a crashing database, so the commit does not wait for the WAL flush;
+    # the reservations and rows before the calls (_reserve) did.
     rows = [tracked for _, tracked in placed]
-    with transaction.atomic():
+    with atomic_unflushed():
         tracked_save_many(rows)
         reservations_release_done(pair=pair, tracked=rows, accounts=accounts, trace_id=trace_id)
 
@@ -168,7 +171,7 @@ def _self_trades_hold(
     return planned
 
 
-@transaction.atomic
+@transaction.atomic  # waits for the WAL flush: the creates' client ids must be durable
 def _reserve(
     planned: list[tuple[OrderTick, Quote]],
     *,

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from core.transactions import execute_unflushed
 from executor.models import MarketTickSchedule
 
 # A lease outlives any tick; one left by a killed worker frees itself after this.
@@ -59,9 +60,8 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
         # Raw: the ORM's UPDATE costs more to compile than to run, on every tick.
         moment = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
-        with connection.cursor() as cursor:
-            cursor.execute(_take_sql(), [adapt(moment + LEASE), pair_id, adapt(moment)])
-            return cursor.rowcount == 1
+        taken = execute_unflushed(_take_sql(), [adapt(moment + LEASE), pair_id, adapt(moment)])
+        return taken == 1
 
     won = take()
     if not won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
@@ -75,10 +75,7 @@ def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
             done = {"leased_until": timezone.now()}
             if lease.next_tick_at is not None:
                 done["next_tick_at"] = lease.next_tick_at
-            if lease.write is None:
-                MarketTickSchedule.objects.filter(pair_id=pair_id).update(**done)
-            else:
-                _lease_end_with(pair_id=pair_id, done=done, write=lease.write)
+            _lease_end(pair_id=pair_id, done=done, write=lease.write)
 
 
 @functools.cache
@@ -92,17 +89,22 @@ def _take_sql() -> str:
     )
 
 
-def _lease_end_with(
-    *, pair_id: int, done: dict[str, datetime], write: tuple[str, list[Any]]
+def _lease_end(
+    *, pair_id: int, done: dict[str, datetime], write: tuple[str, list[Any]] | None
 ) -> None:
-    """The lease's end and the tick's write in one statement (a data-modifying WITH)."""
+    """The lease's end, with the tick's write in the same statement when there is one (a
+    data-modifying WITH). Its commit does not wait for the WAL flush: a lease end or a
+    state that a crashing database loses is a tick to run again (core.transactions)."""
     meta = MarketTickSchedule._meta
     quote = connection.ops.quote_name
-    sql, params = write
+    adapt = connection.ops.adapt_datetimefield_value
     sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in done)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH tick_write AS ({sql}) UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - names from the model
-            f"WHERE {quote(meta.get_field('pair').column)} = %s",
-            [*params, *done.values(), pair_id],
-        )
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - names from the model
+        f"WHERE {quote(meta.get_field('pair').column)} = %s"
+    )
+    params = [*(adapt(value) for value in done.values()), pair_id]
+    if write is not None:
+        sql = f"WITH tick_write AS ({write[0]}) {sql}"
+        params = [*write[1], *params]
+    execute_unflushed(sql, params)

@@ -17,9 +17,9 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
 from django.db.models import Q
 
+from core.transactions import atomic_unflushed
 from exchanges import gateway as venue
 from exchanges.models import TradingPair
 from executor.models import (
@@ -182,7 +182,7 @@ def posted_or_raise(outcomes: list[PostingOutcome]) -> None:
             raise outcome
 
 
-@transaction.atomic
+@atomic_unflushed()
 def fills_settle(
     *,
     pair: TradingPair,
@@ -199,6 +199,12 @@ def fills_settle(
     one ledger batch for all of them: a commit per fill would cost a disk flush each, and a
     batch cut short is simply read again from the unchanged cursor. `also_save`: tracked
     orders the caller changed, saved in the same UPDATE as the settled ones.
+
+    The commit does not wait for the WAL flush (core.transactions): the trades, their
+    postings and the cursor go together, so a crashing database that loses them leaves the
+    cursor before those trades, and the next sync reads and settles them again. Whatever
+    acts on the settled balances outside (a quote's reservation, a withdrawal) commits
+    synchronously first, which flushes this commit with it.
     """
     fills = list(fills)
     if not fills:
@@ -374,7 +380,9 @@ def reservations_release_done(
     ]
     if not done:
         return []
-    with transaction.atomic():
+    # Unflushed (core.transactions): a release lost with a crashing database is posted
+    # again by the next tick, which finds the order final, settled and not released.
+    with atomic_unflushed():
         return _releases_post(done, pair=pair, accounts=accounts, trace_id=trace_id)
 
 

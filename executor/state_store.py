@@ -1,7 +1,13 @@
 """Writing back what a tick changed: the events it recorded and the executor states, in
 batches of raw UPDATEs. On PostgreSQL a quiet tick's one UPDATE is handed back instead of
 sent, and the lease's end sends it with its own (executor.schedule): one statement and one
-commit for both."""
+commit for both.
+
+What is only the tick's own state (strategy timers, reference price, peak, last tick) or
+what the exchange said of our orders commits without waiting for the WAL flush
+(core.transactions): a crashing database that loses it leaves the state of a second
+earlier, which the next tick decides from. The events are records for people: their
+transaction waits for the flush."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import Model
 
+from core.transactions import atomic_unflushed, execute_unflushed
 from executor.events import tick_events_write
 from executor.models import ExecutorState
 from strategy import state_to_dict
@@ -80,7 +87,7 @@ def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> Stat
         writes.append((quiet, ("last_tick_at",)))
     if len(writes) == 1 and defer:
         return rows_update_statement(ExecutorState, *writes[0])
-    with transaction.atomic(savepoint=False) if len(writes) > 1 else nullcontext():
+    with atomic_unflushed() if len(writes) > 1 else nullcontext():
         for states, names in writes:
             states_update(states, names)
     return None
@@ -105,14 +112,14 @@ def states_update(states: list[ExecutorState], names: tuple[str, ...]) -> None:
 
 def rows_update(model: type[Model], objects: Sequence[Model], names: tuple[str, ...]) -> None:
     """UPDATE the named fields of each row by primary key. On PostgreSQL one statement for
-    all rows (UPDATE … FROM VALUES), which commits by itself outside a transaction; elsewhere
-    one statement per row, sent as a batch."""
+    all rows (UPDATE … FROM VALUES), which outside a transaction commits by itself without
+    waiting for the WAL flush (every caller writes what the exchange said of our orders or
+    a tick's own state; module docstring); elsewhere one statement per row, sent as a
+    batch."""
     if not objects:
         return
     if connection.vendor == "postgresql":
-        sql, params = rows_update_statement(model, objects, names)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        execute_unflushed(*rows_update_statement(model, objects, names))
         return
     table, key, columns, rows = _rows(model, objects, names)
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model

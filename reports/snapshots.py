@@ -19,10 +19,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.db.models import Exists, OuterRef
 
 from core.errors import ExternalServiceError
+from core.transactions import atomic_unflushed
 from exchanges.gateway import ExchangeGateway, OrderBook, PriceLevel, gateway_for_api_key
 from exchanges.models import TradingPair
 from executor.models import RESTING_STATUSES, TrackedOrder
@@ -242,12 +243,9 @@ def _market_read(
 def _snapshots_insert(
     market_rows: list[dict[str, object]], order_rows: list[dict[str, object]]
 ) -> None:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # A snapshot lost with a crashing database server is a gap, which the figures
-            # already count: no need to wait for its WAL flush.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # A snapshot lost with a crashing database server is a gap, which the figures already
+    # count: no need to wait for its WAL flush.
+    with atomic_unflushed():
         _rows_insert(MarketSnapshot, market_rows)
         if order_rows:
             _rows_insert(OrderSnapshot, order_rows)
