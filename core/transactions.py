@@ -60,15 +60,15 @@ def atomic_unflushed() -> Iterator[None]:
         yield
 
 
-def execute_unflushed(sql: str, params: Sequence[Any]) -> int:
+def execute_unflushed(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Run one statement, outside a transaction, as a commit that does not wait for the WAL
-    flush; returns its row count. On PostgreSQL the setting and the statement go as one
-    implicit transaction in one round trip. Inside a caller's transaction (or elsewhere)
-    the statement runs as it is: the caller's commit decides."""
+    flush; returns the rows it returns (RETURNING), if any. On PostgreSQL the setting and
+    the statement go as one implicit transaction in one round trip. Inside a caller's
+    transaction (or elsewhere) the statement runs as it is: the caller's commit decides."""
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             cursor.execute(sql, params)
-            return int(cursor.rowcount)
-        cursor.execute(f"{_ASYNC_COMMIT}; {sql}", params)
-        cursor.nextset()
-        return int(cursor.rowcount)
+        else:
+            cursor.execute(f"{_ASYNC_COMMIT}; {sql}", params)
+            cursor.nextset()
+        return list(cursor.fetchall()) if cursor.description else []

@@ -263,6 +263,11 @@ class MarketTickSchedule(models.Model):
     pair = models.OneToOneField(TradingPair, on_delete=models.CASCADE, primary_key=True)
     next_tick_at = models.DateTimeField(db_index=True)
     leased_until = models.DateTimeField()
+    # Which writing of the market's executor states and tracked orders is the latest: a new
+    # random value from every lease's end and from every write outside a tick
+    # (executor.services). A worker whose tick left the value it finds at its next lease
+    # still holds those rows as they are stored (executor.working_set).
+    version = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "orders_markettickschedule"

@@ -1,14 +1,23 @@
-"""When each market is next due, and who ticks it now (MarketTickSchedule).
+"""When each market is next due, who ticks it now, and which writing of its orders is the
+latest (MarketTickSchedule).
 
 Both change by compare-and-swap: the beat claims a due market before enqueueing its tick
 (`market_claim`), and a tick or a cancel-all takes the lease before touching the market
 (`market_lease`), so one of them runs per market at a time without a lock held across
 exchange calls.
+
+The version: every lease's end and every write to the market's executor states outside a
+lease (`market_orders_changed`, in the writer's transaction) set a new random value. A
+lease's end that finds the version it was taken with knows that nothing else wrote the
+market's orders meanwhile (`Lease.version_left`); the worker may then keep the rows its
+tick left, and use them while the next lease it takes finds that value
+(executor.working_set).
 """
 
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.transactions import execute_unflushed
-from executor.models import MarketTickSchedule
+from executor.models import ExecutorState, GlobalKillSwitch, MarketTickSchedule
 
 # A lease outlives any tick; one left by a killed worker frees itself after this.
 LEASE = timedelta(seconds=60)
@@ -43,39 +52,70 @@ def market_claim(*, pair_id: int, now: datetime) -> bool:
     )
 
 
+def new_version() -> int:
+    return secrets.randbits(62) + 1  # never the column's default 0
+
+
+def market_orders_changed(*, pair_id: int | None = None, order_id: object = None) -> None:
+    """A write outside a tick changed the market's executor states (of the pair, or of the
+    order's pair): in the writer's transaction, after its write, so that no worker keeps
+    using the rows it read before."""
+    meta = MarketTickSchedule._meta
+    quote = connection.ops.quote_name
+    table, pair = quote(meta.db_table), quote(meta.get_field("pair").column)
+    key: object = pair_id
+    where = f"{pair} = %s"
+    if pair_id is None:
+        states = quote(ExecutorState._meta.db_table)
+        key = ExecutorState._meta.pk.get_db_prep_value(order_id, connection)  # type: ignore[union-attr]
+        where = f"{pair} = (SELECT pair_id FROM {states} WHERE order_id = %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote(meta.get_field('version').column)} = %s WHERE {where}",  # noqa: S608 - names from the model
+            [new_version(), key],
+        )
+
+
 @dataclass
 class Lease:
     won: bool
+    version: int = 0  # the market's version when the lease was taken
+    global_switch: bool = False  # the global kill switch, read with the lease
     next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
     # A statement of the tick's (its states' UPDATE, executor.state_store) that the lease's
     # end sends with its own UPDATE: one statement and one commit for both (PostgreSQL).
     write: tuple[str, list[Any]] | None = None
+    # After the lease's end: the version it wrote when nothing else wrote the market's
+    # orders while it was held, else None.
+    version_left: int | None = None
 
 
 @contextmanager
 def market_lease(*, pair_id: int, now: datetime) -> Iterator[Lease]:
     """Lease the market for the block; `won` is False while another holds it."""
 
-    def take() -> bool:
+    def take() -> Lease:
         # Raw: the ORM's UPDATE costs more to compile than to run, on every tick.
         moment = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         taken = execute_unflushed(_take_sql(), [adapt(moment + LEASE), pair_id, adapt(moment)])
-        return taken == 1
+        if not taken:
+            return Lease(won=False)
+        version, switch = taken[0]
+        return Lease(won=True, version=version, global_switch=bool(switch))
 
-    won = take()
-    if not won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
+    lease = take()
+    if not lease.won and not MarketTickSchedule.objects.filter(pair_id=pair_id).exists():
         market_schedule_ensure(pair_id=pair_id, now=now)
-        won = take()
-    lease = Lease(won=won)
+        lease = take()
     try:
         yield lease
     finally:
-        if won:
+        if lease.won:
             done = {"leased_until": timezone.now()}
             if lease.next_tick_at is not None:
                 done["next_tick_at"] = lease.next_tick_at
-            _lease_end(pair_id=pair_id, done=done, write=lease.write)
+            _lease_end(pair_id=pair_id, done=done, lease=lease)
 
 
 @functools.cache
@@ -83,28 +123,34 @@ def _take_sql() -> str:
     meta = MarketTickSchedule._meta
     quote = connection.ops.quote_name
     leased = quote(meta.get_field("leased_until").column)
+    switch = quote(GlobalKillSwitch._meta.db_table)
     return (
         f"UPDATE {quote(meta.db_table)} SET {leased} = %s "  # noqa: S608 - names from the model
-        f"WHERE {quote(meta.get_field('pair').column)} = %s AND {leased} <= %s"
+        f"WHERE {quote(meta.get_field('pair').column)} = %s AND {leased} <= %s "
+        f"RETURNING {quote(meta.get_field('version').column)}, "
+        f"EXISTS (SELECT 1 FROM {switch} WHERE engaged)"
     )
 
 
-def _lease_end(
-    *, pair_id: int, done: dict[str, datetime], write: tuple[str, list[Any]] | None
-) -> None:
+def _lease_end(*, pair_id: int, done: dict[str, datetime], lease: Lease) -> None:
     """The lease's end, with the tick's write in the same statement when there is one (a
-    data-modifying WITH). Its commit does not wait for the WAL flush: a lease end or a
-    state that a crashing database loses is a tick to run again (core.transactions)."""
+    data-modifying WITH), and a new version unless another writer set one meanwhile. Its
+    commit does not wait for the WAL flush: a lease end or a state that a crashing database
+    loses is a tick to run again (core.transactions)."""
     meta = MarketTickSchedule._meta
     quote = connection.ops.quote_name
     adapt = connection.ops.adapt_datetimefield_value
+    version = quote(meta.get_field("version").column)
     sets = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in done)
     sql = (
-        f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608 - names from the model
-        f"WHERE {quote(meta.get_field('pair').column)} = %s"
+        f"UPDATE {quote(meta.db_table)} SET {sets}, "  # noqa: S608 - names from the model
+        f"{version} = CASE WHEN {version} = %s THEN %s ELSE {version} END "
+        f"WHERE {quote(meta.get_field('pair').column)} = %s RETURNING {version}"
     )
-    params = [*(adapt(value) for value in done.values()), pair_id]
-    if write is not None:
-        sql = f"WITH tick_write AS ({write[0]}) {sql}"
-        params = [*write[1], *params]
-    execute_unflushed(sql, params)
+    left = new_version()
+    params = [*(adapt(value) for value in done.values()), lease.version, left, pair_id]
+    if lease.write is not None:
+        sql = f"WITH tick_write AS ({lease.write[0]}) {sql}"
+        params = [*lease.write[1], *params]
+    ended = execute_unflushed(sql, params)
+    lease.version_left = left if ended and ended[0][0] == left else None

@@ -3,13 +3,13 @@ order's executor events for the order's timeline."""
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, Model, Q
+from django.db.models import Model, Q
 from django.db.models.base import ModelState
 
 from exchanges.models import TradingPair
@@ -27,14 +27,11 @@ from strategy import Balances
 
 
 def quoting_states_of_market(*, pair_id: int) -> list[ExecutorState]:
-    """The executor states of the orders quoting on the market, oldest registration first.
-
-    Each carries `global_switch_engaged` (the global kill switch, read in the same query:
-    one round trip less per tick)."""
+    """The executor states of the orders quoting on the market, oldest registration first
+    (the global kill switch is read with the market's lease: executor.schedule)."""
     return list(
         ExecutorState.objects.filter(pair_id=pair_id, quoting=True)
         .select_related("pair")
-        .annotate(global_switch_engaged=Exists(GlobalKillSwitch.objects.filter(engaged=True)))
         .order_by("registered_at", "order_id")
     )
 
@@ -48,33 +45,58 @@ def unreleased_tracked_orders(*, order_ids: Iterable[str]) -> list[TrackedOrder]
     )
 
 
-def free_balances(*, order_ids: Iterable[str], pair: TradingPair) -> dict[str, Balances]:
-    """Each order's free funds on the exchange (`on_exchange`), base and quote."""
+def free_balances(*, order_ids: Iterable[object], pair: TradingPair) -> dict[str, Balances]:
+    """Each order's free funds on the exchange (`on_exchange`), base and quote. Read at
+    every tick: on PostgreSQL by a statement written once per process, matching the orders
+    with `= ANY` on the accounts' unique index (owner kind, owner, asset, purpose)."""
     ids = [str(order_id) for order_id in order_ids]
     figures: dict[str, dict[str, Decimal]] = {
         i: {"base": Decimal(0), "quote": Decimal(0)} for i in ids
     }
     leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
-    rows = Balance.objects.filter(
-        account__owner_kind=Account.OwnerKind.ORDER,
-        account__owner_id__in=ids,
-        account__purpose=Account.Purpose.ON_EXCHANGE,
-        asset__in=list(leg),
-    ).values_list("account__owner_id", "asset", "amount")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_free_balances_sql(), [ids, list(leg)])
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            Balance.objects.filter(
+                account__owner_kind=Account.OwnerKind.ORDER,
+                account__owner_id__in=ids,
+                account__purpose=Account.Purpose.ON_EXCHANGE,
+                asset__in=list(leg),
+            ).values_list("account__owner_id", "asset", "amount")
+        )
     for owner_id, asset, amount in rows:
         figures[owner_id][leg[asset]] = amount
     return {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
 
 
+@functools.cache
+def _free_balances_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        "SELECT a.owner_id, b.asset, b.amount "  # noqa: S608 - names from the models
+        f"FROM {quote(Balance._meta.db_table)} b "
+        f"JOIN {quote(Account._meta.db_table)} a ON a.id = b.account_id "
+        f"WHERE a.owner_kind = '{Account.OwnerKind.ORDER.value}' "
+        "AND a.owner_id = ANY (%s::text[]) AND a.asset = ANY (%s::uuid[]) "
+        f"AND a.purpose = '{Account.Purpose.ON_EXCHANGE.value}'"
+    )
+
+
 @dataclass
 class MarketTickReads:
-    """What a tick reads before deciding: the quoting orders' states (each with
-    `global_switch_engaged`, and its pair), their unreleased tracked orders, and their free
-    balances on the exchange."""
+    """What a tick reads before deciding: the quoting orders' states (each with its pair),
+    their unreleased tracked orders, and their free balances on the exchange."""
 
     states: list[ExecutorState]
     tracked: list[TrackedOrder]
     balances: dict[str, Balances]
+    # The ledger account of each balance read: (order id, "base" or "quote") by account id.
+    # Accounts never change, so a later tick reads the balances by these ids alone
+    # (free_balances_of_accounts).
+    balance_accounts: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def market_tick_reads(*, pair_id: int) -> MarketTickReads:
@@ -88,6 +110,7 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
             states=states,
             tracked=unreleased_tracked_orders(order_ids=ids) if ids else [],
             balances=free_balances(order_ids=ids, pair=states[0].pair) if ids else {},
+            balance_accounts=_balance_accounts(ids, states[0].pair) if ids else {},
         )
     with connection.cursor() as cursor:
         cursor.execute(_tick_reads_sql(), [pair_id, pair_id, pair_id, pair_id])
@@ -99,22 +122,63 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
     if not state_rows:
         return MarketTickReads(states=[], tracked=[], balances={})
     state_width = len(ExecutorState._meta.concrete_fields)
-    pair_width = len(TradingPair._meta.concrete_fields)
-    pair = _models_from_rows(TradingPair, [state_rows[0][state_width:-1]])[0]
+    pair = _models_from_rows(TradingPair, [state_rows[0][state_width:]])[0]
     states = _models_from_rows(ExecutorState, [row[:state_width] for row in state_rows])
     cache_pair = ExecutorState._meta.get_field("pair").set_cached_value
-    for state, row in zip(states, state_rows, strict=True):
+    for state in states:
         cache_pair(state, pair)
-        state.global_switch_engaged = row[state_width + pair_width]
     ids = {str(state.order_id) for state in states}
     tracked = [t for t in _models_from_rows(TrackedOrder, tracked_rows) if str(t.order_id) in ids]
     figures = {i: {"base": Decimal(0), "quote": Decimal(0)} for i in ids}
     leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
-    for owner_id, asset, amount in balance_rows:
+    accounts = {}
+    for account_id, owner_id, asset, amount in balance_rows:
         if owner_id in figures:
             figures[owner_id][leg[asset]] = amount
+            accounts[account_id] = (owner_id, leg[asset])
     balances = {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
-    return MarketTickReads(states=states, tracked=tracked, balances=balances)
+    return MarketTickReads(
+        states=states, tracked=tracked, balances=balances, balance_accounts=accounts
+    )
+
+
+def _balance_accounts(order_ids: list[str], pair: TradingPair) -> dict[int, tuple[str, str]]:
+    leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
+    rows = Account.objects.filter(
+        owner_kind=Account.OwnerKind.ORDER,
+        owner_id__in=order_ids,
+        purpose=Account.Purpose.ON_EXCHANGE,
+        asset__in=list(leg),
+    ).values_list("id", "owner_id", "asset")
+    return {account_id: (owner_id, leg[asset]) for account_id, owner_id, asset in rows}
+
+
+def free_balances_of_accounts(
+    *, order_ids: Iterable[object], accounts: dict[int, tuple[str, str]]
+) -> dict[str, Balances]:
+    """free_balances, read by the orders' `on_exchange` account ids (one primary-key lookup
+    each) instead of by owner."""
+    figures = {str(i): {"base": Decimal(0), "quote": Decimal(0)} for i in order_ids}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_balances_of_accounts_sql(), [list(accounts)])
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            Balance.objects.filter(account_id__in=list(accounts)).values_list(
+                "account_id", "amount"
+            )
+        )
+    for account_id, amount in rows:
+        order_id, leg = accounts[account_id]
+        figures[order_id][leg] = amount
+    return {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
+
+
+@functools.cache
+def _balances_of_accounts_sql() -> str:
+    table = connection.ops.quote_name(Balance._meta.db_table)
+    return f"SELECT account_id, amount FROM {table} WHERE account_id = ANY (%s::bigint[])"  # noqa: S608
 
 
 @functools.cache
@@ -134,14 +198,13 @@ def _tick_reads_sql() -> str:
     quoting = f"SELECT order_id FROM {table(ExecutorState)} WHERE pair_id = %s AND quoting"  # noqa: S608
     return ";\n".join(
         [
-            f"SELECT {columns(ExecutorState, 's')}, {columns(TradingPair, 'p')}, "  # noqa: S608
-            f"EXISTS (SELECT 1 FROM {table(GlobalKillSwitch)} WHERE engaged) "
+            f"SELECT {columns(ExecutorState, 's')}, {columns(TradingPair, 'p')} "  # noqa: S608
             f"FROM {table(ExecutorState)} s JOIN {table(TradingPair)} p ON p.id = s.pair_id "
             "WHERE s.pair_id = %s AND s.quoting ORDER BY s.registered_at, s.order_id",
             f"SELECT {columns(TrackedOrder, 't')} FROM {table(TrackedOrder)} t "  # noqa: S608
             f"WHERE NOT t.released AND t.order_id = ANY (ARRAY ({quoting})) "
             "ORDER BY t.order_id, t.sequence",
-            "SELECT a.owner_id, b.asset, b.amount "  # noqa: S608
+            "SELECT a.id, a.owner_id, b.asset, b.amount "  # noqa: S608
             f"FROM {table(Balance)} b JOIN {table(Account)} a ON a.id = b.account_id "
             f"JOIN {table(TradingPair)} p ON p.id = %s "
             f"WHERE a.owner_kind = '{Account.OwnerKind.ORDER.value}' "

@@ -30,10 +30,11 @@ from executor.models import (
     GlobalKillSwitch,
 )
 from executor.placement import tracked_cancel
-from executor.schedule import market_lease, market_schedule_ensure
+from executor.schedule import market_lease, market_orders_changed, market_schedule_ensure
 from executor.settlement import ORDER_PURPOSES, LedgerAccounts
 from executor.tick import tick_run
 from executor.timing import TickReport
+from executor.working_set import working_set_keep, working_set_take
 from ledger.models import Account
 from ledger.services import accounts_get_or_create_many
 from strategy import state_from_dict, state_to_dict, validate_params
@@ -90,6 +91,7 @@ def executor_order_register(
             at=now,
         )
         market_schedule_ensure(pair_id=pair_id, now=now)
+        market_orders_changed(pair_id=pair_id)
         _order_accounts_open(order_id=order_id, pair_id=pair_id)
     return state
 
@@ -108,11 +110,13 @@ def _order_accounts_open(*, order_id: UUID | str, pair_id: int) -> None:
     )
 
 
+@transaction.atomic  # the flag and the market's version together (executor.schedule)
 def executor_order_quoting_stop(*, order_id: UUID | str) -> None:
     """No tick quotes the order from now on (in the caller's transaction). Exit calls only
     this: its own cancel-all follows at once, and a second cancel job would only contend
     with it for the market."""
     ExecutorState.objects.filter(order_id=order_id).update(quoting=False)
+    market_orders_changed(order_id=order_id)
 
 
 def executor_order_pause(*, order_id: UUID | str, reason: str) -> None:
@@ -133,10 +137,12 @@ def executor_order_pause(*, order_id: UUID | str, reason: str) -> None:
     )
 
 
+@transaction.atomic
 def executor_order_resume(*, order_id: UUID | str) -> None:
     """Quote the order again from the next tick of its market (a tripped kill switch stays
     tripped until an operator resets it)."""
     ExecutorState.objects.filter(order_id=order_id).update(quoting=True)
+    market_orders_changed(order_id=order_id)
 
 
 def executor_tick_market(
@@ -154,8 +160,22 @@ def executor_tick_market(
         if not lease.won:
             report.skipped = True
             return report
-        lease.next_tick_at, lease.write = tick_run(
-            pair_id=pair_id, now=now, gateway_for=gateway_for, report=report
+        outcome = tick_run(
+            pair_id=pair_id,
+            now=now,
+            gateway_for=gateway_for,
+            report=report,
+            global_switch=lease.global_switch,
+            kept=working_set_take(pair_id=pair_id, version=lease.version),
+        )
+        lease.next_tick_at, lease.write = outcome.next_tick_at, outcome.write
+    if lease.version_left is not None and outcome.tracked is not None:
+        working_set_keep(
+            pair_id=pair_id,
+            version=lease.version_left,
+            states=outcome.states,
+            tracked=outcome.tracked,
+            balance_accounts=outcome.balance_accounts,
         )
     report.seconds = time.perf_counter() - started
     logger.info(
@@ -196,7 +216,9 @@ def executor_order_cancel_all(
     """
     now = now or timezone.now()
     if stop_quoting:
-        ExecutorState.objects.filter(order_id=order_id, quoting=True).update(quoting=False)
+        with transaction.atomic():
+            if ExecutorState.objects.filter(order_id=order_id, quoting=True).update(quoting=False):
+                market_orders_changed(order_id=order_id)
     state = ExecutorState.objects.select_related("pair").filter(order_id=order_id).first()
     if state is None:
         return True  # never registered, so nothing was ever placed
@@ -313,6 +335,7 @@ def order_kill_switch_reset(
     strategy_state = state_from_dict(state.strategy_state)
     state.strategy_state = state_to_dict(replace(strategy_state, peak_equity=None))
     state.save()
+    market_orders_changed(pair_id=state.pair_id)
     executor_event_record(
         order_id=state.order_id,
         kind="kill_switch_reset",

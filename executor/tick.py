@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -35,12 +36,13 @@ from executor.market_data import (
     market_rules_read,
     reference_books_read,
 )
-from executor.models import CancelReason, ExchangeOrderStatus
+from executor.models import CancelReason, ExchangeOrderStatus, ExecutorState, TrackedOrder
 from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
 from executor.state_store import Statement, tick_persist
 from executor.timing import TickReport, timed_gateway
+from executor.working_set import WorkingSet
 from strategy import Balances, Book, MarketSnapshot, decide, state_after_fill
 
 logger = logging.getLogger(__name__)
@@ -48,20 +50,47 @@ logger = logging.getLogger(__name__)
 ST = ExchangeOrderStatus
 
 
+@dataclass
+class TickOutcome:
+    next_tick_at: datetime
+    # The tick's last write, left for the lease's end to send (state_store.tick_persist).
+    write: Statement | None
+    # The rows as the tick stored them, for the next tick (executor.working_set); None when
+    # they must be read again.
+    states: list[ExecutorState]
+    tracked: list[TrackedOrder] | None
+    balance_accounts: dict[int, tuple[str, str]]
+
+
 def tick_run(
-    *, pair_id: int, now: datetime, gateway_for: GatewayFor, report: TickReport
-) -> tuple[datetime, Statement | None]:
-    """The tick itself; returns when the market is next due, and the tick's last write
-    when it is left for the lease's end to send (executor.state_store.tick_persist)."""
+    *,
+    pair_id: int,
+    now: datetime,
+    gateway_for: GatewayFor,
+    report: TickReport,
+    global_switch: bool,
+    kept: WorkingSet | None,
+) -> TickOutcome:
+    """The tick itself, from the rows the last tick of this process kept when they are
+    still the stored ones (`kept`), else from a read."""
     limits = risk.risk_limits()
-    reads = selectors.market_tick_reads(pair_id=pair_id)
-    states = reads.states
+    if kept is None:
+        reads = selectors.market_tick_reads(pair_id=pair_id)
+        states, tracked_rows, balances = reads.states, reads.tracked, reads.balances
+        balance_accounts = reads.balance_accounts
+    else:
+        states, tracked_rows = kept.states, kept.tracked
+        balance_accounts = kept.balance_accounts
+        balances = _balances_read(states, balance_accounts) if states else {}
     if not states:
-        return now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS), None
+        idle = now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS)
+        return TickOutcome(
+            next_tick_at=idle, write=None, states=[], tracked=[], balance_accounts={}
+        )
     pair = states[0].pair
     ticks = {str(state.order_id): OrderTick.of(state) for state in states}
     report.orders = len(ticks)
-    for tracked in reads.tracked:
+    for tracked in tracked_rows:
         ticks[str(tracked.order_id)].tracked.append(tracked)
     by_key: dict[int, list[OrderTick]] = defaultdict(list)
     for tick in ticks.values():
@@ -101,17 +130,13 @@ def tick_run(
     market = market_rules_read(gateways.values(), pair)
     # The reads came before the sync: when it settled fills or released reservations, the
     # free balances are read again, so the strategy quotes what the fills brought in.
-    balances = (
-        selectors.free_balances(order_ids=list(ticks), pair=pair)
-        if ledger_moved
-        else reads.balances
-    )
-    switch = bool(getattr(states[0], "global_switch_engaged", False))
+    if ledger_moved:
+        balances = _balances_read(states, balance_accounts)
 
     for tick in ticks.values():
         tick.balances = balances.get(str(tick.order_id), Balances(Decimal(0), Decimal(0)))
         verdict = gate_before_decision(
-            global_switch=switch,
+            global_switch=global_switch,
             kill_switch_tripped=tick.state.kill_switch_tripped,
             market_data_readable=book is not None and market is not None,
             market_data_stale=tick.state.market_data_stale,
@@ -150,7 +175,24 @@ def tick_run(
         [settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS]
         + [t.params.order_refresh_time for t in ticks.values()]
     )
-    return now + timedelta(seconds=interval), write
+    unreleased = [t for tick in ticks.values() for t in tick.tracked if not t.released]
+    return TickOutcome(
+        next_tick_at=now + timedelta(seconds=interval),
+        write=write,
+        states=states,
+        tracked=None if report.gateway_errors else unreleased,
+        balance_accounts=balance_accounts,
+    )
+
+
+def _balances_read(
+    states: list[ExecutorState], accounts: dict[int, tuple[str, str]]
+) -> dict[str, Balances]:
+    """The free balances, by account id when every order's two accounts are known."""
+    order_ids = [state.order_id for state in states]
+    if len(accounts) == 2 * len(order_ids):
+        return selectors.free_balances_of_accounts(order_ids=order_ids, accounts=accounts)
+    return selectors.free_balances(order_ids=order_ids, pair=states[0].pair)
 
 
 def _after_sync(

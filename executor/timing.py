@@ -20,6 +20,9 @@ class TickReport:
     seconds: float = 0.0
     strategy_seconds: float = 0.0
     gateway_seconds: float = 0.0
+    # Gateway calls that raised. The tick handles each, but such a tick does not keep its
+    # rows for the next one (executor.working_set): it reads them again.
+    gateway_errors: int = 0
 
     @property
     def database_seconds(self) -> float:
@@ -45,6 +48,9 @@ class _TimedGateway:
             started = time.perf_counter()
             try:
                 return method(*args, **kwargs)
+            except Exception:
+                self._report.gateway_errors += 1
+                raise
             finally:
                 self._report.gateway_seconds += time.perf_counter() - started
 

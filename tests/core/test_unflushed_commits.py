@@ -36,11 +36,15 @@ def test_a_rollback_inside_ends_the_setting_too():
     assert synchronous_commit() == "on"
 
 
-def test_one_statement_runs_unflushed_commits_and_returns_its_row_count():
+def test_one_statement_runs_unflushed_commits_and_returns_its_rows():
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMPORARY TABLE unflushed_probe (n int)")
         cursor.execute("INSERT INTO unflushed_probe VALUES (1), (2), (3)")
-    assert execute_unflushed("UPDATE unflushed_probe SET n = n + 1 WHERE n >= %s", [2]) == 2
+    updated = execute_unflushed(
+        "UPDATE unflushed_probe SET n = n + 1 WHERE n >= %s RETURNING n", [2]
+    )
+    assert sorted(updated) == [(3,), (4,)]
+    assert execute_unflushed("UPDATE unflushed_probe SET n = n WHERE n > %s", [100]) == []
     assert synchronous_commit() == "on"
     with connection.cursor() as cursor:
         cursor.execute("SELECT sum(n) FROM unflushed_probe")

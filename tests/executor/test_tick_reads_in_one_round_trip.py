@@ -1,5 +1,5 @@
 """The tick's reads in one round trip (PostgreSQL) read what the ORM's three queries read:
-the same states with their pair and the global switch, the same unreleased tracked orders,
+the same states with their pair, the same unreleased tracked orders,
 the same free balances; an order that stopped quoting is in none of them."""
 
 import pytest
@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from executor import selectors
-from executor.models import GlobalKillSwitch
 from tests.conftest import requires_postgres
 from tests.executor.harness import Market
 
@@ -37,9 +36,6 @@ def test_one_round_trip_reads_what_the_three_queries_read():
     stopped = orders[2]
     stopped.executor_state.quoting = False
     stopped.executor_state.save(update_fields=["quoting"])
-    GlobalKillSwitch.objects.update_or_create(
-        pk=GlobalKillSwitch.SINGLETON_ID, defaults={"engaged": True, "reason": "test"}
-    )
 
     with CaptureQueriesContext(connection) as sent:
         fast = selectors.market_tick_reads(pair_id=market.pair.pk)
@@ -47,7 +43,6 @@ def test_one_round_trip_reads_what_the_three_queries_read():
 
     assert len(sent.captured_queries) == 1
     assert [fields_of(s) for s in fast.states] == [fields_of(s) for s in slow.states]
-    assert [s.global_switch_engaged for s in fast.states] == [True, True]
     assert all(fields_of(s.pair) == fields_of(market.pair) for s in fast.states)
     assert [fields_of(t) for t in fast.tracked] == [fields_of(t) for t in slow.tracked]
     assert str(stopped.pk) not in {str(t.order_id) for t in fast.tracked}
