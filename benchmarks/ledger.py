@@ -1,27 +1,34 @@
 """Postings per second through `ledger_post` against raw SQL inserts of the same rows.
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/mm_ledger \
-        .venv/bin/python benchmarks/ledger.py [--postings 3000] [--threads 8] [--batch 200]
+        .venv/bin/python benchmarks/ledger.py [--postings 3000] [--threads 8] [--batch 200] \
+        [--block 300]
 
 Runs on a throwaway database (`test_<name>`, created and dropped here), one database
-transaction per posting in every phase:
+transaction per posting except in phase 3:
 
-1. `ledger_post`, one thread: validation, idempotency lookup, balance locks, inserts.
-2. raw SQL, one thread: the same transaction and entry rows, inserted with the database
-   rules on (entry trigger moves the balance, deferred checks at commit).
-3. `ledger_post` from several threads: on distinct accounts, then as payments that all
+1. `ledger_post`, one thread (validation, idempotency lookup, balance locks, inserts),
+   against raw SQL, one thread: the same transaction and entry rows, inserted with the
+   database rules on (entry trigger moves the balance, deferred checks at commit). Both
+   sides are bound by the commit's fsync, which drifts with whatever else the machine
+   does, so they run interleaved: alternating blocks of --block postings, the side that
+   goes first swapped from one pair of blocks to the next. Each pair of blocks gives a
+   ratio measured under the same conditions; the ratio reported is their median, with the
+   smallest and the largest.
+2. `ledger_post` from several threads: on distinct accounts, then as payments that all
    move the asset's one external account (its balance row is the queue); then
    `ledger_violations()` over everything posted so far.
-4. `ledger_post_batch`, --batch postings per call and per commit (a tick's reservations and
+3. `ledger_post_batch`, --batch postings per call and per commit (a tick's reservations and
    fills), every rule still held, then `ledger_violations()` again; beside it, in the same
    run, raw SQL of the same rows --batch per commit (one INSERT of transactions, one of
    entries, the rules on): what the batch is measured against;
-5. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
+4. raw SQL with the rules off (session_replication_role = replica): the bare insert cost,
    so the price of the database-held invariants is visible on its own.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import threading
 import time
@@ -82,8 +89,8 @@ def prepare_orders(count: int, prefix: str) -> list[tuple[Account, Account]]:
     return pairs
 
 
-def post_through_service(pairs, postings: int, prefix: str) -> None:
-    for n in range(postings):
+def post_through_service(pairs, numbers: range, prefix: str) -> None:
+    for n in numbers:
         wallet, transit = pairs[n % len(pairs)]
         ledger_post(
             idempotency_key=f"{prefix}:{n}",
@@ -115,10 +122,10 @@ def post_in_batches(pairs, postings: int, prefix: str, batch: int) -> None:
             raise SystemExit(f"a benchmark posting was refused: {refused[0]}")
 
 
-def credit_through_service(pairs, postings: int, prefix: str) -> None:
+def credit_through_service(pairs, numbers: range, prefix: str) -> None:
     """Payments: every posting also moves the asset's one external account."""
     external = system_account(asset=ASSET, purpose=Account.Purpose.EXTERNAL)
-    for n in range(postings):
+    for n in numbers:
         wallet, _ = pairs[n % len(pairs)]
         ledger_post(
             idempotency_key=f"{prefix}:{n}",
@@ -128,9 +135,9 @@ def credit_through_service(pairs, postings: int, prefix: str) -> None:
         )
 
 
-def insert_raw(pairs, postings: int, prefix: str, rules_off: bool) -> None:
+def insert_raw(pairs, numbers: range, prefix: str, rules_off: bool = False) -> None:
     with connection.cursor() as cursor:
-        for n in range(postings):
+        for n in numbers:
             wallet, transit = pairs[n % len(pairs)]
             with transaction.atomic():
                 if rules_off:
@@ -176,6 +183,34 @@ def insert_raw_batches(pairs, postings: int, prefix: str, batch: int) -> None:
                 )
 
 
+def interleaved(pairs, postings: int, block: int) -> tuple[float, float, list[float]]:
+    """`ledger_post` and raw INSERTs (rules on) of the same rows, one per commit, in
+    alternating blocks; the rate of each side over all its blocks and each pair's ratio."""
+    sides = {
+        "ledger_post": lambda numbers: post_through_service(pairs, numbers, "svc"),
+        "raw": lambda numbers: insert_raw(pairs, numbers, "raw"),
+    }
+    elapsed = {"ledger_post": 0.0, "raw": 0.0}
+    ratios = []
+    for pair, start in enumerate(range(0, postings, block)):
+        numbers = range(start, min(postings, start + block))
+        order = ["ledger_post", "raw"] if pair % 2 == 0 else ["raw", "ledger_post"]
+        per_second = {}
+        for side in order:
+            started = time.perf_counter()
+            sides[side](numbers)
+            took = time.perf_counter() - started
+            elapsed[side] += took
+            per_second[side] = len(numbers) / took
+        ratios.append(per_second["ledger_post"] / per_second["raw"])
+        print(
+            f"  block {pair + 1:>2} ({order[0]} first): "
+            f"ledger_post {per_second['ledger_post']:7.1f} /s, "
+            f"raw {per_second['raw']:7.1f} /s, ratio {ratios[-1]:.2f}"
+        )
+    return postings / elapsed["ledger_post"], postings / elapsed["raw"], ratios
+
+
 def rate(label: str, postings: int, run) -> float:
     started = time.perf_counter()
     run()
@@ -190,6 +225,7 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=3000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--block", type=int, default=300)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/ledger.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -203,14 +239,15 @@ def main() -> None:
         print(f"PostgreSQL {version}, database {test_name}, python {sys.version.split()[0]}")
         pairs = prepare_orders(ORDERS, "bench-")
         postings = args.postings
-        service = rate(
-            "ledger_post (1 thread)", postings, lambda: post_through_service(pairs, postings, "svc")
+        print(
+            f"ledger_post against raw INSERTs (rules on), one per commit, blocks of {args.block}:"
         )
-        raw = rate(
-            "raw INSERTs, database rules on (1 thread)",
-            postings,
-            lambda: insert_raw(pairs, postings, "raw", rules_off=False),
-        )
+        service, raw, ratios = interleaved(pairs, postings, args.block)
+        for label, per_second in [
+            ("ledger_post (1 thread, interleaved)", service),
+            ("raw INSERTs, rules on (1 thread, interleaved)", raw),
+        ]:
+            print(f"{label:<46} {postings:>6} postings {per_second:17.1f} /s")
         threads = args.threads
         thread_pairs = [prepare_orders(ORDERS // threads, f"t{t}-") for t in range(threads)]
         per_thread = postings // threads
@@ -219,7 +256,7 @@ def main() -> None:
             def run() -> None:
                 def work(t: int) -> None:
                     try:
-                        post(thread_pairs[t], per_thread, f"{prefix}{t}")
+                        post(thread_pairs[t], range(per_thread), f"{prefix}{t}")
                     finally:
                         connection.close()
 
@@ -260,10 +297,13 @@ def main() -> None:
         bare = rate(
             "raw INSERTs, database rules off (1 thread)",
             postings,
-            lambda: insert_raw(pairs, postings, "bare", rules_off=True),
+            lambda: insert_raw(pairs, range(postings), "bare", rules_off=True),
         )
 
-        print(f"ratio ledger_post / raw INSERTs with rules on:  {service / raw:.2f}")
+        print(
+            f"ratio ledger_post / raw INSERTs with rules on:  {statistics.median(ratios):.2f}"
+            f" (median of {len(ratios)} block pairs; {min(ratios):.2f} to {max(ratios):.2f})"
+        )
         print(f"ratio raw INSERTs with rules on / rules off:    {raw / bare:.2f}")
         print(
             f"ledger_post_batch: {batched:.0f} postings/s ({batched / service:.1f} x ledger_post)"

@@ -201,6 +201,7 @@ def ledger_post_batch(*, postings: Sequence[Posting]) -> list[PostingOutcome]:
       when an earlier posting of the same batch used it.
     """
     prepared = []
+    sqlite = connection.vendor == "sqlite"
     for item in postings:
         if item.code == Transaction.Code.REVERSAL:
             raise InvalidPosting("reversals are posted with ledger_reverse")
@@ -211,6 +212,7 @@ def ledger_post_batch(*, postings: Sequence[Posting]) -> list[PostingOutcome]:
                 legs=item.entries,
                 trace_id=item.trace_id,
                 ref=item.ref,
+                sqlite=sqlite,
             )
         )
     if not prepared:

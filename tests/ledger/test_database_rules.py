@@ -141,3 +141,43 @@ def test_on_postgres_an_entry_added_after_an_immediate_check_is_checked_again():
 
     assert account_balance(account=account) == 10
     assert ledger_violations() == []
+
+
+@requires_postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql",
+    ["DELETE FROM ledger_commit_check", "UPDATE ledger_commit_check SET transaction_ids = '{}'"],
+    ids=["delete", "update"],
+)
+def test_on_postgres_a_pending_check_at_commit_cannot_be_dropped_by_hand(sql):
+    """Each INSERT queues its check in ledger_commit_check (0008); removing or emptying the
+    queued row would let an unbalanced transaction commit."""
+    account = AccountFactory()
+    posted = funded(account, "10")
+
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        raw(INSERT_ENTRY, [posted.pk, account.pk, account.asset, "5"])
+        raw(sql)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgres_one_statement_of_entries_for_several_transactions_checks_each():
+    """The statement's one queued check covers every transaction its rows touch, not only
+    the first: the second transaction's extra entry fails the commit."""
+    account = AccountFactory()
+    external = system_account(asset=account.asset, purpose="external")
+    first, second = funded(account, "10"), funded(account, "10")
+
+    with pytest.raises(IntegrityError, match=f"transaction {second.pk} does not balance"):
+        with transaction.atomic():
+            raw(
+                "INSERT INTO ledger_entry (transaction_id, account_id, asset, amount) "
+                "VALUES (%s, %s, %s, -1), (%s, %s, %s, 1), (%s, %s, %s, 3)",
+                [first.pk, account.pk, account.asset, first.pk, external.pk, account.asset]
+                + [second.pk, account.pk, account.asset],
+            )
+
+    assert account_balance(account=account) == 20
+    assert ledger_violations() == []

@@ -1,9 +1,9 @@
 """The set-based batch (ledger migration 0006): when nothing in a batch can be refused it goes
 in as one INSERT of transactions and one of entries; the database rules it relies on run
-once per statement (balances) and once per range of rows (the checks at commit). Each
-test here would fail if a posting's entries landed on another posting's transaction, if a
-statement moved a balance by anything but the sum of its rows, or if a range check missed
-a transaction."""
+once per statement (balances, and since 0008 the checks at commit, queued per statement).
+Each test here would fail if a posting's entries landed on another posting's transaction,
+if a statement moved a balance by anything but the sum of its rows, or if a check at
+commit missed a transaction."""
 
 import threading
 import time
@@ -108,9 +108,9 @@ def test_one_statement_of_many_entries_moves_each_balance_by_the_sum_of_its_rows
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_entry_slipped_into_an_older_transaction_beside_a_new_posting_fails_at_commit():
-    """The check at commit covers every transaction with an entry from the first one it
-    sees on, each summed in full: the old transaction's extra entry is caught although a
-    balanced new posting came first."""
+    """Each statement's check at commit sums every transaction its entries belong to in
+    full: the old transaction's extra entry is caught although a balanced new posting came
+    first."""
     account = AccountFactory()
     old = funded(account, "10")
 
