@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
+from django.db.models import Subquery
 from django.utils import timezone
 
 from core.transactions import execute_unflushed
@@ -60,20 +61,12 @@ def market_orders_changed(*, pair_id: int | None = None, order_id: object = None
     """A write outside a tick changed the market's executor states (of the pair, or of the
     order's pair): in the writer's transaction, after its write, so that no worker keeps
     using the rows it read before."""
-    meta = MarketTickSchedule._meta
-    quote = connection.ops.quote_name
-    table, pair = quote(meta.db_table), quote(meta.get_field("pair").column)
-    key: object = pair_id
-    where = f"{pair} = %s"
-    if pair_id is None:
-        states = quote(ExecutorState._meta.db_table)
-        key = ExecutorState._meta.pk.get_db_prep_value(order_id, connection)  # type: ignore[union-attr]
-        where = f"{pair} = (SELECT pair_id FROM {states} WHERE order_id = %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {quote(meta.get_field('version').column)} = %s WHERE {where}",  # noqa: S608 - names from the model
-            [new_version(), key],
-        )
+    pair = pair_id if pair_id is not None else _pair_of(order_id)
+    MarketTickSchedule.objects.filter(pair_id=pair).update(version=new_version())
+
+
+def _pair_of(order_id: object) -> Subquery:
+    return Subquery(ExecutorState.objects.filter(order_id=order_id).values("pair_id")[:1])
 
 
 @dataclass

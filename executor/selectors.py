@@ -3,7 +3,7 @@ order's executor events for the order's timeline."""
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -45,44 +45,41 @@ def unreleased_tracked_orders(*, order_ids: Iterable[str]) -> list[TrackedOrder]
     )
 
 
-def free_balances(*, order_ids: Iterable[object], pair: TradingPair) -> dict[str, Balances]:
-    """Each order's free funds on the exchange (`on_exchange`), base and quote. Read at
-    every tick: on PostgreSQL by a statement written once per process, matching the orders
-    with `= ANY` on the accounts' unique index (owner kind, owner, asset, purpose)."""
-    ids = [str(order_id) for order_id in order_ids]
-    figures: dict[str, dict[str, Decimal]] = {
-        i: {"base": Decimal(0), "quote": Decimal(0)} for i in ids
-    }
+@dataclass
+class FreeBalances:
+    """Each order's free funds on the exchange (`on_exchange`), base and quote, and the
+    account each figure came from: (order id, "base" or "quote") by account id. Accounts
+    never change, so a later read needs only their ids (free_balances_of_accounts)."""
+
+    by_order: dict[str, Balances]
+    accounts: dict[int, tuple[str, str]]
+
+
+def free_balances(*, order_ids: Iterable[object], pair: TradingPair) -> FreeBalances:
+    """The orders' free balances, found by owner."""
+    rows = Balance.objects.filter(
+        account__owner_kind=Account.OwnerKind.ORDER,
+        account__owner_id__in=[str(order_id) for order_id in order_ids],
+        account__purpose=Account.Purpose.ON_EXCHANGE,
+        asset__in=[pair.base_asset_id, pair.quote_asset_id],
+    ).values_list("account_id", "account__owner_id", "asset", "amount")
+    return _free_balances_of_rows(order_ids, pair, rows)
+
+
+def _free_balances_of_rows(
+    order_ids: Iterable[object], pair: TradingPair, rows: Iterable[Sequence[Any]]
+) -> FreeBalances:
+    """From rows of (account id, order id, asset, amount); rows of other orders are left
+    out."""
+    figures = {str(i): {"base": Decimal(0), "quote": Decimal(0)} for i in order_ids}
     leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_free_balances_sql(), [ids, list(leg)])
-            rows = cursor.fetchall()
-    else:
-        rows = list(
-            Balance.objects.filter(
-                account__owner_kind=Account.OwnerKind.ORDER,
-                account__owner_id__in=ids,
-                account__purpose=Account.Purpose.ON_EXCHANGE,
-                asset__in=list(leg),
-            ).values_list("account__owner_id", "asset", "amount")
-        )
-    for owner_id, asset, amount in rows:
-        figures[owner_id][leg[asset]] = amount
-    return {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
-
-
-@functools.cache
-def _free_balances_sql() -> str:
-    quote = connection.ops.quote_name
-    return (
-        "SELECT a.owner_id, b.asset, b.amount "  # noqa: S608 - names from the models
-        f"FROM {quote(Balance._meta.db_table)} b "
-        f"JOIN {quote(Account._meta.db_table)} a ON a.id = b.account_id "
-        f"WHERE a.owner_kind = '{Account.OwnerKind.ORDER.value}' "
-        "AND a.owner_id = ANY (%s::text[]) AND a.asset = ANY (%s::uuid[]) "
-        f"AND a.purpose = '{Account.Purpose.ON_EXCHANGE.value}'"
-    )
+    accounts = {}
+    for account_id, owner_id, asset, amount in rows:
+        if owner_id in figures:
+            figures[owner_id][leg[asset]] = amount
+            accounts[account_id] = (owner_id, leg[asset])
+    by_order = {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
+    return FreeBalances(by_order=by_order, accounts=accounts)
 
 
 @dataclass
@@ -92,11 +89,7 @@ class MarketTickReads:
 
     states: list[ExecutorState]
     tracked: list[TrackedOrder]
-    balances: dict[str, Balances]
-    # The ledger account of each balance read: (order id, "base" or "quote") by account id.
-    # Accounts never change, so a later tick reads the balances by these ids alone
-    # (free_balances_of_accounts).
-    balance_accounts: dict[int, tuple[str, str]] = field(default_factory=dict)
+    balances: FreeBalances
 
 
 def market_tick_reads(*, pair_id: int) -> MarketTickReads:
@@ -109,8 +102,9 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
         return MarketTickReads(
             states=states,
             tracked=unreleased_tracked_orders(order_ids=ids) if ids else [],
-            balances=free_balances(order_ids=ids, pair=states[0].pair) if ids else {},
-            balance_accounts=_balance_accounts(ids, states[0].pair) if ids else {},
+            balances=free_balances(order_ids=ids, pair=states[0].pair)
+            if ids
+            else FreeBalances(by_order={}, accounts={}),
         )
     with connection.cursor() as cursor:
         cursor.execute(_tick_reads_sql(), [pair_id, pair_id, pair_id, pair_id])
@@ -120,7 +114,9 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
         cursor.nextset()
         balance_rows = cursor.fetchall()
     if not state_rows:
-        return MarketTickReads(states=[], tracked=[], balances={})
+        return MarketTickReads(
+            states=[], tracked=[], balances=FreeBalances(by_order={}, accounts={})
+        )
     state_width = len(ExecutorState._meta.concrete_fields)
     pair = _models_from_rows(TradingPair, [state_rows[0][state_width:]])[0]
     states = _models_from_rows(ExecutorState, [row[:state_width] for row in state_rows])
@@ -129,35 +125,15 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
         cache_pair(state, pair)
     ids = {str(state.order_id) for state in states}
     tracked = [t for t in _models_from_rows(TrackedOrder, tracked_rows) if str(t.order_id) in ids]
-    figures = {i: {"base": Decimal(0), "quote": Decimal(0)} for i in ids}
-    leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
-    accounts = {}
-    for account_id, owner_id, asset, amount in balance_rows:
-        if owner_id in figures:
-            figures[owner_id][leg[asset]] = amount
-            accounts[account_id] = (owner_id, leg[asset])
-    balances = {i: Balances(base=f["base"], quote=f["quote"]) for i, f in figures.items()}
-    return MarketTickReads(
-        states=states, tracked=tracked, balances=balances, balance_accounts=accounts
-    )
-
-
-def _balance_accounts(order_ids: list[str], pair: TradingPair) -> dict[int, tuple[str, str]]:
-    leg = {pair.base_asset_id: "base", pair.quote_asset_id: "quote"}
-    rows = Account.objects.filter(
-        owner_kind=Account.OwnerKind.ORDER,
-        owner_id__in=order_ids,
-        purpose=Account.Purpose.ON_EXCHANGE,
-        asset__in=list(leg),
-    ).values_list("id", "owner_id", "asset")
-    return {account_id: (owner_id, leg[asset]) for account_id, owner_id, asset in rows}
+    balances = _free_balances_of_rows(ids, pair, balance_rows)
+    return MarketTickReads(states=states, tracked=tracked, balances=balances)
 
 
 def free_balances_of_accounts(
     *, order_ids: Iterable[object], accounts: dict[int, tuple[str, str]]
 ) -> dict[str, Balances]:
-    """free_balances, read by the orders' `on_exchange` account ids (one primary-key lookup
-    each) instead of by owner."""
+    """The free balances by the orders' `on_exchange` account ids (one primary-key lookup
+    each; a tick's hot path, so raw on PostgreSQL) instead of by owner."""
     figures = {str(i): {"base": Decimal(0), "quote": Decimal(0)} for i in order_ids}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

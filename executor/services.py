@@ -169,7 +169,8 @@ def executor_tick_market(
             kept=working_set_take(pair_id=pair_id, version=lease.version),
         )
         lease.next_tick_at, lease.write = outcome.next_tick_at, outcome.write
-    if lease.version_left is not None and outcome.tracked is not None:
+    # A tick whose exchange calls raised may hold rows changed in memory and not stored.
+    if lease.version_left is not None and not report.gateway_errors:
         working_set_keep(
             pair_id=pair_id,
             version=lease.version_left,

@@ -19,7 +19,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 
@@ -43,7 +42,7 @@ from executor.settlement import LedgerAccounts
 from executor.state_store import Statement, tick_persist
 from executor.timing import TickReport, timed_gateway
 from executor.working_set import WorkingSet
-from strategy import Balances, Book, MarketSnapshot, decide, state_after_fill
+from strategy import Book, MarketSnapshot, decide, state_after_fill
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +54,9 @@ class TickOutcome:
     next_tick_at: datetime
     # The tick's last write, left for the lease's end to send (state_store.tick_persist).
     write: Statement | None
-    # The rows as the tick stored them, for the next tick (executor.working_set); None when
-    # they must be read again.
+    # The rows as the tick stored them, for the next tick (executor.working_set).
     states: list[ExecutorState]
-    tracked: list[TrackedOrder] | None
+    tracked: list[TrackedOrder]
     balance_accounts: dict[int, tuple[str, str]]
 
 
@@ -76,12 +74,10 @@ def tick_run(
     limits = risk.risk_limits()
     if kept is None:
         reads = selectors.market_tick_reads(pair_id=pair_id)
-        states, tracked_rows, balances = reads.states, reads.tracked, reads.balances
-        balance_accounts = reads.balance_accounts
+        states, tracked_rows, free = reads.states, reads.tracked, reads.balances
     else:
         states, tracked_rows = kept.states, kept.tracked
-        balance_accounts = kept.balance_accounts
-        balances = _balances_read(states, balance_accounts) if states else {}
+        free = _balances_read(states, kept.balance_accounts)
     if not states:
         idle = now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS)
         return TickOutcome(
@@ -131,10 +127,10 @@ def tick_run(
     # The reads came before the sync: when it settled fills or released reservations, the
     # free balances are read again, so the strategy quotes what the fills brought in.
     if ledger_moved:
-        balances = _balances_read(states, balance_accounts)
+        free = _balances_read(states, free.accounts)
 
     for tick in ticks.values():
-        tick.balances = balances.get(str(tick.order_id), Balances(Decimal(0), Decimal(0)))
+        tick.balances = free.by_order[str(tick.order_id)]
         verdict = gate_before_decision(
             global_switch=global_switch,
             kill_switch_tripped=tick.state.kill_switch_tripped,
@@ -180,18 +176,22 @@ def tick_run(
         next_tick_at=now + timedelta(seconds=interval),
         write=write,
         states=states,
-        tracked=None if report.gateway_errors else unreleased,
-        balance_accounts=balance_accounts,
+        tracked=unreleased,
+        balance_accounts=free.accounts,
     )
 
 
 def _balances_read(
     states: list[ExecutorState], accounts: dict[int, tuple[str, str]]
-) -> dict[str, Balances]:
-    """The free balances, by account id when every order's two accounts are known."""
+) -> selectors.FreeBalances:
+    """The free balances, by account id when every order's two accounts are known, else by
+    owner (which also finds the accounts a tick opened since)."""
     order_ids = [state.order_id for state in states]
+    if not order_ids:
+        return selectors.FreeBalances(by_order={}, accounts={})
     if len(accounts) == 2 * len(order_ids):
-        return selectors.free_balances_of_accounts(order_ids=order_ids, accounts=accounts)
+        by_order = selectors.free_balances_of_accounts(order_ids=order_ids, accounts=accounts)
+        return selectors.FreeBalances(by_order=by_order, accounts=accounts)
     return selectors.free_balances(order_ids=order_ids, pair=states[0].pair)
 
 

@@ -64,8 +64,3 @@ def working_set_keep(
     _kept[pair_id] = WorkingSet(
         version=version, states=states, tracked=tracked, balance_accounts=balance_accounts
     )
-
-
-def working_sets_forget() -> None:
-    """Let every kept set go (a test that rewrites rows behind the executor's back)."""
-    _kept.clear()

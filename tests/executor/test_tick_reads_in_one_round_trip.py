@@ -46,9 +46,13 @@ def test_one_round_trip_reads_what_the_three_queries_read():
     assert all(fields_of(s.pair) == fields_of(market.pair) for s in fast.states)
     assert [fields_of(t) for t in fast.tracked] == [fields_of(t) for t in slow.tracked]
     assert str(stopped.pk) not in {str(t.order_id) for t in fast.tracked}
-    assert fast.balances == slow.balances
-    assert set(fast.balances) == {str(o.pk) for o in orders[:2]}
-    assert fast.balances[str(orders[0].pk)] != fast.balances[str(orders[1].pk)]
+    assert fast.balances == slow.balances  # the figures and the accounts they came from
+    assert set(fast.balances.by_order) == {str(o.pk) for o in orders[:2]}
+    by_order = fast.balances.by_order
+    assert by_order[str(orders[0].pk)] != by_order[str(orders[1].pk)]
+    assert sorted(fast.balances.accounts.values()) == sorted(
+        (str(o.pk), leg) for o in orders[:2] for leg in ("base", "quote")
+    )
     # Built as the ORM builds them: saved back without a new row.
     state = fast.states[0]
     assert not state._state.adding
@@ -58,5 +62,5 @@ def test_one_round_trip_reads_what_the_three_queries_read():
 def test_a_market_with_no_quoting_order_reads_nothing():
     market = Market.open()
     assert selectors.market_tick_reads(pair_id=market.pair.pk) == selectors.MarketTickReads(
-        states=[], tracked=[], balances={}
+        states=[], tracked=[], balances=selectors.FreeBalances(by_order={}, accounts={})
     )
