@@ -67,6 +67,20 @@ class Checked:
     def sorted_legs(self) -> list[Leg]:
         return sorted(self.legs, key=lambda leg: leg.account.pk)
 
+    def header(self) -> list[Any]:
+        """The transaction row's own values, in its column order between id and created_at
+        (the posting functions take them in the same order)."""
+        reverses = self.reverses
+        return [
+            self.idempotency_key,
+            self.content_hash,
+            self.code,
+            self.trace_id,
+            self.ref,
+            reverses.pk if reverses is not None else None,
+            self.reason,
+        ]
+
 
 def checked(
     *,
@@ -216,24 +230,9 @@ def posted_row(posting: Checked, transaction_id: int, at: datetime, alias: str) 
     """The Transaction just inserted by a server-side function, without reading it back.
     Built the way a query builds its rows (positional from_db; a batch builds hundreds, so
     the caller reads the connection's alias once)."""
-    reverses = posting.reverses
-    row = Transaction.from_db(
-        alias,
-        TRANSACTION_FIELDS,
-        [
-            transaction_id,
-            posting.idempotency_key,
-            posting.content_hash,
-            posting.code,
-            posting.trace_id,
-            posting.ref,
-            reverses.pk if reverses is not None else None,
-            posting.reason,
-            at,
-        ],
-    )
-    if reverses is not None:
-        row.reverses = reverses
+    row = Transaction.from_db(alias, TRANSACTION_FIELDS, [transaction_id, *posting.header(), at])
+    if posting.reverses is not None:
+        row.reverses = posting.reverses
     return row
 
 
@@ -287,18 +286,11 @@ def post_one_postgres(posting: Checked, at: datetime) -> Transaction:
     """One posting, one statement. Outside a transaction the statement is its own commit;
     inside one, the refusals come back as status rows, so no savepoint is needed."""
     legs = posting.sorted_legs()
-    reverses = posting.reverses
     [(status, tx_id, tx_hash, account_id, balance, change)] = call_function(
         "SELECT * FROM ledger_post_one(%s, %s, %s, %s, %s, %s, %s, %s, "
         "%s::bigint[], %s::uuid[], %s::numeric[])",
         [
-            posting.idempotency_key,
-            posting.content_hash,
-            posting.code,
-            posting.trace_id,
-            posting.ref,
-            reverses.pk if reverses is not None else None,
-            posting.reason,
+            *posting.header(),
             at,
             number_array(leg.account.pk for leg in legs),
             uuid_array(leg.account.asset for leg in legs),
@@ -312,6 +304,7 @@ def post_one_postgres(posting: Checked, at: datetime) -> Transaction:
             raise conflict(posting.idempotency_key, tx_id)
         return Transaction.objects.get(pk=tx_id)
     if status == "already_reversed":
+        reverses = posting.reverses
         assert reverses is not None
         raise AlreadyReversed(
             f"transaction #{reverses.pk} is already reversed", detail={"transaction": reverses.pk}
