@@ -2,7 +2,8 @@
 for its next tick of that market only while they are what is stored: after every tick they
 equal a fresh read field for field, and anything that writes the market's orders outside
 the tick (a pause, a resume, a new order, a kill-switch reset, a write while the tick
-runs, a cancel-all) makes the next tick read them again."""
+runs, a cancel-all) makes the next tick read them again. A failed exchange call, through
+the real client and the venue simulator: tests/orders/loop/test_working_set_over_the_wire.py."""
 
 from decimal import Decimal
 
@@ -11,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.errors import RetryableError
 from executor import selectors, working_set
 from executor.models import ExecutorState, GlobalKillSwitch, TrackedOrder
 from executor.schedule import market_orders_changed
@@ -178,24 +178,3 @@ def test_the_global_switch_is_read_with_every_lease():
     report = market.tick(seconds=1)
     assert report.cancelled == 2
     assert not TrackedOrder.objects.filter(status__in=["open", "pending_create"]).exists()
-
-
-def test_a_tick_whose_exchange_call_failed_keeps_nothing():
-    market = Market.open()
-    market.running_order(params={"order_refresh_time": 1})
-    market.tick()
-    market.tick(seconds=1)
-    calls = market.gateway_for
-
-    def gateway_for(key_id):
-        gateway = calls(key_id)
-
-        def open_orders(**kwargs):
-            raise RetryableError("the venue is down for maintenance")
-
-        gateway.open_orders = open_orders
-        return gateway
-
-    market.gateway_for = gateway_for
-    market.tick(seconds=1)
-    assert kept_of(market) is None
