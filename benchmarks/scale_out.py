@@ -28,6 +28,7 @@ from executor.services import executor_tick_market
 from executor.timing import TickReport
 
 QUEUES = 2
+READY = "ready"
 _served: dict[str, object] = {}
 
 
@@ -61,14 +62,16 @@ def venue_serve(venue: object, gateways: dict, churn_jump: Callable[..., None]) 
     return manager
 
 
-def _worker(queue, results, manager_address, authkey) -> None:  # noqa: ANN001 - mp objects
+def _worker(queue, results, manager_address, authkey, keys) -> None:  # noqa: ANN001 - mp objects
     client = VenueManager(address=manager_address, authkey=authkey)
     client.connect()
-    proxies: dict[int, object] = {}
+    # Warm, as a worker that has been running is: its database connection open and its
+    # gateways built (a Celery worker keeps both for its life; exchanges.gateway.registry).
+    proxies = {key: client.gateway(key) for key in keys}  # type: ignore[attr-defined]
+    connection.ensure_connection()
+    results.put(READY)
 
     def gateway_for(key: int) -> object:
-        if key not in proxies:
-            proxies[key] = client.gateway(key)  # type: ignore[attr-defined]
         return proxies[key]
 
     try:
@@ -92,10 +95,12 @@ def shared_rounds(
     rounds: range,
     start: datetime,
     manager: VenueManager,
+    keys: list[int],
     churn: tuple[int, int] | None = None,
 ) -> tuple[list[tuple[int, int, float, float, TickReport]], float]:
     """Run `rounds` with `workers` processes on `queues` queues (worker w serves queue
-    w % queues); `churn` = (markets, orders per market) adds the churn jump each round."""
+    w % queues); `churn` = (markets, orders per market) adds the churn jump each round.
+    The time starts once every worker is up and holds the gateways of `keys`."""
     context = multiprocessing.get_context("fork")
     job_queues = [context.Queue() for _ in range(queues)]
     results = context.Queue()
@@ -103,12 +108,20 @@ def shared_rounds(
     children = [
         context.Process(
             target=_worker,
-            args=(job_queues[w % queues], results, manager.address, bytes(manager._authkey)),  # type: ignore[attr-defined]
+            args=(
+                job_queues[w % queues],
+                results,
+                manager.address,
+                bytes(manager._authkey),  # type: ignore[attr-defined]
+                keys,
+            ),
         )
         for w in range(workers)
     ]
     for child in children:
         child.start()
+    for _ in children:
+        assert results.get() == READY
     venue = manager.venue()  # type: ignore[attr-defined]
     done = []
     started = time.perf_counter()
@@ -160,6 +173,7 @@ def split_report(done: list[tuple[int, int, float, float, TickReport]], queues: 
 def scale_out_phase(
     pair_ids: list[int],
     manager: VenueManager,
+    keys: list[int],
     start: datetime,
     first_round: int,
     rounds: int,
@@ -170,7 +184,13 @@ def scale_out_phase(
         window = range(first_round, first_round + rounds)
         first_round += rounds
         done, elapsed = shared_rounds(
-            pair_ids, queues=QUEUES, workers=workers, rounds=window, start=start, manager=manager
+            pair_ids,
+            queues=QUEUES,
+            workers=workers,
+            rounds=window,
+            start=start,
+            manager=manager,
+            keys=keys,
         )
         summary(
             f"scale-out ({workers} workers, {QUEUES} queues)",

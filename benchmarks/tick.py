@@ -7,11 +7,11 @@
 Runs on a throwaway database (`test_<name>`, created and dropped here). Each market has its
 own simulated venue account (one API key per market) whose makers and takers move the price
 and trade every round. One round = one simulated second: every market's agents take a step,
-then every market is ticked once. With --workers W, W processes (forked after the first
-round, as W Celery workers would be) each take the markets of their queue (W queues by
-pair id) and call the venue in one server process (benchmarks/scale_out.py). The first round
-places every quote (reservations, tracked rows, create calls) and is reported on its own;
-the later rounds are the steady state: fills to settle, refreshes when the price left the
+then every market is ticked once. With --workers W, W processes (as W Celery workers would
+be) each take the markets of their queue (W queues by pair id) and call the venue in one
+server process (benchmarks/scale_out.py), from the first round on. The first round places
+every quote (reservations, tracked rows, create calls) and is reported on its own; the
+later rounds are the steady state: fills to settle, refreshes when the price left the
 tolerance, and otherwise quiet ticks.
 
 Two more phases follow the steady state:
@@ -214,26 +214,29 @@ def run_rounds(
     workers: int,
     churn: int = 0,
     manager: object = None,
-) -> list[TickReport]:
+) -> tuple[list[TickReport], float]:
     """Tick `rounds` rounds: in this process with one worker, else with `workers` processes
-    on as many queues, calling the venue in its server process (benchmarks/scale_out.py)."""
+    on as many queues, calling the venue in its server process (benchmarks/scale_out.py).
+    Returns the reports and the seconds the rounds took (from when the workers were up)."""
     if workers == 1:
         reports = []
+        started = time.perf_counter()
         for number in rounds:
             at = start + timedelta(seconds=number)
             reports += tick_round(pair_ids, gateways, venue, at, churn, number)
-        return reports
-    done, _ = shared_rounds(
+        return reports, time.perf_counter() - started
+    done, elapsed = shared_rounds(
         pair_ids,
         queues=workers,
         workers=workers,
         rounds=rounds,
         start=start,
         manager=manager,  # type: ignore[arg-type]
+        keys=list(gateways),
         churn=(churn, ORDERS_PER_MARKET[0]) if churn else None,
     )
     print(split_report(done, workers))
-    return [report for *_, report in done]
+    return [report for *_, report in done], elapsed
 
 
 def load() -> str:
@@ -286,24 +289,23 @@ def main() -> None:
         pair_ids, gateways = setup(args.orders, args.markets, venue)
         now = datetime(2026, 1, 1, tzinfo=UTC)
 
-        started = time.perf_counter()
-        first = tick_round(pair_ids, gateways, venue, now)
-        summary("first round (placing)", first, time.perf_counter() - started)
-
-        # From here on, with several workers, the venue lives in a server process that they
-        # all call (this process's copy is no longer used).
+        # With several workers, the venue lives in a server process that they all call
+        # (this process's copy is no longer used), from the first round on: a thousand
+        # orders starting together are ticked by every worker of the node.
         manager = venue_serve(venue, gateways, churn_jump) if args.workers > 1 else None
-        started = time.perf_counter()
-        steady = run_rounds(
+        first, elapsed = run_rounds(
+            pair_ids, gateways, venue, range(0, 1), now, args.workers, manager=manager
+        )
+        summary(f"first round (placing, {args.workers} worker(s))", first, elapsed)
+
+        steady, elapsed = run_rounds(
             pair_ids, gateways, venue, range(1, args.rounds), now, args.workers, manager=manager
         )
-        label = f"steady ({args.rounds - 1} rounds, {args.workers} worker(s))"
-        summary(label, steady, time.perf_counter() - started)
+        summary(f"steady ({args.rounds - 1} rounds, {args.workers} worker(s))", steady, elapsed)
 
         if args.churn_rounds:
             churn_from = args.rounds
-            started = time.perf_counter()
-            churned = run_rounds(
+            churned, elapsed = run_rounds(
                 pair_ids,
                 gateways,
                 venue,
@@ -314,7 +316,7 @@ def main() -> None:
                 manager=manager,
             )
             label = f"churn ({args.churn_rounds} rounds, {args.workers} worker(s))"
-            summary(label, churned, time.perf_counter() - started)
+            summary(label, churned, elapsed)
             quotes = 2 * args.orders * args.churn_rounds
             replaced = sum(r.created for r in churned)
             print(
@@ -323,7 +325,9 @@ def main() -> None:
         if args.scale_out_rounds:
             manager = manager or venue_serve(venue, gateways, churn_jump)
             first_round = args.rounds + args.churn_rounds
-            scale_out_phase(pair_ids, manager, now, first_round, args.scale_out_rounds, summary)
+            scale_out_phase(
+                pair_ids, manager, list(gateways), now, first_round, args.scale_out_rounds, summary
+            )
         print(f"fills recorded: {ExchangeFill.objects.count()}")
         if manager is not None:
             manager.shutdown()

@@ -45,7 +45,7 @@ from executor.settlement import (
     tracked_save,
     tracked_save_many,
 )
-from executor.state_store import states_update
+from executor.state_store import rows_insert, states_update
 from executor.timing import TickReport
 from ledger.errors import InsufficientBalance
 from ledger.models import Transaction
@@ -232,7 +232,7 @@ def _reserve(
         if not isinstance(outcome, Transaction):
             raise outcome  # a client id's key reused for another amount: never expected
         placed.append((tick, row))
-    TrackedOrder.objects.bulk_create([row for _, row in placed])
+    rows_insert(TrackedOrder, [row for _, row in placed])
     for tick, row in placed:
         tick.tracked.append(row)
     # The sequence moves in the same transaction as the rows that used it.

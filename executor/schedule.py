@@ -20,14 +20,14 @@ import functools
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection
 from django.db.models import Subquery
 from django.utils import timezone
 
+from core.batch_sql import Statement
 from core.transactions import execute_unflushed
 from executor.models import ExecutorState, GlobalKillSwitch, MarketTickSchedule
 
@@ -75,9 +75,9 @@ class Lease:
     version: int = 0  # the market's version when the lease was taken
     global_switch: bool = False  # the global kill switch, read with the lease
     next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
-    # A statement of the tick's (its states' UPDATE, executor.state_store) that the lease's
-    # end sends with its own UPDATE: one statement and one commit for both (PostgreSQL).
-    write: tuple[str, list[Any]] | None = None
+    # The tick's statements (its states' UPDATEs, executor.state_store) that the lease's
+    # end sends with its own UPDATE: one statement and one commit for all (PostgreSQL).
+    writes: list[Statement] = field(default_factory=list)
     # After the lease's end: the version it wrote when nothing else wrote the market's
     # orders while it was held, else None.
     version_left: int | None = None
@@ -142,8 +142,13 @@ def _lease_end(*, pair_id: int, done: dict[str, datetime], lease: Lease) -> None
     )
     left = new_version()
     params = [*(adapt(value) for value in done.values()), lease.version, left, pair_id]
-    if lease.write is not None:
-        sql = f"WITH tick_write AS ({lease.write[0]}) {sql}"
-        params = [*lease.write[1], *params]
+    if lease.writes:
+        # Each in a data-modifying WITH of its own: they write disjoint rows.
+        sql = (
+            "WITH "
+            + ", ".join(f"tick_write{n} AS ({write})" for n, (write, _) in enumerate(lease.writes))
+            + f" {sql}"
+        )
+        params = [*(value for _, values in lease.writes for value in values), *params]
     ended = execute_unflushed(sql, params)
     lease.version_left = left if ended and ended[0][0] == left else None

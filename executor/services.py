@@ -168,15 +168,20 @@ def executor_tick_market(
             global_switch=lease.global_switch,
             kept=working_set_take(pair_id=pair_id, version=lease.version),
         )
-        lease.next_tick_at, lease.write = outcome.next_tick_at, outcome.write
+        lease.next_tick_at, lease.writes = outcome.next_tick_at, outcome.writes
     # A tick whose exchange calls raised may hold rows changed in memory and not stored.
-    if lease.version_left is not None and not report.gateway_errors:
+    if (
+        lease.version_left is not None
+        and not report.gateway_errors
+        and outcome.ledger_accounts is not None
+    ):
         working_set_keep(
             pair_id=pair_id,
             version=lease.version_left,
             states=outcome.states,
             tracked=outcome.tracked,
             balance_accounts=outcome.balance_accounts,
+            ledger_accounts=outcome.ledger_accounts,
         )
     report.seconds = time.perf_counter() - started
     logger.info(

@@ -29,7 +29,7 @@ from executor.models import (
     TrackedOrder,
     TradeCursor,
 )
-from executor.state_store import rows_update
+from executor.state_store import rows_insert, rows_update
 from ledger.errors import InvalidPosting
 from ledger.models import Account, Transaction
 from ledger.services import (
@@ -272,7 +272,7 @@ def fills_settle(
         if tracked.settled_amount >= tracked.amount:
             tracked.status = ST.FILLED
         tracked.updated_at = max(fill.at, tracked.updated_at)
-    ExchangeFill.objects.bulk_create(rows)
+    rows_insert(ExchangeFill, rows)
     tracked_save_many([*also_save, *(tracked for tracked, *_ in planned)])
     cursor = TradeCursor.objects.filter(api_key_id=api_key_id, symbol=pair.symbol)
     if not cursor.update(last_trade_id=fills[-1].trade_id):

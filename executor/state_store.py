@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import nullcontext
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Model
 
+from core.batch_sql import Statement, insert_names, insert_statement, update_statement
 from core.transactions import atomic_unflushed, execute_unflushed
 from executor.events import tick_events_write
 from executor.models import ExecutorState
@@ -47,27 +48,30 @@ def cold_fields_of(state: ExecutorState) -> tuple:
     return tuple(getattr(state, name) for name in COLD_FIELDS)
 
 
-# One SQL statement and its parameters, not yet sent.
-Statement = tuple[str, list[Any]]
-
-
-def tick_persist(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> Statement | None:
+def tick_persist(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> list[Statement]:
     """Write the tick's events and states. last_tick_at is the last tick that had market
     data to decide on (stale data is measured from it).
 
-    One transaction when there is more than one statement to send. A quiet tick has one,
-    the states' hot fields: on PostgreSQL it is returned unsent, for the lease's end to send
-    with its own UPDATE (executor.schedule.Lease.write); elsewhere it commits by itself."""
+    A tick without events writes only states: on PostgreSQL their UPDATEs are returned
+    unsent, for the lease's end to send with its own (executor.schedule.Lease.writes), one
+    statement and one commit for all; elsewhere they commit here. With events, the events
+    and the states go in one transaction that waits for the flush."""
     if any(t.events for t in ticks):
         with transaction.atomic():
             _events_write(ticks, now=now, trace_id=trace_id)
             _states_write(ticks, now=now, defer=False)
-        return None
+        return []
     _events_write(ticks, now=now, trace_id=trace_id)  # no statement: closes runs in memory
     return _states_write(ticks, now=now, defer=connection.vendor == "postgresql")
 
 
-def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> Statement | None:
+def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> list[Statement]:
+    """The states' UPDATEs, one per set of fields written, over disjoint sets of rows (so
+    they can share one statement): the rows whose risk or placement fields changed get
+    those with the hot ones; the other changed rows the hot ones; a row that only ticked
+    its last_tick_at. A row's cold fields are written only when this tick changed them,
+    so a tick never writes back an older value of what an operator changed meanwhile (a
+    kill-switch reset)."""
     writes: list[tuple[list[ExecutorState], tuple[str, ...]]] = []
     dirty = [t for t in ticks if t.state_dirty]
     decided = {t.order_id for t in ticks if t.decision is not None}
@@ -75,22 +79,23 @@ def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> Stat
         tick.state.strategy_state = state_to_dict(tick.strategy_state)
         if tick.order_id in decided:
             tick.state.last_tick_at = now
-    if dirty:
-        writes.append(([t.state for t in dirty], HOT_FIELDS))
-        cold = [t.state for t in dirty if t.cold_before != cold_fields_of(t.state)]
-        if cold:
-            writes.append((cold, COLD_FIELDS))
+    cold = [t.state for t in dirty if t.cold_before != cold_fields_of(t.state)]
+    if cold:
+        writes.append((cold, HOT_FIELDS + COLD_FIELDS))
+    hot = [t.state for t in dirty if t.cold_before == cold_fields_of(t.state)]
+    if hot:
+        writes.append((hot, HOT_FIELDS))
     quiet = [t.state for t in ticks if t.order_id in decided and not t.state_dirty]
     for state in quiet:
         state.last_tick_at = now
     if quiet:
         writes.append((quiet, ("last_tick_at",)))
-    if len(writes) == 1 and defer:
-        return rows_update_statement(ExecutorState, *writes[0])
+    if defer:
+        return [update_statement(ExecutorState, states, names) for states, names in writes]
     with atomic_unflushed() if len(writes) > 1 else nullcontext():
         for states, names in writes:
             states_update(states, names)
-    return None
+    return []
 
 
 def _events_write(ticks: list[OrderTick], *, now: datetime, trace_id: str) -> None:
@@ -112,60 +117,45 @@ def states_update(states: list[ExecutorState], names: tuple[str, ...]) -> None:
 
 def rows_update(model: type[Model], objects: Sequence[Model], names: tuple[str, ...]) -> None:
     """UPDATE the named fields of each row by primary key. On PostgreSQL one statement for
-    all rows (UPDATE … FROM VALUES), which outside a transaction commits by itself without
+    all rows (core.batch_sql), which outside a transaction commits by itself without
     waiting for the WAL flush (every caller writes what the exchange said of our orders or
     a tick's own state; module docstring); elsewhere one statement per row, sent as a
     batch."""
     if not objects:
         return
     if connection.vendor == "postgresql":
-        execute_unflushed(*rows_update_statement(model, objects, names))
+        execute_unflushed(*update_statement(model, objects, names))
         return
-    table, key, columns, rows = _rows(model, objects, names)
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-        table, ", ".join(f"{column} = %s" for column, _ in columns[:-1]), key
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),  # type: ignore[union-attr]
+        quote(pk.column),
     )
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]  # type: ignore[union-attr]
+        + [pk.get_db_prep_value(obj.pk, connection)]
+        for obj in objects
+    ]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
-def rows_update_statement(
-    model: type[Model], objects: Sequence[Model], names: tuple[str, ...]
-) -> Statement:
-    """rows_update's one statement on PostgreSQL, unsent. Every value is cast to its
-    column's type: VALUES would otherwise guess (a NULL or a JSON text is not a numeric or
-    jsonb by itself)."""
-    table, key, columns, rows = _rows(model, objects, names)
-    quote = connection.ops.quote_name
-    casts = [cast for _, cast in columns]
-    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-    sql = "UPDATE {t} SET {sets} FROM (VALUES {rows}) AS v ({names}) WHERE {t}.{pk} = v.{key}".format(  # noqa: S608, E501 - names from the model
-        t=table,
-        sets=", ".join(
-            f"{column} = v.{quote(f'v{n}')}" for n, (column, _) in enumerate(columns[:-1])
-        ),
-        rows=", ".join([row_sql] * len(rows)),
-        names=", ".join(quote(f"v{n}") for n in range(len(casts))),
-        pk=key,
-        key=quote(f"v{len(casts) - 1}"),
-    )
-    return sql, [value for row in rows for value in row]
-
-
-def _rows(
-    model: type[Model], objects: Sequence[Model], names: tuple[str, ...]
-) -> tuple[str, str, list[tuple[str, str]], list[list[Any]]]:
-    """The quoted table and key, (quoted column, cast) of each named field and then of the
-    key, and each object's values in that order."""
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
-    fields = [meta.get_field(name) for name in names] + [pk]
-    quote = connection.ops.quote_name
-    columns = [(quote(f.column), f.cast_db_type(connection)) for f in fields]  # type: ignore[union-attr]
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields[:-1]]  # type: ignore[union-attr]
-        + [pk.get_db_prep_value(obj.pk, connection)]
-        for obj in objects
-    ]
-    return quote(meta.db_table), quote(pk.column), columns, rows
+def rows_insert(model: type[Model], objects: Sequence[Model]) -> None:
+    """INSERT new rows and set their primary keys: on PostgreSQL one statement whose text
+    does not depend on the number of rows (core.batch_sql), elsewhere bulk_create."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objects)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(*insert_statement(model, objects, insert_names(model)))
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias

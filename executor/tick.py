@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from core import context
+from core.batch_sql import Statement
 from core.errors import ExternalServiceError
 from exchanges import gateway as venue
 from executor import risk, selectors
@@ -39,7 +40,7 @@ from executor.models import CancelReason, ExchangeOrderStatus, ExecutorState, Tr
 from executor.order_tick import OrderTick, open_order_of
 from executor.placement import key_orders_execute
 from executor.settlement import LedgerAccounts
-from executor.state_store import Statement, tick_persist
+from executor.state_store import tick_persist
 from executor.timing import TickReport, timed_gateway
 from executor.working_set import WorkingSet
 from strategy import Book, MarketSnapshot, decide, state_after_fill
@@ -52,12 +53,13 @@ ST = ExchangeOrderStatus
 @dataclass
 class TickOutcome:
     next_tick_at: datetime
-    # The tick's last write, left for the lease's end to send (state_store.tick_persist).
-    write: Statement | None
+    # The tick's last writes, left for the lease's end to send (state_store.tick_persist).
+    writes: list[Statement]
     # The rows as the tick stored them, for the next tick (executor.working_set).
     states: list[ExecutorState]
     tracked: list[TrackedOrder]
     balance_accounts: dict[int, tuple[str, str]]
+    ledger_accounts: LedgerAccounts | None
 
 
 def tick_run(
@@ -81,7 +83,12 @@ def tick_run(
     if not states:
         idle = now + timedelta(seconds=settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS)
         return TickOutcome(
-            next_tick_at=idle, write=None, states=[], tracked=[], balance_accounts={}
+            next_tick_at=idle,
+            writes=[],
+            states=[],
+            tracked=[],
+            balance_accounts={},
+            ledger_accounts=None,
         )
     pair = states[0].pair
     ticks = {str(state.order_id): OrderTick.of(state) for state in states}
@@ -96,8 +103,12 @@ def tick_run(
     trace_id = context.current_trace_id() or context.new_trace_id()
     # The market's tick has its own trace id (its logs); each order's rows and postings
     # carry the order's own.
-    accounts = LedgerAccounts(
-        pair=pair, traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()}
+    accounts = (
+        kept.ledger_accounts
+        if kept is not None
+        else LedgerAccounts(
+            pair=pair, traces={order_id: tick.state.trace_id for order_id, tick in ticks.items()}
+        )
     )
     synced_keys = set()
     ledger_moved = False
@@ -166,7 +177,7 @@ def tick_run(
                 report=report,
             )
 
-    write = tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
+    writes = tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
     interval = min(
         [settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS]
         + [t.params.order_refresh_time for t in ticks.values()]
@@ -174,10 +185,11 @@ def tick_run(
     unreleased = [t for tick in ticks.values() for t in tick.tracked if not t.released]
     return TickOutcome(
         next_tick_at=now + timedelta(seconds=interval),
-        write=write,
+        writes=writes,
         states=states,
         tracked=unreleased,
         balance_accounts=free.accounts,
+        ledger_accounts=accounts,
     )
 
 

@@ -1,6 +1,9 @@
 """The rows a worker's last tick of a market left in memory: the quoting orders' executor
 states and their unreleased tracked orders, as that tick stored them.
 
+With them it keeps the orders' ledger accounts the tick looked up (executor.settlement.
+LedgerAccounts): an account's identity never changes once it is opened.
+
 The next tick of the market in the same process uses them instead of reading them again
 when the lease it takes finds the version the earlier tick's lease left
 (executor.schedule): no other tick, cancel-all or write outside a tick touched them since.
@@ -20,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from executor.models import ExecutorState, TrackedOrder
+from executor.settlement import LedgerAccounts
 
 KEPT_SECONDS = 30.0
 # Markets kept per process; the oldest kept is let go beyond it.
@@ -33,6 +37,7 @@ class WorkingSet:
     tracked: list[TrackedOrder]
     # The orders' `on_exchange` account ids (selectors.MarketTickReads.balance_accounts).
     balance_accounts: dict[int, tuple[str, str]]
+    ledger_accounts: LedgerAccounts
     kept_at: float = field(default_factory=time.monotonic)
 
 
@@ -57,10 +62,15 @@ def working_set_keep(
     states: list[ExecutorState],
     tracked: list[TrackedOrder],
     balance_accounts: dict[int, tuple[str, str]],
+    ledger_accounts: LedgerAccounts,
 ) -> None:
     _kept.pop(pair_id, None)
     if len(_kept) >= MAX_MARKETS:
         del _kept[next(iter(_kept))]
     _kept[pair_id] = WorkingSet(
-        version=version, states=states, tracked=tracked, balance_accounts=balance_accounts
+        version=version,
+        states=states,
+        tracked=tracked,
+        balance_accounts=balance_accounts,
+        ledger_accounts=ledger_accounts,
     )

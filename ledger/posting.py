@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
@@ -25,6 +25,7 @@ from uuid import UUID
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from core import context
+from core.batch_sql import number_array, text_array, uuid_array
 from core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from ledger.errors import (
     AlreadyReversed,
@@ -236,33 +237,8 @@ def posted_row(posting: Checked, transaction_id: int, at: datetime, alias: str) 
     return row
 
 
-# The posting functions take their rows as arrays. Django's cursor binds parameters on the
-# client, and psycopg quotes an array element by element in Python (about 5 ms for a batch
-# of 200 postings); these write the same literal directly. Numbers and UUIDs need no quoting;
-# a text element is double-quoted with its backslashes and double quotes escaped, which
-# PostgreSQL's array input reads back exactly (so "NULL" stays a string).
-
-
-def number_array(values: Iterable[int | Decimal]) -> str:
-    return "{" + ",".join(map(str, values)) + "}"
-
-
-def text_array(values: Iterable[str]) -> str:
-    return (
-        "{"
-        + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
-        + "}"
-    )
-
-
-def uuid_array(values: Iterable[UUID]) -> str:
-    # str(UUID) is slow enough to matter for hundreds of entries of a few assets.
-    text: dict[UUID, str] = {}
-    return (
-        "{"
-        + ",".join(text.get(value) or text.setdefault(value, str(value)) for value in values)
-        + "}"
-    )
+# The posting functions take their rows as arrays, written by core.batch_sql (psycopg would
+# quote them element by element in Python: about 5 ms for a batch of 200 postings).
 
 
 # -- PostgreSQL: one call per posting or per batch -------------------------------------------

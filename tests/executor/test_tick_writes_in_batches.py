@@ -22,11 +22,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # and the states' UPDATE sent with the lease's end (one statement). Fill: the sync's changes
 # to the tracked orders are saved in the settlement's transaction, with the settled ones,
 # and the free balances are read again after it (the reads came before the sync).
-# First: the orders' ledger accounts exist from their registration (no account read or
-# insert in the tick). A transaction whose commit need not wait for the WAL flush (the
-# answers of the creates, the settlement, the states; core.transactions) starts with its
-# one SET LOCAL: first 2 of the 19, fill 1 of the 15; the lease's statements carry theirs.
-PINNED_POSTGRES = {"first": 19, "quiet": 3, "fill": 15}
+# First: the orders' ledger accounts exist from their registration (no account insert in
+# the tick). Fill: the ledger accounts the first tick read are kept with its working set,
+# so the fill's posting reads none. A transaction whose commit need not wait for the WAL flush (the
+# answers of the creates, the settlement; core.transactions) starts with its one SET LOCAL:
+# first 1 of the 14, fill 1 of the 14; the lease's statements carry theirs. Every write of
+# the states without events goes with the lease's end, the first tick's too (its rows with
+# new quotes and its other rows in one statement, executor.state_store._states_write).
+PINNED_POSTGRES = {"first": 14, "quiet": 3, "fill": 14}
 # The log fields' lookup of a market's exchange (exchanges.apps, core.context).
 EXCHANGE_NAME = '"exchanges_exchange"."name"'
 

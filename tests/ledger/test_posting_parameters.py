@@ -1,5 +1,5 @@
 """What a posting carries reaches the database exactly: on PostgreSQL the posting functions
-take their rows as array literals written by ledger.posting (not by the driver), so any
+take their rows as array literals written by core.batch_sql (not by the driver), so any
 character a key or ref may hold, and any form of a Decimal, must read back unchanged; and
 the content hash, stored with every transaction, must stay what it was when it was posted."""
 
