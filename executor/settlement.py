@@ -368,16 +368,22 @@ def fee_asset_id(pair: TradingPair, symbol: str) -> UUID | None:
     return base_id if base == symbol else quote_id
 
 
+def releasable(tracked: Iterable[TrackedOrder]) -> list[TrackedOrder]:
+    """The orders whose reservation's rest goes back now: final, fully settled, not yet
+    released."""
+    return [
+        t
+        for t in tracked
+        if not t.released and t.status in FINAL_STATUSES and t.settled_amount >= t.filled_amount
+    ]
+
+
 def reservations_release_done(
     *, pair: TradingPair, tracked: Iterable[TrackedOrder], accounts: LedgerAccounts, trace_id: str
 ) -> list[TrackedOrder]:
     """Release, in one ledger batch, the unspent reservation of every order that is final
     and fully settled; returns the orders released."""
-    done = [
-        t
-        for t in tracked
-        if not t.released and t.status in FINAL_STATUSES and t.settled_amount >= t.filled_amount
-    ]
+    done = releasable(tracked)
     if not done:
         return []
     # Unflushed (core.transactions): a release lost with a crashing database is posted

@@ -53,7 +53,8 @@ ST = ExchangeOrderStatus
 @dataclass
 class TickOutcome:
     next_tick_at: datetime
-    # The tick's last writes, left for the lease's end to send (state_store.tick_persist).
+    # The tick's last writes, left for the lease's end to send: the creates' answers
+    # (placement.key_orders_execute) and the states (state_store.tick_persist).
     writes: list[Statement]
     # The rows as the tick stored them, for the next tick (executor.working_set).
     states: list[ExecutorState]
@@ -164,9 +165,10 @@ def tick_run(
                 report=report,
             )
 
+    answers: list[Statement] = []
     for key, group in by_key.items():
         if key in synced_keys:
-            key_orders_execute(
+            answers += key_orders_execute(
                 group,
                 gateway=gateways[key],
                 pair=pair,
@@ -177,7 +179,7 @@ def tick_run(
                 report=report,
             )
 
-    writes = tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
+    writes = answers + tick_persist(list(ticks.values()), now=now, trace_id=trace_id)
     interval = min(
         [settings.EXECUTOR_MAX_TICK_INTERVAL_SECONDS]
         + [t.params.order_refresh_time for t in ticks.values()]

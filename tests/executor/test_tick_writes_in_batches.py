@@ -22,14 +22,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # and the states' UPDATE sent with the lease's end (one statement). Fill: the sync's changes
 # to the tracked orders are saved in the settlement's transaction, with the settled ones,
 # and the free balances are read again after it (the reads came before the sync).
-# First: the orders' ledger accounts exist from their registration (no account insert in
-# the tick). Fill: the ledger accounts the first tick read are kept with its working set,
-# so the fill's posting reads none. A transaction whose commit need not wait for the WAL flush (the
-# answers of the creates, the settlement; core.transactions) starts with its one SET LOCAL:
-# first 1 of the 14, fill 1 of the 14; the lease's statements carry theirs. Every write of
-# the states without events goes with the lease's end, the first tick's too (its rows with
-# new quotes and its other rows in one statement, executor.state_store._states_write).
-PINNED_POSTGRES = {"first": 14, "quiet": 3, "fill": 14}
+# First: the orders' ledger accounts exist from their registration (read once, no insert).
+# Fill: the ledger accounts the first tick read are kept with its working set, so the fill's
+# posting reads none. A transaction whose commit need not wait for the WAL flush (the
+# settlement; core.transactions) starts with its one SET LOCAL: fill 1 of the 14; the
+# lease's statements carry theirs. Every write of the states without events goes with the
+# lease's end (the rows with new quotes and the other rows in one statement,
+# executor.state_store._states_write), and so do the creates' answers when every create
+# was taken (executor.placement.key_orders_execute). The first tick's 10: the lease, the
+# reads, the harness's key lookup (tests.executor.harness.gateway_factory), the
+# reservations' transaction (BEGIN, the accounts, the ledger batch, the rows' insert, the
+# sequences, COMMIT) and the lease's end with the answers and the states.
+PINNED_POSTGRES = {"first": 10, "quiet": 3, "fill": 14}
 # The log fields' lookup of a market's exchange (exchanges.apps, core.context).
 EXCHANGE_NAME = '"exchanges_exchange"."name"'
 
