@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -65,20 +65,32 @@ def element(value: object) -> str:
     return quoted(str(value))
 
 
+# Values of these types are already what the column stores; anything else (a lazy text, a
+# naive time, which the field makes aware) goes through the field's get_prep_value first.
+_PLAIN = (str, int, Decimal, UUID, date, type(None))
+
+
+def _plain(value: object) -> bool:
+    return isinstance(value, _PLAIN) and not (isinstance(value, datetime) and value.tzinfo is None)
+
+
 def column_array(field: Field[Any, Any], values: Iterable[object]) -> str:
     """The array literal of one field's values (model attribute values, as on the
     instance)."""
+    prep = field.get_prep_value
     if isinstance(field, JSONField):
         encoder = field.encoder
         return (
             "{"
             + ",".join(
-                "NULL" if value is None else quoted(json.dumps(value, cls=encoder))
-                for value in map(field.get_prep_value, values)
+                "NULL" if value is None else quoted(json.dumps(prep(value), cls=encoder))
+                for value in values
             )
             + "}"
         )
-    return "{" + ",".join(map(element, map(field.get_prep_value, values))) + "}"
+    return (
+        "{" + ",".join(element(value if _plain(value) else prep(value)) for value in values) + "}"
+    )
 
 
 def _cast(field: Field[Any, Any]) -> str:

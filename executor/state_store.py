@@ -79,10 +79,12 @@ def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> list
         tick.state.strategy_state = state_to_dict(tick.strategy_state)
         if tick.order_id in decided:
             tick.state.last_tick_at = now
-    cold = [t.state for t in dirty if t.cold_before != cold_fields_of(t.state)]
+    cold: list[ExecutorState] = []
+    hot: list[ExecutorState] = []
+    for tick in dirty:
+        (hot if tick.cold_before == cold_fields_of(tick.state) else cold).append(tick.state)
     if cold:
         writes.append((cold, HOT_FIELDS + COLD_FIELDS))
-    hot = [t.state for t in dirty if t.cold_before == cold_fields_of(t.state)]
     if hot:
         writes.append((hot, HOT_FIELDS))
     quiet = [t.state for t in ticks if t.order_id in decided and not t.state_dirty]
