@@ -75,8 +75,9 @@ class Lease:
     version: int = 0  # the market's version when the lease was taken
     global_switch: bool = False  # the global kill switch, read with the lease
     next_tick_at: datetime | None = None  # set by the tick; written when the lease ends
-    # The tick's statements (its states' UPDATEs, executor.state_store) that the lease's
-    # end sends with its own UPDATE: one statement and one commit for all (PostgreSQL).
+    # The tick's statements (the creates' answers, executor.placement, and the states'
+    # UPDATEs, executor.state_store) that the lease's end sends with its own UPDATE: one
+    # statement and one commit for all (PostgreSQL).
     writes: list[Statement] = field(default_factory=list)
     # After the lease's end: the version it wrote when nothing else wrote the market's
     # orders while it was held, else None.

@@ -2,7 +2,7 @@
 our own code writes, not the driver: whatever a field may hold must read back unchanged —
 quotes, backslashes, braces, commas, the text NULL, empty text, non-ASCII, NULL itself,
 JSON with all of those, Decimals in any form, times in any zone — and the statement's text
-must not depend on the number of rows (PostgreSQL parses one text per batch shape)."""
+must not depend on the number of rows (it is written once per model and set of fields)."""
 
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
