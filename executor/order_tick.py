@@ -45,8 +45,14 @@ class OrderTick:
         return cls(
             state=state,
             params=params_parsed(state.config_hash, state.config),
-            strategy_state=state_from_dict(state.strategy_state),
+            strategy_state=_strategy_state_of(state),
         )
+
+    def strategy_state_stored(self) -> None:
+        """The strategy state is stored as `state.strategy_state`: a later tick given the
+        same row (the working set) takes the parsed state as it is instead of parsing the
+        JSON again."""
+        self.state.__dict__[_PARSED] = (self.state.strategy_state, self.strategy_state)
 
     @property
     def order_id(self) -> UUID:
@@ -64,6 +70,19 @@ class OrderTick:
         self.state.kill_switch_tripped = True
         self.state.kill_switch_reason = reason
         self.state_dirty = True
+
+
+# On an ExecutorState: (the JSON value, its parsed StrategyState), set once a tick stored it.
+_PARSED = "_strategy_state_parsed"
+
+
+def _strategy_state_of(state: ExecutorState) -> StrategyState:
+    """The row's strategy state, parsed again unless the row still holds the very value a
+    tick parsed or wrote (StrategyState is immutable, so it is shared safely)."""
+    parsed = state.__dict__.get(_PARSED)
+    if parsed is not None and parsed[0] is state.strategy_state:
+        return parsed[1]  # type: ignore[no-any-return]
+    return state_from_dict(state.strategy_state)
 
 
 _params_cache: dict[str, StrategyParams] = {}

@@ -73,8 +73,11 @@ def decide(
         if params.hanging_orders_enabled
         else frozenset()
     )
-    state = replace(state, hanging_order_ids=hanging_ids)
-    if state.filled_buys_balance == state.filled_sells_balance:
+    # A replace builds the whole state again: only when a field changes (most ticks change
+    # none of these).
+    if hanging_ids != state.hanging_order_ids:
+        state = replace(state, hanging_order_ids=hanging_ids)
+    if state.filled_buys_balance == state.filled_sells_balance != 0:
         state = replace(state, filled_buys_balance=0, filled_sells_balance=0)
 
     price = reference_price(snapshot=snapshot, params=params, state=state)
@@ -97,7 +100,8 @@ def decide(
     if inventory is not None:
         equity = inventory.base_total * price + inventory.quote_total
         peak = equity if state.peak_equity is None else max(state.peak_equity, equity)
-        state = replace(state, peak_equity=peak)
+        if peak != state.peak_equity:
+            state = replace(state, peak_equity=peak)
     if params.adaptive_spreads_enabled:
         samples = (*state.volatility_samples, price)[-params.volatility_window :]
         state = replace(state, volatility_samples=samples)

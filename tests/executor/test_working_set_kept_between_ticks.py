@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from executor import selectors, working_set
 from executor.models import ExecutorState, GlobalKillSwitch, TrackedOrder
+from executor.order_tick import OrderTick
 from executor.schedule import market_orders_changed
 from executor.services import (
     executor_order_cancel_all,
@@ -21,6 +22,7 @@ from executor.services import (
     executor_order_resume,
     order_kill_switch_reset,
 )
+from strategy import state_from_dict
 from tests.executor.harness import Market
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -178,3 +180,23 @@ def test_the_global_switch_is_read_with_every_lease():
     report = market.tick(seconds=1)
     assert report.cancelled == 2
     assert not TrackedOrder.objects.filter(status__in=["open", "pending_create"]).exists()
+
+
+def test_a_kept_row_hands_back_its_parsed_strategy_state_and_a_new_value_is_parsed_again():
+    market = Market.open()
+    market.running_order(params={"order_refresh_time": 1})
+    market.tick()
+    market.tick(seconds=1)
+    kept = kept_of(market)
+    assert kept is not None
+    [state] = kept.states
+    stored = ExecutorState.objects.get(pk=state.pk)
+    # What the kept row hands back is what the row stores, parsed.
+    held = OrderTick.of(state).strategy_state
+    assert held == state_from_dict(stored.strategy_state)
+    assert OrderTick.of(state).strategy_state is held  # not parsed again
+
+    state.strategy_state = dict(state.strategy_state)  # another value (a read, a writer)
+    again = OrderTick.of(state).strategy_state
+    assert again is not held
+    assert again == held
