@@ -108,19 +108,23 @@ def _unnest(fields: Sequence[Field[Any, Any]]) -> tuple[str, list[str]]:
     return f"unnest({arrays})", [f"v{n}" for n in range(len(fields))]
 
 
+def _pk(model: type[Model]) -> Field[Any, Any]:
+    pk = model._meta.pk
+    assert pk is not None
+    return pk
+
+
 @functools.cache
 def _update_sql(model: type[Model], names: tuple[str, ...]) -> str:
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
     quote = connection.ops.quote_name
+    pk = _pk(model)
     fields = [*_fields(model, names), pk]
     unnest, columns = _unnest(fields)
     sets = ", ".join(
         f"{quote(field.column)} = v.{column}"
         for field, column in zip(fields[:-1], columns, strict=False)
     )
-    table = quote(meta.db_table)
+    table = quote(model._meta.db_table)
     return (
         f"UPDATE {table} SET {sets} FROM {unnest} AS v ({', '.join(columns)}) "  # noqa: S608 - names from the model
         f"WHERE {table}.{quote(pk.column)} = v.{columns[-1]}"
@@ -132,9 +136,7 @@ def update_statement(
 ) -> Statement:
     """UPDATE the named fields of each object by primary key: one statement, one array
     parameter per column (PostgreSQL)."""
-    pk = model._meta.pk
-    assert pk is not None
-    fields = [*_fields(model, names), pk]
+    fields = [*_fields(model, names), _pk(model)]
     params = [column_array(f, [getattr(obj, f.attname) for obj in objects]) for f in fields]
     return _update_sql(model, names), params
 
@@ -146,29 +148,25 @@ def insert_names(model: type[Model]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
+def _insert_sql(model: type[Model]) -> str:
     quote = connection.ops.quote_name
-    fields = _fields(model, names)
+    fields = _fields(model, insert_names(model))
     unnest, names_of = _unnest(fields)
     columns = ", ".join(names_of)
     # Rows go in, and come back from RETURNING, in the arrays' order (as Django's
     # bulk_create relies on for its VALUES).
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from the model
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from the model
         f"SELECT {columns} FROM {unnest} WITH ORDINALITY AS v ({columns}, n) "
-        f"ORDER BY n RETURNING {quote(pk.column)}"
+        f"ORDER BY n RETURNING {quote(_pk(model).column)}"
     )
 
 
-def insert_statement(
-    model: type[Model], objects: Sequence[Model], names: tuple[str, ...]
-) -> Statement:
-    """INSERT the objects with the named fields: one statement, one array parameter per
-    column (PostgreSQL). It returns the new primary keys in the objects' order."""
-    fields = _fields(model, names)
+def insert_statement(model: type[Model], objects: Sequence[Model]) -> Statement:
+    """INSERT the objects (every stored field but the key): one statement, one array
+    parameter per column (PostgreSQL). It returns the new primary keys in the objects'
+    order."""
+    fields = _fields(model, insert_names(model))
     # pre_save: the value the ORM would insert (auto_now_add and the like applied).
     params = [column_array(f, [f.pre_save(obj, True) for obj in objects]) for f in fields]
-    return _insert_sql(model, names), params
+    return _insert_sql(model), params

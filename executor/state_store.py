@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import Model
 
-from core.batch_sql import Statement, insert_names, insert_statement, update_statement
+from core.batch_sql import Statement, insert_statement, update_statement
 from core.transactions import atomic_unflushed, execute_unflushed
 from executor.events import tick_events_write
 from executor.models import ExecutorState
@@ -158,7 +158,7 @@ def rows_insert(model: type[Model], objects: Sequence[Model]) -> None:
         model._default_manager.bulk_create(objects)
         return
     with connection.cursor() as cursor:
-        cursor.execute(*insert_statement(model, objects, insert_names(model)))
+        cursor.execute(*insert_statement(model, objects))
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
             obj._state.adding = False

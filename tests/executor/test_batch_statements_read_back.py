@@ -130,10 +130,6 @@ def test_the_statement_text_is_the_same_for_any_number_of_rows():
         update_statement(ExecutorState, states[:1], HOT_FIELDS)[0]
         == update_statement(ExecutorState, states, HOT_FIELDS)[0]
     )
-    names = insert_names(TrackedOrder)
-    one, many = (
-        insert_statement(TrackedOrder, tracked[:1], names),
-        insert_statement(TrackedOrder, tracked, names),
-    )
+    one, many = insert_statement(TrackedOrder, tracked[:1]), insert_statement(TrackedOrder, tracked)
     assert one[0] == many[0]
-    assert len(one[1]) == len(many[1]) == len(names)  # one array per column
+    assert len(one[1]) == len(many[1]) == len(insert_names(TrackedOrder))  # one per column
