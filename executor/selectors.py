@@ -3,7 +3,7 @@ order's executor events for the order's timeline."""
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -51,8 +51,8 @@ class FreeBalances:
     account each figure came from: (order id, "base" or "quote") by account id. Accounts
     never change, so a later read needs only their ids (free_balances_of_accounts)."""
 
-    by_order: dict[str, Balances]
-    accounts: dict[int, tuple[str, str]]
+    by_order: dict[str, Balances] = field(default_factory=dict)
+    accounts: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def free_balances(*, order_ids: Iterable[object], pair: TradingPair) -> FreeBalances:
@@ -102,9 +102,7 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
         return MarketTickReads(
             states=states,
             tracked=unreleased_tracked_orders(order_ids=ids) if ids else [],
-            balances=free_balances(order_ids=ids, pair=states[0].pair)
-            if ids
-            else FreeBalances(by_order={}, accounts={}),
+            balances=free_balances(order_ids=ids, pair=states[0].pair) if ids else FreeBalances(),
         )
     with connection.cursor() as cursor:
         cursor.execute(_tick_reads_sql(), [pair_id, pair_id, pair_id, pair_id])
@@ -114,9 +112,7 @@ def market_tick_reads(*, pair_id: int) -> MarketTickReads:
         cursor.nextset()
         balance_rows = cursor.fetchall()
     if not state_rows:
-        return MarketTickReads(
-            states=[], tracked=[], balances=FreeBalances(by_order={}, accounts={})
-        )
+        return MarketTickReads(states=[], tracked=[], balances=FreeBalances())
     state_width = len(ExecutorState._meta.concrete_fields)
     pair = _models_from_rows(TradingPair, [state_rows[0][state_width:]])[0]
     states = _models_from_rows(ExecutorState, [row[:state_width] for row in state_rows])

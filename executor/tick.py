@@ -201,8 +201,6 @@ def _balances_read(
     """The free balances, by account id when every order's two accounts are known, else by
     owner (which also finds the accounts a tick opened since)."""
     order_ids = [state.order_id for state in states]
-    if not order_ids:
-        return selectors.FreeBalances(by_order={}, accounts={})
     if len(accounts) == 2 * len(order_ids):
         by_order = selectors.free_balances_of_accounts(order_ids=order_ids, accounts=accounts)
         return selectors.FreeBalances(by_order=by_order, accounts=accounts)
