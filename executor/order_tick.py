@@ -41,18 +41,16 @@ class OrderTick:
         self.cold_before = cold_fields_of(self.state)
 
     @classmethod
-    def of(cls, state: ExecutorState) -> OrderTick:
+    def of(cls, state: ExecutorState, strategy_state: StrategyState | None = None) -> OrderTick:
+        """`strategy_state`: the row's strategy state already parsed (a kept working set's),
+        else it is parsed from the row."""
+        if strategy_state is None:
+            strategy_state = state_from_dict(state.strategy_state)
         return cls(
             state=state,
             params=params_parsed(state.config_hash, state.config),
-            strategy_state=_strategy_state_of(state),
+            strategy_state=strategy_state,
         )
-
-    def strategy_state_stored(self) -> None:
-        """The strategy state is stored as `state.strategy_state`: a later tick given the
-        same row (the working set) takes the parsed state as it is instead of parsing the
-        JSON again."""
-        self.state.__dict__[_PARSED] = (self.state.strategy_state, self.strategy_state)
 
     @property
     def order_id(self) -> UUID:
@@ -70,19 +68,6 @@ class OrderTick:
         self.state.kill_switch_tripped = True
         self.state.kill_switch_reason = reason
         self.state_dirty = True
-
-
-# On an ExecutorState: (the JSON value, its parsed StrategyState), set once a tick stored it.
-_PARSED = "_strategy_state_parsed"
-
-
-def _strategy_state_of(state: ExecutorState) -> StrategyState:
-    """The row's strategy state, parsed again unless the row still holds the very value a
-    tick parsed or wrote (StrategyState is immutable, so it is shared safely)."""
-    parsed = state.__dict__.get(_PARSED)
-    if parsed is not None and parsed[0] is state.strategy_state:
-        return parsed[1]  # type: ignore[no-any-return]
-    return state_from_dict(state.strategy_state)
 
 
 _params_cache: dict[str, StrategyParams] = {}

@@ -169,7 +169,8 @@ def executor_tick_market(
             kept=working_set_take(pair_id=pair_id, version=lease.version),
         )
         lease.next_tick_at, lease.writes = outcome.next_tick_at, outcome.writes
-    # A tick whose exchange calls raised may hold rows changed in memory and not stored.
+    # A tick whose exchange calls raised may hold rows changed in memory and not stored;
+    # a market without quoting orders has nothing to keep (ledger_accounts is None).
     if (
         lease.version_left is not None
         and not report.gateway_errors
@@ -182,6 +183,7 @@ def executor_tick_market(
             tracked=outcome.tracked,
             balance_accounts=outcome.balance_accounts,
             ledger_accounts=outcome.ledger_accounts,
+            strategy_states=outcome.strategy_states,
         )
     report.seconds = time.perf_counter() - started
     logger.info(

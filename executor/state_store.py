@@ -79,8 +79,6 @@ def _states_write(ticks: list[OrderTick], *, now: datetime, defer: bool) -> list
         tick.state.strategy_state = state_to_dict(tick.strategy_state)
         if tick.order_id in decided:
             tick.state.last_tick_at = now
-    for tick in ticks:
-        tick.strategy_state_stored()
     cold: list[ExecutorState] = []
     hot: list[ExecutorState] = []
     for tick in dirty:

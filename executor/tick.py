@@ -43,7 +43,7 @@ from executor.settlement import LedgerAccounts
 from executor.state_store import tick_persist
 from executor.timing import TickReport, timed_gateway
 from executor.working_set import WorkingSet
-from strategy import Book, MarketSnapshot, decide, state_after_fill
+from strategy import Book, MarketSnapshot, StrategyState, decide, state_after_fill
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,9 @@ class TickOutcome:
     states: list[ExecutorState]
     tracked: list[TrackedOrder]
     balance_accounts: dict[int, tuple[str, str]]
+    # None when the market had no quoting orders: such a tick keeps nothing.
     ledger_accounts: LedgerAccounts | None
+    strategy_states: dict[str, StrategyState]
 
 
 def tick_run(
@@ -90,9 +92,14 @@ def tick_run(
             tracked=[],
             balance_accounts={},
             ledger_accounts=None,
+            strategy_states={},
         )
     pair = states[0].pair
-    ticks = {str(state.order_id): OrderTick.of(state) for state in states}
+    parsed = kept.strategy_states if kept is not None else {}
+    ticks = {
+        str(state.order_id): OrderTick.of(state, parsed.get(str(state.order_id)))
+        for state in states
+    }
     report.orders = len(ticks)
     for tracked in tracked_rows:
         ticks[str(tracked.order_id)].tracked.append(tracked)
@@ -192,6 +199,7 @@ def tick_run(
         tracked=unreleased,
         balance_accounts=free.accounts,
         ledger_accounts=accounts,
+        strategy_states={order_id: tick.strategy_state for order_id, tick in ticks.items()},
     )
 
 

@@ -1,8 +1,10 @@
 """The rows a worker's last tick of a market left in memory: the quoting orders' executor
 states and their unreleased tracked orders, as that tick stored them.
 
-With them it keeps the orders' ledger accounts the tick looked up (executor.settlement.
-LedgerAccounts): an account's identity never changes once it is opened.
+With them it keeps each order's strategy state as parsed (the JSON of `strategy_state`
+need not be parsed again) and the orders' ledger accounts the tick looked up
+(executor.settlement.LedgerAccounts): an account's identity never changes once it is
+opened.
 
 The next tick of the market in the same process uses them instead of reading them again
 when the lease it takes finds the version the earlier tick's lease left
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 
 from executor.models import ExecutorState, TrackedOrder
 from executor.settlement import LedgerAccounts
+from strategy import StrategyState
 
 KEPT_SECONDS = 30.0
 # Markets kept per process; the oldest kept is let go beyond it.
@@ -38,6 +41,8 @@ class WorkingSet:
     # The orders' `on_exchange` account ids (selectors.MarketTickReads.balance_accounts).
     balance_accounts: dict[int, tuple[str, str]]
     ledger_accounts: LedgerAccounts
+    # Each order's strategy state (by order id), the parsed form of its state's JSON.
+    strategy_states: dict[str, StrategyState]
     kept_at: float = field(default_factory=time.monotonic)
 
 
@@ -63,6 +68,7 @@ def working_set_keep(
     tracked: list[TrackedOrder],
     balance_accounts: dict[int, tuple[str, str]],
     ledger_accounts: LedgerAccounts,
+    strategy_states: dict[str, StrategyState],
 ) -> None:
     _kept.pop(pair_id, None)
     if len(_kept) >= MAX_MARKETS:
@@ -73,4 +79,5 @@ def working_set_keep(
         tracked=tracked,
         balance_accounts=balance_accounts,
         ledger_accounts=ledger_accounts,
+        strategy_states=strategy_states,
     )

@@ -12,9 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from executor import selectors, working_set
+from executor import order_tick, selectors, working_set
 from executor.models import ExecutorState, GlobalKillSwitch, TrackedOrder
-from executor.order_tick import OrderTick
 from executor.schedule import market_orders_changed
 from executor.services import (
     executor_order_cancel_all,
@@ -22,7 +21,7 @@ from executor.services import (
     executor_order_resume,
     order_kill_switch_reset,
 )
-from strategy import state_from_dict
+from strategy import StrategyState, state_from_dict
 from tests.executor.harness import Market
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +57,10 @@ def assert_kept_rows_are_the_stored_rows(market: Market) -> None:
             assert not differ, f"{name}: kept != stored: {differ}"
     assert len(kept.balance_accounts) == 2 * len(kept.states)
     assert kept.balance_accounts == stored.balances.accounts
+    # The parsed strategy states are the stored JSON, parsed.
+    assert kept.strategy_states == {
+        str(state.order_id): state_from_dict(state.strategy_state) for state in stored.states
+    }
 
 
 def test_after_each_tick_the_kept_rows_equal_a_fresh_read():
@@ -182,21 +185,27 @@ def test_the_global_switch_is_read_with_every_lease():
     assert not TrackedOrder.objects.filter(status__in=["open", "pending_create"]).exists()
 
 
-def test_a_kept_row_hands_back_its_parsed_strategy_state_and_a_new_value_is_parsed_again():
+def test_a_kept_tick_parses_no_strategy_state_and_a_read_one_parses_each(monkeypatch):
     market = Market.open()
-    market.running_order(params={"order_refresh_time": 1})
+    orders = [market.running_order(params={"order_refresh_time": 1}) for _ in range(2)]
     market.tick()
-    market.tick(seconds=1)
+    parsed = []
+
+    def parse(data: dict) -> StrategyState:
+        parsed.append(data)
+        return state_from_dict(data)
+
+    monkeypatch.setattr(order_tick, "state_from_dict", parse)
     kept = kept_of(market)
     assert kept is not None
-    [state] = kept.states
-    stored = ExecutorState.objects.get(pk=state.pk)
-    # What the kept row hands back is what the row stores, parsed.
-    held = OrderTick.of(state).strategy_state
-    assert held == state_from_dict(stored.strategy_state)
-    assert OrderTick.of(state).strategy_state is held  # not parsed again
+    held = dict(kept.strategy_states)
+    market.tick(seconds=1)
+    assert parsed == []  # kept: handed over as parsed
+    assert kept_of(market) is not None
 
-    state.strategy_state = dict(state.strategy_state)  # another value (a read, a writer)
-    again = OrderTick.of(state).strategy_state
-    assert again is not held
-    assert again == held
+    market_orders_changed(pair_id=market.pair.pk)  # a writer: the rows are read again
+    market.tick(seconds=1)
+    assert len(parsed) == len(orders)  # read: each order's JSON parsed once
+    again = kept_of(market)
+    assert again is not None
+    assert set(again.strategy_states) == set(held)
